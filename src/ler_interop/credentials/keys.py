@@ -1,0 +1,205 @@
+"""Keys for Ed25519 and P-256 in the encodings credentials use: Multikey and JWK.
+
+Multikey (Controlled Identifiers v1.0 §2.2.2): multibase base58btc ('z') over a
+multicodec varint header and the raw key. Headers: ed25519-pub 0xed01, p256-pub 0x8024
+(33-byte compressed point), ed25519-priv 0x8026, p256-priv 0x8626.
+ECDSA signatures here are raw r||s (IEEE P1363), as Data Integrity and JOSE both want;
+signing is RFC 6979 deterministic so W3C vectors reproduce byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Literal
+
+import base58
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+KeyType = Literal["Ed25519", "P-256"]
+
+ED25519_PUB = b"\xed\x01"
+ED25519_PRIV = b"\x80\x26"
+P256_PUB = b"\x80\x24"
+P256_PRIV = b"\x86\x26"
+
+
+class KeyFormatError(ValueError):
+    """A key in a shape this module cannot read (bad multibase, header, length, JWK)."""
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    if not isinstance(text, str) or "=" in text:
+        raise ValueError("base64url text must be an unpadded string")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Key:
+    """A public key, optionally with its private half."""
+
+    type: KeyType
+    public: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
+    private: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | None = None
+
+    # -- construction ---------------------------------------------------
+    @classmethod
+    def generate(cls, type: KeyType = "Ed25519") -> "Key":
+        if type == "Ed25519":
+            priv = ed25519.Ed25519PrivateKey.generate()
+        elif type == "P-256":
+            priv = ec.generate_private_key(ec.SECP256R1())
+        else:
+            raise KeyFormatError(f"unsupported key type {type!r}")
+        return cls(type, priv.public_key(), priv)
+
+    @classmethod
+    def from_private_bytes(cls, type: KeyType, raw: bytes) -> "Key":
+        if type == "Ed25519":
+            if len(raw) != 32:
+                raise KeyFormatError("Ed25519 private key must be 32 bytes")
+            priv = ed25519.Ed25519PrivateKey.from_private_bytes(raw)
+        elif type == "P-256":
+            if len(raw) != 32:
+                raise KeyFormatError("P-256 private key must be 32 bytes")
+            priv = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+        else:
+            raise KeyFormatError(f"unsupported key type {type!r}")
+        return cls(type, priv.public_key(), priv)
+
+    @classmethod
+    def from_multikey(cls, value: str) -> "Key":
+        """Read a public (z6Mk.., zDna..) or private (z3u2.., z42t..) Multikey value."""
+        if not isinstance(value, str) or not value.startswith("z"):
+            raise KeyFormatError("Multikey value must be a base58btc multibase string starting with 'z'")
+        try:
+            raw = base58.b58decode(value[1:])
+        except ValueError as exc:
+            raise KeyFormatError(f"Multikey value is not base58btc: {exc}") from None
+        head, body = raw[:2], raw[2:]
+        if head == ED25519_PUB:
+            if len(body) != 32:
+                raise KeyFormatError(f"Ed25519 Multikey must carry 32 bytes, got {len(body)}")
+            return cls("Ed25519", ed25519.Ed25519PublicKey.from_public_bytes(body))
+        if head == P256_PUB:
+            if len(body) != 33 or body[0] not in (2, 3):
+                raise KeyFormatError("P-256 Multikey must carry a 33-byte compressed point")
+            try:
+                pub = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), body)
+            except ValueError:
+                raise KeyFormatError("P-256 Multikey point is not on the curve") from None
+            return cls("P-256", pub)
+        if head == ED25519_PRIV:
+            return cls.from_private_bytes("Ed25519", body)
+        if head == P256_PRIV:
+            return cls.from_private_bytes("P-256", body)
+        raise KeyFormatError(f"unknown Multikey header 0x{head.hex()}")
+
+    @classmethod
+    def from_jwk(cls, jwk: dict) -> "Key":
+        if not isinstance(jwk, dict):
+            raise KeyFormatError("JWK must be a JSON object")
+        kty, crv = jwk.get("kty"), jwk.get("crv")
+        try:
+            if kty == "OKP" and crv == "Ed25519":
+                pub = ed25519.Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
+                key = cls("Ed25519", pub)
+                if "d" in jwk:
+                    key = cls.from_private_bytes("Ed25519", b64url_decode(jwk["d"]))
+                return key
+            if kty == "EC" and crv == "P-256":
+                x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
+                if len(x) != 32 or len(y) != 32:
+                    raise KeyFormatError("P-256 JWK x and y must be 32 bytes each")
+                pub = ec.EllipticCurvePublicNumbers(
+                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+                ).public_key()
+                if "d" in jwk:
+                    return cls.from_private_bytes("P-256", b64url_decode(jwk["d"]))
+                return cls("P-256", pub)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise KeyFormatError(f"malformed JWK: {exc}") from None
+        raise KeyFormatError(f"unsupported JWK kty={kty!r} crv={crv!r}")
+
+    # -- encodings --------------------------------------------------------
+    def public_bytes(self) -> bytes:
+        if self.type == "Ed25519":
+            return self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return self.public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+
+    def private_bytes(self) -> bytes:
+        if self.private is None:
+            raise KeyFormatError("no private key")
+        if self.type == "Ed25519":
+            return self.private.private_bytes(
+                serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            )
+        return self.private.private_numbers().private_value.to_bytes(32, "big")
+
+    def public_multikey(self) -> str:
+        head = ED25519_PUB if self.type == "Ed25519" else P256_PUB
+        return "z" + base58.b58encode(head + self.public_bytes()).decode("ascii")
+
+    def private_multikey(self) -> str:
+        head = ED25519_PRIV if self.type == "Ed25519" else P256_PRIV
+        return "z" + base58.b58encode(head + self.private_bytes()).decode("ascii")
+
+    def public_jwk(self) -> dict:
+        if self.type == "Ed25519":
+            return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(self.public_bytes())}
+        nums = self.public.public_numbers()
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url_encode(nums.x.to_bytes(32, "big")),
+            "y": b64url_encode(nums.y.to_bytes(32, "big")),
+        }
+
+    def private_jwk(self) -> dict:
+        return {**self.public_jwk(), "d": b64url_encode(self.private_bytes())}
+
+    @property
+    def jws_alg(self) -> str:
+        return "EdDSA" if self.type == "Ed25519" else "ES256"
+
+    def did_key(self) -> str:
+        return "did:key:" + self.public_multikey()
+
+    def public_only(self) -> "Key":
+        return Key(self.type, self.public)
+
+    # -- signatures -------------------------------------------------------
+    def sign(self, data: bytes) -> bytes:
+        """Ed25519 signature, or deterministic (RFC 6979) ECDSA P-256/SHA-256 as raw r||s."""
+        if self.private is None:
+            raise KeyFormatError("cannot sign with a public key")
+        if self.type == "Ed25519":
+            return self.private.sign(data)
+        der = self.private.sign(data, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+        r, s = decode_dss_signature(der)
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    def verify(self, signature: bytes, data: bytes) -> bool:
+        try:
+            if self.type == "Ed25519":
+                self.public.verify(signature, data)
+            else:
+                if len(signature) != 64:
+                    return False
+                der = encode_dss_signature(
+                    int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                )
+                self.public.verify(der, data, ec.ECDSA(hashes.SHA256()))
+        except (InvalidSignature, ValueError):
+            return False
+        return True

@@ -1,0 +1,239 @@
+"""The one HTTP client the suite uses to talk to anything a vendor controls.
+
+Every request passes a host guard (only the vendor's declared hosts and the suite's own
+loopback servers; never link-local; redirects followed by hand and re-checked), every
+response is read with a byte cap and a deadline, JSON is parsed with a depth cap, and every
+exchange is recorded with secrets redacted so checks can cite it as evidence.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from . import redact
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 64
+MAX_REDIRECTS = 3
+EVIDENCE_BODY_CAP = 16 * 1024
+
+
+class NetError(Exception):
+    """Transport-level trouble: the check could not judge (outcome `error`)."""
+
+
+class HostNotAllowed(NetError):
+    pass
+
+
+class ResponseTooLarge(NetError):
+    pass
+
+
+class JsonTooDeep(NetError):
+    pass
+
+
+@dataclass
+class Exchange:
+    """One recorded HTTP exchange, already redacted."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
+    duration_ms: float = 0.0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Recorder:
+    """Collects exchanges; the plugin gives each check its own recorder."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[Exchange] = []
+
+    def add(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+
+
+def _cap(text: str) -> str:
+    return text if len(text) <= EVIDENCE_BODY_CAP else text[:EVIDENCE_BODY_CAP] + f"... [{len(text)} chars, truncated]"
+
+
+def _is_forbidden_address(host: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_link_local or ip.is_multicast or ip.is_unspecified
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass
+class HttpPolicy:
+    allowed_hosts: set[str]
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+    def check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise HostNotAllowed(f"refused {url!r}: only http(s) URLs are fetched")
+        host = (parts.hostname or "").lower()
+        if _is_forbidden_address(host):
+            raise HostNotAllowed(f"refused {url!r}: link-local/multicast addresses are never fetched")
+        if host not in self.allowed_hosts:
+            raise HostNotAllowed(
+                f"refused {url!r}: host {host!r} is not among the vendor's declared hosts "
+                f"({', '.join(sorted(self.allowed_hosts)) or 'none'})"
+            )
+
+
+class Response:
+    """A fully read, capped response."""
+
+    def __init__(self, status: int, headers: httpx.Headers, content: bytes, url: str, max_depth: int):
+        self.status_code = status
+        self.headers = headers
+        self.content = content
+        self.url = url
+        self._max_depth = max_depth
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return parse_json(self.content, self._max_depth)
+
+
+def json_depth_ok(value: Any, max_depth: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            return False
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return True
+
+
+def parse_json(data: bytes | str, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """json.loads with a depth cap; raises ValueError on bad JSON, JsonTooDeep on nesting."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise JsonTooDeep(f"JSON nested deeper than {max_depth}") from None
+    if not json_depth_ok(value, max_depth):
+        raise JsonTooDeep(f"JSON nested deeper than {max_depth}")
+    return value
+
+
+class Http:
+    """A guarded, capped, recording HTTP client for one vendor (or the suite's own servers)."""
+
+    def __init__(
+        self,
+        allowed_hosts: Iterable[str],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        headers: dict[str, str] | None = None,
+        recorder: Recorder | None = None,
+        verify_tls: bool = True,
+    ):
+        self.policy = HttpPolicy({h.lower() for h in allowed_hosts}, timeout, max_bytes, max_depth)
+        self.recorder = recorder
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout), follow_redirects=False, headers=headers or {}, verify=verify_tls
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "Http":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Response:
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._one(method, url, **kwargs)
+            if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
+                url = urljoin(url, response.headers["location"])
+                if response.status_code == 303:
+                    method, kwargs = "GET", {k: v for k, v in kwargs.items() if k in ("headers", "params")}
+                continue
+            return response
+        raise NetError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+    def get(self, url: str, **kwargs: Any) -> Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Response:
+        return self.request("POST", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Response:
+        return self.request("DELETE", url, **kwargs)
+
+    def _one(self, method: str, url: str, **kwargs: Any) -> Response:
+        self.policy.check_url(url)
+        request = self._client.build_request(method, url, **kwargs)
+        req_body = request.content.decode("utf-8", errors="replace") if request.content else ""
+        exchange = Exchange(
+            method=method,
+            url=redact.redact_url(url),
+            request_headers=redact.redact_headers(dict(request.headers)),
+            request_body=_cap(redact.redact_body(req_body, request.headers.get("content-type", ""))),
+        )
+        started = time.monotonic()
+        deadline = started + self.policy.timeout
+        try:
+            with self._client.stream(method, url, **kwargs) as resp:
+                chunks, total = [], 0
+                for chunk in resp.iter_bytes():
+                    total += len(chunk)
+                    if total > self.policy.max_bytes:
+                        raise ResponseTooLarge(f"response from {url} exceeds {self.policy.max_bytes} bytes")
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout(f"response from {url} took longer than {self.policy.timeout}s")
+                    chunks.append(chunk)
+                content = b"".join(chunks)
+                exchange.status = resp.status_code
+                exchange.response_headers = redact.redact_headers(dict(resp.headers))
+                exchange.response_body = _cap(
+                    redact.redact_body(content.decode("utf-8", errors="replace"), resp.headers.get("content-type", ""))
+                )
+                return Response(resp.status_code, resp.headers, content, str(resp.url), self.policy.max_depth)
+        except NetError as exc:
+            exchange.error = str(exc)
+            raise
+        except httpx.HTTPError as exc:
+            exchange.error = f"{type(exc).__name__}: {exc}"
+            raise NetError(f"{method} {redact.redact_url(url)}: {type(exc).__name__}: {exc}") from None
+        finally:
+            exchange.duration_ms = round((time.monotonic() - started) * 1000, 1)
+            if self.recorder is not None:
+                self.recorder.add(exchange)
