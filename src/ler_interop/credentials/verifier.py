@@ -1,0 +1,251 @@
+"""The suite's own verifier: one artifact in, a list of named checks out.
+
+Verification (the securing mechanism: `proof`) and validation (`issuer-binding`,
+`validity`, `status`, `data-model`, `schema`, `jsonld`) are separate named results, so a
+credential with a valid signature by a key its issuer does not control is visibly rejected
+for *that* reason (VCDM 2.0 §7.1 verification, §4.7 issuer; Data Integrity §4.5 controller).
+
+`ignore` exists for the reference vendors' fault switches: it names checks or failure
+reasons to treat as passing, so a faulty reference verifier skips exactly one safeguard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from . import datamodel, dataintegrity, jose, jsonld, schemas, sdjwt, statuslist
+from .artifacts import Artifact, ArtifactError, parse_artifact
+from .findings import Check, Finding, ProofResult, VerificationResult
+
+FetchJson = Callable[[str], Any]
+
+
+def issuer_id(doc: dict) -> str | None:
+    issuer = doc.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def did_of(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _findings_check(name: str, findings: list[Finding], ok_message: str) -> Check:
+    if not findings:
+        return Check(name, True, ok_message)
+    head = "; ".join(str(f) for f in findings[:3])
+    more = f" (+{len(findings) - 3} more)" if len(findings) > 3 else ""
+    return Check(name, False, head + more, reason=findings[0].rule, findings=list(findings))
+
+
+@dataclass
+class CredentialVerifier:
+    """Verifies VCs and VPs in every securing format the suite meets.
+
+    resolver: a DidResolver (did:key, did:jwk, did:web through the guarded client).
+    fetch_json: a host-guarded fetch for status list credentials; without it status is not
+    checked (reported as a passing `status` check saying so only when no entry exists).
+    """
+
+    resolver: Any
+    fetch_json: FetchJson | None = None
+    now: datetime | None = None
+    loader: Any = None
+    extra_contexts: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.loader is None:
+            self.loader = jsonld.make_loader(self.extra_contexts)
+
+    @property
+    def _now(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+    # -- public entry points ----------------------------------------------------------
+    def verify(self, artifact: Any, *, challenge: str | None = None, domain: str | None = None,
+               ignore: Iterable[str] = (), unsigned: bool = False) -> VerificationResult:
+        """Verify whatever `artifact` is: a VC or VP as JSON, a vc+jwt/vp+jwt, or an SD-JWT."""
+        try:
+            parsed = parse_artifact(artifact)
+        except ArtifactError as exc:
+            return VerificationResult([Check("format", False, str(exc), reason="format")])
+        if parsed.is_presentation and not unsigned:
+            return self.verify_presentation(parsed, challenge=challenge, domain=domain, ignore=ignore)
+        return self.verify_credential(parsed, ignore=ignore, unsigned=unsigned)
+
+    def verify_credential(self, artifact: Any, *, ignore: Iterable[str] = (), unsigned: bool = False) -> VerificationResult:
+        ignore = frozenset(ignore)
+        try:
+            parsed = artifact if isinstance(artifact, Artifact) else parse_artifact(artifact)
+        except ArtifactError as exc:
+            return VerificationResult([Check("format", False, str(exc), reason="format")])
+        checks = [Check("format", True, parsed.describe())]
+        doc = parsed.document
+        if parsed.kind == "sd-jwt":
+            if not unsigned:
+                checks += self._secure_sd_jwt(parsed)
+        else:
+            checks.append(self._jsonld_check(doc))
+            if not unsigned:
+                proof = self._proof(parsed, purpose="assertionMethod")
+                checks.append(_proof_check(proof))
+                checks.append(self._issuer_binding(doc, proof))
+            checks.append(_findings_check("data-model", datamodel.check_credential(doc), "VCDM 2.0 structure is valid"))
+            checks.append(self._schema_check(doc))
+        checks.append(self._validity_check(doc, parsed.kind))
+        if not unsigned:
+            checks.append(self._status_check(doc))
+        return VerificationResult(_apply_ignore(checks, ignore))
+
+    def verify_presentation(self, artifact: Any, *, challenge: str | None = None, domain: str | None = None,
+                            ignore: Iterable[str] = ()) -> VerificationResult:
+        ignore = frozenset(ignore)
+        try:
+            parsed = artifact if isinstance(artifact, Artifact) else parse_artifact(artifact)
+        except ArtifactError as exc:
+            return VerificationResult([Check("format", False, str(exc), reason="format")])
+        vp = parsed.document
+        checks = [Check("format", True, parsed.describe()), self._jsonld_check(vp)]
+        proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain)
+        checks.append(_proof_check(proof))
+        checks.append(self._holder_binding(vp, proof))
+        checks.append(_findings_check("data-model", datamodel.check_presentation(vp), "VCDM 2.0 presentation structure is valid"))
+        for i, item in enumerate(_embedded_credentials(vp)):
+            inner = self.verify_credential(item, ignore=ignore)
+            for c in inner.checks:
+                checks.append(Check(f"credential[{i}].{c.name}", c.ok, c.message, c.reason, c.findings))
+        return VerificationResult(_apply_ignore(checks, ignore))
+
+    # -- steps -------------------------------------------------------------------------
+    def _jsonld_check(self, doc: dict) -> Check:
+        try:
+            findings = jsonld.safe_mode_findings(doc, loader=self.loader)
+        except jsonld.ContextError as exc:
+            return Check("jsonld", False, str(exc), reason="context")
+        check = _findings_check("jsonld", findings, "every term and type is defined by the bundled contexts")
+        if not check.ok:
+            check.reason = "context"
+        return check
+
+    def _proof(self, parsed: Artifact, *, purpose: str, challenge: str | None = None,
+               domain: str | None = None) -> ProofResult:
+        if parsed.kind == "jwt":
+            typ = "vp+jwt" if parsed.is_presentation else "vc+jwt"
+            return jose.verify_jws(parsed.raw, self.resolver.resolve_vm, expected_typ=typ, purpose=purpose,
+                                   nonce=challenge, aud=domain)
+        return dataintegrity.verify(parsed.document, self.resolver.resolve_vm, expected_purpose=purpose,
+                                    challenge=challenge, domain=domain, now=self._now, loader=self.loader)
+
+    def _issuer_binding(self, doc: dict, proof: ProofResult) -> Check:
+        issuer = issuer_id(doc)
+        if issuer is None:
+            return Check("issuer-binding", False, "credential has no issuer id to bind the proof to", reason="issuer-binding")
+        if not proof.ok:
+            return Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason="issuer-binding")
+        foreign = [c for c in proof.controllers if did_of(c) != issuer]
+        if foreign or not proof.controllers:
+            return Check("issuer-binding", False,
+                         f"proof made by a key controlled by {', '.join(foreign) or 'nobody'}, not by the issuer {issuer}",
+                         reason="issuer-binding")
+        return Check("issuer-binding", True, f"signed by a key the issuer {issuer} controls")
+
+    def _holder_binding(self, vp: dict, proof: ProofResult) -> Check:
+        holder = vp.get("holder")
+        holder = holder.get("id") if isinstance(holder, dict) else holder
+        if not holder:
+            return Check("holder-binding", True, "presentation names no holder")
+        if proof.ok and all(did_of(c) == holder for c in proof.controllers):
+            return Check("holder-binding", True, f"signed by the holder {holder}")
+        return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding")
+
+    def _schema_check(self, doc: dict) -> Check:
+        profile = schemas.detect_profile(doc)
+        if profile is None:
+            return Check("schema", True, "no Open Badges / CLR profile claimed; VCDM checks only")
+        findings = schemas.check_all(doc)
+        findings = [f for f in findings if not f.rule.startswith("vcdm2.")]
+        return _findings_check("schema", findings, f"valid against the {profile} schema and rules")
+
+    def _validity_check(self, doc: dict, kind: str) -> Check:
+        if kind == "sd-jwt":
+            return Check("validity", True, "exp/nbf checked with the SD-JWT")
+        return _findings_check("validity", datamodel.check_validity_period(doc, self._now),
+                               "within its validity period")
+
+    def _status_check(self, doc: dict) -> Check:
+        entries = doc.get("credentialStatus")
+        if not entries:
+            return Check("status", True, "no credentialStatus")
+        if self.fetch_json is None:
+            return Check("status", False, "status not checked: no status list fetcher configured", reason="status.unchecked")
+        try:
+            results = statuslist.check_status(doc, self.fetch_json, verify_list=self._verify_list, now=self._now)
+        except Exception as exc:  # a hostile status list must not crash the verifier
+            return Check("status", False, f"status could not be checked: {exc}", reason="status.error")
+        bad = [r for r in results if not r.ok]
+        if bad:
+            return Check("status", False, "; ".join(r.message for r in bad), reason="status.error")
+        flagged = [r for r in results if r.is_set and r.purpose in ("revocation", "suspension")]
+        if flagged:
+            r = flagged[0]
+            return Check("status", False, f"credential is {'revoked' if r.purpose == 'revocation' else 'suspended'} "
+                         f"(index {r.index})", reason=f"status.{r.purpose}")
+        return Check("status", True, "; ".join(r.message for r in results) or "status clear")
+
+    def _verify_list(self, list_credential: dict) -> bool:
+        result = self.verify_credential(list_credential, ignore={"status", "schema"})
+        return all(c.ok for c in result.checks if c.name in ("proof", "issuer-binding", "validity"))
+
+    def _secure_sd_jwt(self, parsed: Artifact) -> list[Check]:
+        result = sdjwt.verify_sd_jwt(parsed.raw, self.resolver.resolve_vm, now=self._now)
+        checks = [_proof_check(result)]
+        iss = (result.details.get("claims") or {}).get("iss")
+        if result.ok and iss and all(did_of(c) == iss for c in result.controllers):
+            checks.append(Check("issuer-binding", True, f"signed by a key {iss} controls"))
+        elif result.ok:
+            checks.append(Check("issuer-binding", False, f"issuer {iss!r} does not control the signing key", reason="issuer-binding"))
+        else:
+            checks.append(Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason="issuer-binding"))
+        if result.ok:
+            parsed.document = result.details.get("claims") or {}
+        return checks
+
+
+def _proof_check(result: ProofResult) -> Check:
+    if result.ok:
+        methods = ", ".join(result.verification_methods)
+        return Check("proof", True, result.message or f"signature verified ({methods})")
+    return Check("proof", False, result.message, reason=result.reason)
+
+
+def _embedded_credentials(vp: dict) -> list[Any]:
+    items = vp.get("verifiableCredential") or []
+    items = items if isinstance(items, list) else [items]
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
+            out.append(_unenvelope(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _unenvelope(item: dict) -> str:
+    """VCDM 2.0 §4.13: `data:application/vc+jwt,<jwt>` carries the secured credential."""
+    ident = item.get("id", "")
+    return ident.split(",", 1)[1] if isinstance(ident, str) and ident.startswith("data:") and "," in ident else ident
+
+
+def _apply_ignore(checks: list[Check], ignore: frozenset[str]) -> list[Check]:
+    if not ignore:
+        return checks
+    out = []
+    for c in checks:
+        base = c.name.split(".")[-1]
+        if not c.ok and (c.name in ignore or base in ignore or (c.reason and c.reason in ignore)):
+            c = Check(c.name, True, f"(ignored) {c.message}", None, [])
+        out.append(c)
+    return out

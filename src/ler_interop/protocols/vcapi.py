@@ -1,0 +1,112 @@
+"""W3C VC API (VCALM) client: issue, verify, update status — and how to read the answers.
+
+Spec: https://w3c-ccg.github.io/vc-api/ — issue: POST /credentials/issue {credential, options}
+-> 201 {verifiableCredential}; verify: POST /credentials/verify {verifiableCredential, options}
+-> 200 {verified: true} / 400 with errors; POST /presentations/verify {verifiablePresentation,
+options: {challenge, domain}}; POST /credentials/status.
+
+The classification below is the heart of every negative check: only a 4xx that *says* it
+rejected (`verified: false` or a problem-details body) is a rejection. A 401/403 (auth), 404/405
+(wrong endpoint), 5xx (crash) or a timeout is the vendor failing to answer, never a pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..net import Http, JsonTooDeep, NetError, Response
+
+# 4xx answers that are about the request's plumbing, not about the credential.
+NOT_A_VERDICT = {401, 403, 404, 405, 406, 408, 413, 415, 429}
+
+
+class VendorAnswerError(NetError):
+    """The vendor answered, but not in a way a check can judge (outcome `error`)."""
+
+
+@dataclass
+class Verdict:
+    accepted: bool
+    status: int
+    body: Any
+    message: str
+
+
+def json_body(response: Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, JsonTooDeep):
+        return None
+
+
+def classify_verify(response: Response) -> Verdict:
+    """Turn a /credentials/verify or /presentations/verify answer into a verdict, or raise
+    VendorAnswerError when the answer is no verdict at all."""
+    body = json_body(response)
+    status = response.status_code
+    said_verified = isinstance(body, dict) and body.get("verified")
+    if status == 200:
+        if isinstance(body, dict) and body.get("verified") is True and not body.get("errors"):
+            return Verdict(True, status, body, "200 verified: true")
+        if isinstance(body, dict) and body.get("verified") is False:
+            return Verdict(False, status, body, "200 with verified: false (VC API answers 400 for a failed verification)")
+        raise VendorAnswerError(f"200 without a boolean `verified`: {str(body)[:200]}")
+    if 400 <= status < 500 and status not in NOT_A_VERDICT:
+        problem = isinstance(body, dict) and (body.get("verified") is False or "type" in body or "title" in body or "errors" in body)
+        if said_verified:
+            return Verdict(True, status, body, f"{status} but verified: true")
+        if problem:
+            return Verdict(False, status, body, f"{status} rejection ({_summary(body)})")
+        raise VendorAnswerError(f"{status} without verified:false or problem details: {str(body)[:200]}")
+    raise VendorAnswerError(f"HTTP {status} is not a verification verdict: {str(body)[:200]}")
+
+
+def is_proper_rejection(verdict: Verdict) -> bool:
+    """A rejection in the class the VC API requires: 4xx, not 200 + verified:false."""
+    return not verdict.accepted and 400 <= verdict.status < 500
+
+
+def _summary(body: dict) -> str:
+    for key in ("detail", "title", "message"):
+        if isinstance(body.get(key), str):
+            return body[key][:160]
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors:
+        first = errors[0]
+        return (first.get("message") or first.get("title") or str(first))[:160] if isinstance(first, dict) else str(first)[:160]
+    return "verified: false"
+
+
+class VcApiClient:
+    """Thin client over a vendor's endpoints; every call goes through the vendor's guarded Http."""
+
+    def __init__(self, http: Http):
+        self.http = http
+
+    def issue(self, url: str, credential: Any, options: dict | None = None) -> Response:
+        body = {"credential": credential, "options": options or {}}
+        return self.http.post(url, json=body)
+
+    def issued_credential(self, response: Response) -> dict:
+        """The credential in a 201 answer, or VendorAnswerError when the answer has none."""
+        body = json_body(response)
+        if response.status_code not in (200, 201):
+            raise VendorAnswerError(f"issue answered HTTP {response.status_code}: {str(body)[:200]}")
+        vc = body.get("verifiableCredential") if isinstance(body, dict) else None
+        if not isinstance(vc, dict):
+            raise VendorAnswerError("issue answer has no `verifiableCredential` object")
+        return vc
+
+    def verify_credential(self, url: str, vc: Any, options: dict | None = None) -> Response:
+        return self.http.post(url, json={"verifiableCredential": vc, "options": options or {}})
+
+    def verify_presentation(self, url: str, vp: Any, options: dict | None = None) -> Response:
+        return self.http.post(url, json={"verifiablePresentation": vp, "options": options or {}})
+
+    def update_status(self, url: str, credential_id: str, purpose: str, value: bool) -> Response:
+        body = {
+            "credentialId": credential_id,
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": value, "statusPurpose": purpose}],
+        }
+        return self.http.post(url, json=body)
