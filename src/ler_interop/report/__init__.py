@@ -1,0 +1,5 @@
+"""Reports derived from a results stream: summary.json, index.html, junit.xml, the interop matrix."""
+
+from .build import build_reports
+
+__all__ = ["build_reports"]

@@ -1,0 +1,28 @@
+"""Derive every report from a results stream: summary.json, index.html, junit.xml."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..results import Stream
+from .html import render_html
+from .junit import build_junit
+from .summary import build_summary
+
+SUMMARY_FILE = "summary.json"
+HTML_FILE = "index.html"
+JUNIT_FILE = "junit.xml"
+
+
+def build_reports(stream: Stream, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write summary.json, index.html and junit.xml into out_dir; return the summary dict."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = build_summary(stream)
+    (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / HTML_FILE).write_text(render_html(stream, summary), encoding="utf-8")
+    (out / JUNIT_FILE).write_bytes(build_junit(stream))
+    return summary

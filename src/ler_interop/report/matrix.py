@@ -1,0 +1,58 @@
+"""The cross-vendor interoperability matrix, derived from interop results.
+
+An interop result is a cell: role "interop", params {"issuer": A, "verifier": B} (later also
+"wallet"), vendor = the verifier (notes/contracts.md). Several checks may exercise the same
+cell (one per cryptosuite, say); the cell shows the worst of them, so one broken path is never
+hidden behind a working one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+# Worst first. `unsupported`/`skip` only show when nothing in the cell was judged.
+SEVERITY: tuple[str, ...] = ("fail", "error", "warn", "pass", "unsupported", "skip")
+
+MatrixRow = dict[str, Any]
+
+
+def worst(outcomes: Iterable[str]) -> str:
+    ranked = sorted(outcomes, key=lambda o: SEVERITY.index(o) if o in SEVERITY else 0)
+    return ranked[0] if ranked else "skip"
+
+
+def matrix_rows(results: Iterable[Mapping[str, Any]]) -> list[MatrixRow]:
+    """[{"issuer", "wallet", "verifier", "protocol", "outcome"}], one row per cell, sorted."""
+    cells: dict[tuple[str, str | None, str, str], list[str]] = {}
+    for result in results:
+        if result.get("role") != "interop":
+            continue
+        params = result.get("params") or {}
+        key = (
+            str(params.get("issuer", "")),
+            None if params.get("wallet") is None else str(params["wallet"]),
+            str(params.get("verifier") or result.get("vendor", "")),
+            str(result.get("protocol", "none")),
+        )
+        cells.setdefault(key, []).append(result["outcome"])
+    return [
+        {"issuer": issuer, "wallet": wallet, "verifier": verifier, "protocol": protocol, "outcome": worst(outcomes)}
+        for (issuer, wallet, verifier, protocol), outcomes in sorted(cells.items(), key=lambda kv: tuple(str(x) for x in kv[0]))
+    ]
+
+
+def matrix_grid(rows: list[MatrixRow]) -> dict[str, Any]:
+    """Rows -> a table per (protocol, wallet): {"tables": [{"protocol", "wallet", "issuers",
+    "verifiers", "cells": {(issuer, verifier): outcome}}]} for the HTML report."""
+    tables: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for row in rows:
+        table = tables.setdefault(
+            (row["protocol"], row["wallet"]),
+            {"protocol": row["protocol"], "wallet": row["wallet"], "issuers": [], "verifiers": [], "cells": {}},
+        )
+        if row["issuer"] not in table["issuers"]:
+            table["issuers"].append(row["issuer"])
+        if row["verifier"] not in table["verifiers"]:
+            table["verifiers"].append(row["verifier"])
+        table["cells"][(row["issuer"], row["verifier"])] = row["outcome"]
+    return {"tables": list(tables.values())}

@@ -1,0 +1,51 @@
+"""summary.json: per-vendor counts, principle scores and verdicts, profiles, attested items, and
+the interop matrix — exactly the shape in notes/contracts.md ("summary.json"), plus one additive
+per-vendor key, `expected`, counting expected fails and unexpected passes (why a vendor with
+no failing MUST check may still not conform)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .. import scoring
+from ..results import Stream, count_outcomes
+from .matrix import matrix_rows
+
+
+def vendor_entries(stream: Stream) -> list[dict[str, Any]]:
+    """Vendors of the header, then any vendor only seen in results/attested lines (order kept)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for vendor in stream.header.get("vendors", []):
+        entries.setdefault(vendor["id"], {"id": vendor["id"], "name": vendor.get("name", vendor["id"]), "profiles": list(vendor.get("profiles", []))})
+    for record in [*stream.results, *stream.attested]:
+        vendor_id = record.get("vendor", "")
+        entries.setdefault(vendor_id, {"id": vendor_id, "name": vendor_id, "profiles": []})
+    return list(entries.values())
+
+
+def vendor_summary(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
+    results = [r for r in stream.results if r.get("vendor") == vendor["id"]]
+    return {
+        "id": vendor["id"],
+        "name": vendor["name"],
+        "counts": count_outcomes(results),
+        "principles": scoring.principle_verdicts(results),
+        "profiles": scoring.profile_verdicts(results, vendor.get("profiles", [])),
+        "attested": [
+            {"principle": a.get("principle"), "claim": a.get("claim"), "evidence_url": a.get("evidence_url")}
+            for a in stream.attested
+            if a.get("vendor") == vendor["id"]
+        ],
+        "expected": scoring.expectation_counts(results),
+    }
+
+
+def build_summary(stream: Stream) -> dict[str, Any]:
+    return {
+        "run_id": stream.header.get("run_id", ""),
+        "suite_version": stream.header.get("suite_version", ""),
+        "spec_versions": stream.header.get("spec_versions", {}),
+        "checks_executed": len(stream.results),
+        "vendors": [vendor_summary(v, stream) for v in vendor_entries(stream)],
+        "matrix": matrix_rows(stream.results),
+    }

@@ -1,0 +1,291 @@
+"""The JSON-lines results stream: the one record of a run, from which every report is derived.
+
+A stream is a header line, result lines, attested lines and a footer line
+(see notes/contracts.md, "Results stream"). Lines are flushed as they are written so a crash
+loses nothing already recorded, and a reader tolerates a torn last line. Shards and xdist
+workers write separate streams; `merge` joins them and refuses streams of different suite or
+spec versions, because their check ids and rules need not mean the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Iterable, Mapping
+
+OUTCOMES: tuple[str, ...] = ("pass", "fail", "warn", "unsupported", "error", "skip")
+KINDS: tuple[str, ...] = ("header", "result", "attested", "footer")
+
+# Keys a result line must carry; the writer fills the optional ones with neutral defaults.
+REQUIRED_RESULT_KEYS: tuple[str, ...] = ("vendor", "check", "outcome")
+RESULT_DEFAULTS: Mapping[str, Any] = {
+    "title": "",
+    "params": {},
+    "nodeid": "",
+    "expected_failure": None,
+    "level": "MUST",
+    "principles": [],
+    "role": "",
+    "protocol": "none",
+    "profiles": [],
+    "spec": "",
+    "duration_ms": 0.0,
+    "message": "",
+    "evidence": [],
+}
+
+
+class ResultsError(Exception):
+    """Base class for problems with a results stream."""
+
+
+class ResultsFormatError(ResultsError):
+    """A line of a stream is not what the contract says (names the file and line)."""
+
+
+class MergeRefused(ResultsError):
+    """Streams that cannot be merged (different suite or spec versions)."""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def count_outcomes(results: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Counts of the six raw outcomes, every key present."""
+    tally = Counter(r.get("outcome") for r in results)
+    return {outcome: tally.get(outcome, 0) for outcome in OUTCOMES}
+
+
+@dataclass
+class Stream:
+    """A parsed (or merged) results stream. `header` is {} for a zero-byte stream."""
+
+    header: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    attested: list[dict[str, Any]] = field(default_factory=list)
+    footer: dict[str, Any] | None = None
+
+    @property
+    def suite_version(self) -> str | None:
+        return self.header.get("suite_version")
+
+
+def _dumps(record: Mapping[str, Any]) -> str:
+    # ensure_ascii=False keeps vendor Unicode (P7 evidence) readable in the raw stream.
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+class ResultsWriter:
+    """Thread-safe appender for one stream file.
+
+    Usage: `with ResultsWriter(path) as w: w.header(...); w.result({...}); ...` — leaving the
+    block writes the footer with the counts of the results written through this writer.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._file: IO[str] | None = self.path.open("a", encoding="utf-8")
+        self._header_written = False
+        self._results: list[dict[str, Any]] = []
+
+    def __enter__(self) -> "ResultsWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        # Called with the lock held. One write + flush per line: a crash leaves whole lines.
+        if self._file is None:
+            raise ResultsError(f"results stream {self.path} is already closed")
+        self._file.write(_dumps(record) + "\n")
+        self._file.flush()
+
+    def header(
+        self,
+        *,
+        run_id: str,
+        suite_version: str,
+        spec_versions: Mapping[str, str],
+        vendors: list[Mapping[str, Any]],
+        faults: Iterable[str] = (),
+        started: str | None = None,
+    ) -> None:
+        record = {
+            "kind": "header",
+            "run_id": run_id,
+            "started": started or utc_now(),
+            "suite_version": suite_version,
+            "spec_versions": dict(spec_versions),
+            "vendors": [dict(v) for v in vendors],
+            "faults": sorted(faults),
+        }
+        with self._lock:
+            if self._header_written:
+                raise ResultsError(f"results stream {self.path} already has a header")
+            self._write(record)
+            self._header_written = True
+
+    def result(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Append one result line; fills optional keys with defaults and returns the line written."""
+        missing = [key for key in REQUIRED_RESULT_KEYS if not record.get(key)]
+        if missing:
+            raise ResultsFormatError(f"result record lacks {', '.join(missing)}: {dict(record)!r}"[:300])
+        if record["outcome"] not in OUTCOMES:
+            raise ResultsFormatError(f"unknown outcome {record['outcome']!r}; expected one of {', '.join(OUTCOMES)}")
+        line = {"kind": "result", **{k: _fresh(v) for k, v in RESULT_DEFAULTS.items()}}
+        line.update({k: v for k, v in record.items() if k != "kind"})
+        with self._lock:
+            self._require_header()
+            self._write(line)
+            self._results.append(line)
+        return line
+
+    def attested(self, *, vendor: str, principle: str, claim: str, evidence_url: str) -> None:
+        record = {"kind": "attested", "vendor": vendor, "principle": principle, "claim": claim, "evidence_url": evidence_url}
+        with self._lock:
+            self._require_header()
+            self._write(record)
+
+    def close(self, finished: str | None = None) -> None:
+        """Write the footer (once) and close the file."""
+        with self._lock:
+            if self._file is None:
+                return
+            if self._header_written:
+                self._write(footer_for(self._results, finished))
+            self._file.close()
+            self._file = None
+
+    def _require_header(self) -> None:
+        if not self._header_written:
+            raise ResultsError(f"results stream {self.path}: write the header first")
+
+
+def _fresh(value: Any) -> Any:
+    # Defaults are shared mappings/lists; give each line its own copy.
+    return type(value)() if isinstance(value, (dict, list)) else value
+
+
+def footer_for(results: list[Mapping[str, Any]], finished: str | None = None) -> dict[str, Any]:
+    return {
+        "kind": "footer",
+        "finished": finished or utc_now(),
+        "checks_executed": len(results),
+        "counts": count_outcomes(results),
+    }
+
+
+def read_results(path: str | os.PathLike[str]) -> Stream:
+    """Parse a stream file. A torn (unparseable) last line — a crash mid-write — is dropped."""
+    path = Path(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    stream = Stream()
+    seen_header = False
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            if number == len(lines):
+                break
+            raise ResultsFormatError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        kind = record.get("kind") if isinstance(record, dict) else None
+        if kind not in KINDS:
+            raise ResultsFormatError(f"{path}:{number}: unknown line kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if kind == "header":
+            if seen_header:
+                raise ResultsFormatError(f"{path}:{number}: a second header line; merge streams with `merge`, do not concatenate them")
+            stream.header, seen_header = record, True
+            continue
+        if not seen_header:
+            raise ResultsFormatError(f"{path}:{number}: {kind} line before the header line")
+        if kind == "result":
+            if record.get("outcome") not in OUTCOMES:
+                raise ResultsFormatError(f"{path}:{number}: unknown outcome {record.get('outcome')!r}")
+            stream.results.append(record)
+        elif kind == "attested":
+            stream.attested.append(record)
+        else:
+            stream.footer = record
+    return stream
+
+
+def merge(paths: Iterable[str | os.PathLike[str]]) -> Stream:
+    """Merge streams (xdist workers, shards, re-runs), in the order given.
+
+    A result whose nodeid (and vendor) was already seen replaces the earlier one, so a re-run
+    given later wins. Streams with no header (zero-byte, a run that died at start) add nothing.
+    """
+    streams = [(Path(p), read_results(p)) for p in paths]
+    return merge_streams(streams)
+
+
+def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
+    headed = [(p, s) for p, s in streams if s.header]
+    if not headed:
+        return Stream()
+    first_path, first = headed[0]
+    for path, stream in headed[1:]:
+        for key in ("suite_version", "spec_versions"):
+            if stream.header.get(key) != first.header.get(key):
+                raise MergeRefused(
+                    f"cannot merge {path} into {first_path}: {key} {stream.header.get(key)!r} != {first.header.get(key)!r}"
+                )
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    attested: dict[str, dict[str, Any]] = {}
+    for _, stream in headed:
+        for result in stream.results:
+            key = (result.get("vendor", ""), result.get("nodeid") or _fallback_id(result))
+            results.pop(key, None)  # re-insert so order follows the last occurrence
+            results[key] = result
+        for item in stream.attested:
+            attested[_dumps(item)] = item
+    header = {
+        "kind": "header",
+        "run_id": "+".join(dict.fromkeys(s.header.get("run_id", "") for _, s in headed)),
+        "started": min(s.header.get("started", "") for _, s in headed),
+        "suite_version": first.header.get("suite_version"),
+        "spec_versions": first.header.get("spec_versions", {}),
+        "vendors": _union_vendors(s.header.get("vendors", []) for _, s in headed),
+        "faults": sorted({f for _, s in headed for f in s.header.get("faults", [])}),
+    }
+    merged = list(results.values())
+    finished = max((s.footer or {}).get("finished", "") for _, s in headed) or None
+    return Stream(header, merged, list(attested.values()), footer_for(merged, finished))
+
+
+def _fallback_id(result: Mapping[str, Any]) -> str:
+    return f"{result.get('check')}{_dumps(result.get('params') or {})}"
+
+
+def _union_vendors(vendor_lists: Iterable[list[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    by_id: dict[str, dict[str, Any]] = {}
+    for vendors in vendor_lists:
+        for vendor in vendors:
+            entry = by_id.setdefault(vendor["id"], {"id": vendor["id"], "name": vendor.get("name", vendor["id"]), "roles": [], "profiles": []})
+            for key in ("roles", "profiles"):
+                entry[key].extend(x for x in vendor.get(key, []) if x not in entry[key])
+    return list(by_id.values())
+
+
+def write_stream(stream: Stream, path: str | os.PathLike[str]) -> None:
+    """Write a (merged) stream to a file, e.g. reports/<run>/results.jsonl after a merge."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        if stream.header:
+            out.write(_dumps(stream.header) + "\n")
+        for record in [*stream.results, *stream.attested]:
+            out.write(_dumps(record) + "\n")
+        if stream.footer:
+            out.write(_dumps(stream.footer) + "\n")

@@ -1,0 +1,117 @@
+"""Outcomes -> per-vendor principle scores, conformance verdicts and profile verdicts.
+
+Rules (DESIGN.md §3 "Scoring", notes/contracts.md "Scoring"):
+- score per vendor and principle = weighted pass rate over applicable checks, MUST 3,
+  SHOULD 2, MAY 1; `unsupported` and `skip` are not applicable; `error` and `warn` count
+  as not passed; None when nothing is applicable.
+- a vendor conforms to a principle when no applicable MUST check of it fails or errors.
+- a vendor conforms to a profile when every check of that profile passes.
+- expected failures (the vendor's `expected` file, applied like a strict xfail): a check that
+  was expected to fail and failed is an "expected fail" — still not passed in the score (a
+  vendor cannot raise its score by declaring failures), but it does not break conformance.
+  An expected failure that passes is an "unexpected pass": the expectation is stale, so it
+  breaks conformance of every principle and profile of that check, whatever its level.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Mapping
+
+PRINCIPLES: dict[str, str] = {
+    "P1": "Open Standards",
+    "P2": "Privacy & Security",
+    "P3": "Unlock Learning Anywhere",
+    "P4": "Universal Access",
+    "P5": "Alignment",
+    "P6": "Public & Private Partnerships",
+    "P7": "Global Mobility",
+}
+LEVEL_WEIGHTS: dict[str, int] = {"MUST": 3, "SHOULD": 2, "MAY": 1}
+NOT_APPLICABLE: frozenset[str] = frozenset({"unsupported", "skip"})
+# Outcomes meaning "the check was not met"; only these can be an expected failure.
+NOT_MET: frozenset[str] = frozenset({"fail", "warn"})
+
+EXPECTED_FAIL = "expected-fail"
+UNEXPECTED_PASS = "unexpected-pass"
+
+
+def effective_outcome(result: Mapping[str, Any]) -> str:
+    """The outcome as shown to a reader: the raw one, or expected-fail / unexpected-pass."""
+    outcome = result["outcome"]
+    if result.get("expected_failure"):
+        if outcome in NOT_MET:
+            return EXPECTED_FAIL
+        if outcome == "pass":
+            return UNEXPECTED_PASS
+    return outcome
+
+
+def breaks_conformance(result: Mapping[str, Any]) -> bool:
+    """Does this result alone deny conformance to the principles (and profiles) it covers?"""
+    shown = effective_outcome(result)
+    if shown == UNEXPECTED_PASS:
+        return True
+    return result.get("level", "MUST") == "MUST" and shown in ("fail", "error")
+
+
+def principle_score(results: Iterable[Mapping[str, Any]]) -> float | None:
+    """Weighted pass rate (0-100, one decimal) of the given results; None if none applicable."""
+    earned = possible = 0
+    for result in results:
+        if result["outcome"] in NOT_APPLICABLE:
+            continue
+        weight = LEVEL_WEIGHTS.get(result.get("level", "MUST"), LEVEL_WEIGHTS["MUST"])
+        possible += weight
+        if result["outcome"] == "pass":
+            earned += weight
+    return None if possible == 0 else round(100 * earned / possible, 1)
+
+
+def principle_verdicts(results: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """{"P1": {"score": float|None, "conforms": bool}, ...} for one vendor's results."""
+    by_principle: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for result in results:
+        for principle in result.get("principles", []):
+            by_principle[principle].append(result)
+    return {
+        principle: {
+            "score": principle_score(by_principle[principle]),
+            "conforms": not any(breaks_conformance(r) for r in by_principle[principle] if r["outcome"] not in NOT_APPLICABLE),
+        }
+        for principle in PRINCIPLES
+    }
+
+
+def profile_verdicts(results: list[Mapping[str, Any]], declared: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """{"ob3": {"conforms": bool, "checks": N}} for the declared profiles and any a result names.
+
+    Every check of the profile must pass; `skip` (the suite chose not to run it) is ignored, an
+    expected fail does not count against it, `unsupported` does (a profile demands the feature).
+    A declared profile with no results does not conform: nothing showed it.
+    """
+    by_profile: dict[str, list[Mapping[str, Any]]] = {name: [] for name in declared}
+    for result in results:
+        for profile in result.get("profiles", []):
+            by_profile.setdefault(profile, []).append(result)
+    verdicts = {}
+    for name, members in by_profile.items():
+        judged = [r for r in members if r["outcome"] != "skip"]
+        conforms = bool(judged) and all(effective_outcome(r) in ("pass", EXPECTED_FAIL) for r in judged)
+        verdicts[name] = {"conforms": conforms, "checks": len(members)}
+    return verdicts
+
+
+def expectation_counts(results: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    shown = [effective_outcome(r) for r in results]
+    return {"expected_fail": shown.count(EXPECTED_FAIL), "unexpected_pass": shown.count(UNEXPECTED_PASS)}
+
+
+def vendor_conforms(vendor_summary: Mapping[str, Any]) -> bool:
+    """True when the vendor conforms on every principle (i.e. on all its MUST checks)."""
+    return all(v["conforms"] for v in vendor_summary.get("principles", {}).values())
+
+
+def exit_code(summary: Mapping[str, Any]) -> int:
+    """0 when every vendor conforms on all MUST checks (and no expected failure passed), else 1."""
+    return 0 if all(vendor_conforms(v) for v in summary.get("vendors", [])) else 1
