@@ -1,0 +1,103 @@
+"""Named fault switches for the reference vendors.
+
+Every check in suites/ must be shown to fail against at least one deliberately broken
+reference vendor (DESIGN §3 "Fault switches"), so each fault breaks exactly one thing,
+named after the rule it breaks. Issuer faults start with ``issuer.``, verifier faults with
+``verifier.``. docs/FAULTS.md is generated from CATALOG (`python -m ler_interop.reference.faults`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+CATALOG: dict[str, str] = {
+    # -- issuer -----------------------------------------------------------------------------
+    "issuer.drop-unicode": "replaces every non-ASCII character in `name` values with '?'",
+    "issuer.no-valid-from": "does not add `validFrom` when the request has none",
+    "issuer.bad-signature": "signs different bytes than it returns (the proof does not verify)",
+    "issuer.500-on-malformed": "answers malformed issue requests with 500 and a stack trace instead of 400",
+    "issuer.ignore-auth": "issues without checking the bearer token",
+    "issuer.small-status-list": "status lists have 16,384 entries instead of 131,072 (weak herd privacy)",
+    "issuer.status-not-updated": "the status endpoint answers 200 but the status list never changes",
+    "issuer.drop-evidence": "removes every `evidence` property from issued credentials",
+    "issuer.drop-alignment": "removes every `alignment` property from issued credentials",
+    "issuer.drop-language-map": "collapses `{@value, @language}` objects to their plain string",
+    "issuer.schema-invalid": "removes `achievement.criteria` (OB 3.0 schema-invalid)",
+    "issuer.malformed-status-entry": "writes `statusListIndex` as a JSON number instead of a string",
+    "issuer.foreign-key": "signs with a did:key that the issuer DID does not list",
+    "issuer.no-status": "issues credentials without `credentialStatus`",
+    # -- verifier ---------------------------------------------------------------------------
+    "verifier.accept-tampered": "accepts credentials whose signature does not verify",
+    "verifier.accept-wrong-key": "accepts proofs by keys the issuer does not control or that cannot be found",
+    "verifier.accept-unknown-cryptosuite": "accepts proofs with a cryptosuite it does not know",
+    "verifier.ignore-expiry": "accepts credentials past their `validUntil`",
+    "verifier.ignore-valid-from": "accepts credentials before their `validFrom`",
+    "verifier.ignore-revocation": "accepts revoked credentials",
+    "verifier.ignore-suspension": "accepts suspended credentials",
+    "verifier.ignore-challenge": "accepts presentations whose proof challenge differs from the one asked",
+    "verifier.ignore-domain": "accepts presentations whose proof domain differs from the one asked",
+    "verifier.accept-undefined-terms": "accepts credentials with properties no @context defines",
+    "verifier.accept-relative-type": "accepts credentials whose `type` values expand to relative IRIs",
+    "verifier.500-on-reject": "answers 500 instead of 400 when it rejects",
+    "verifier.reject-did-web": "cannot resolve did:web, so rejects every did:web issuer",
+    "verifier.reject-language-maps": "rejects credentials holding `{@value, @language}` objects",
+    "verifier.reject-all": "rejects every credential and presentation, valid ones too",
+}
+
+# Verifier faults that are just "treat these checks / failure reasons as passing" in the
+# toolkit's CredentialVerifier (its `ignore` set): check names or failure reasons.
+VERIFIER_IGNORES: dict[str, frozenset[str]] = {
+    "verifier.accept-tampered": frozenset({"bad-signature"}),
+    "verifier.accept-wrong-key": frozenset({"key-not-found", "key-not-authorized", "issuer-binding"}),
+    "verifier.accept-unknown-cryptosuite": frozenset({"unknown-cryptosuite"}),
+    "verifier.ignore-expiry": frozenset({"validity.expired"}),
+    "verifier.ignore-valid-from": frozenset({"validity.not-yet-valid"}),
+    "verifier.ignore-revocation": frozenset({"status.revocation"}),
+    "verifier.ignore-suspension": frozenset({"status.suspension"}),
+    "verifier.ignore-challenge": frozenset({"challenge-mismatch"}),
+    "verifier.ignore-domain": frozenset({"domain-mismatch"}),
+}
+# verifier.accept-undefined-terms / accept-relative-type forgive single finding rules of the
+# `jsonld` check instead (see reference.verifier), since that check has one reason for all.
+
+
+class UnknownFault(ValueError):
+    """A fault name that is not in CATALOG."""
+
+
+def parse_faults(names: Iterable[str] | None) -> frozenset[str]:
+    """Validate fault names; raise UnknownFault listing the known ones."""
+    chosen = frozenset(n.strip() for n in (names or ()) if n and n.strip())
+    unknown = sorted(chosen - CATALOG.keys())
+    if unknown:
+        known = "\n  ".join(sorted(CATALOG))
+        raise UnknownFault(f"unknown fault(s): {', '.join(unknown)}; known faults:\n  {known}")
+    return chosen
+
+
+def verifier_ignores(faults: frozenset[str]) -> frozenset[str]:
+    """The CredentialVerifier `ignore` set the active verifier faults amount to."""
+    out: set[str] = set()
+    for name in faults:
+        out |= VERIFIER_IGNORES.get(name, frozenset())
+    return frozenset(out)
+
+
+def catalog_markdown() -> str:
+    lines = [
+        "# Fault switches of the reference vendors",
+        "",
+        "Generated from `ler_interop.reference.faults.CATALOG` "
+        "(`python -m ler_interop.reference.faults > docs/FAULTS.md`).",
+        "Start a broken reference with `ler-interop serve --fault NAME ...`; tests/test_reference.py",
+        "shows each fault changes the behaviour it names.",
+        "",
+        "| fault | effect |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | {text} |" for name, text in CATALOG.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(catalog_markdown(), end="")

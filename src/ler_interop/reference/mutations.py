@@ -1,0 +1,94 @@
+"""Content faults of the reference issuer: each breaks one thing a check looks for.
+
+They run on the credential after the issuer filled it in and before it is signed, so the
+result is a validly signed credential that lost data (P3/P7 checks must catch the loss,
+not the signature).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+def _walk(value: Any, fn: Callable[[str, Any], Any]) -> Any:
+    """Rebuild `value`, letting fn(key, child) replace each object member (fn may return _DROP)."""
+    if isinstance(value, list):
+        return [_walk(v, fn) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for key, child in value.items():
+            child = fn(key, child)
+            if child is not _DROP:
+                out[key] = _walk(child, fn)
+        return out
+    return value
+
+
+_DROP = object()
+
+
+def _ascii_only(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(ch if ord(ch) < 128 else "?" for ch in value)
+    if isinstance(value, list):
+        return [_ascii_only(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (_ascii_only(v) if k == "@value" else v) for k, v in value.items()}
+    return value
+
+
+def drop_unicode(doc: dict) -> dict:
+    """issuer.drop-unicode: what a latin-1 database column does to names."""
+    return _walk(doc, lambda key, child: _ascii_only(child) if key == "name" else child)
+
+
+def drop_property(name: str) -> Callable[[dict], dict]:
+    def mutate(doc: dict) -> dict:
+        return _walk(doc, lambda key, child: _DROP if key == name else child)
+
+    mutate.__name__ = f"drop_{name}"
+    return mutate
+
+
+def _is_language_value(value: Any) -> bool:
+    return isinstance(value, dict) and "@value" in value and ("@language" in value or "@direction" in value)
+
+
+def _collapse(value: Any) -> Any:
+    if _is_language_value(value):
+        return value["@value"]
+    if isinstance(value, list):
+        return [_collapse(v) for v in value]
+    return value
+
+
+def drop_language_map(doc: dict) -> dict:
+    """issuer.drop-language-map: VCDM 2.0 §11.1 language value objects become plain strings."""
+    return _walk(doc, lambda key, child: _collapse(child))
+
+
+def drop_criteria(doc: dict) -> dict:
+    """issuer.schema-invalid: OB 3.0 Achievement.criteria is required (OB 3.0 §B.1.1)."""
+
+    def fn(key: str, child: Any) -> Any:
+        if key == "achievement" and isinstance(child, dict):
+            return {k: v for k, v in child.items() if k != "criteria"}
+        return child
+
+    return _walk(doc, fn)
+
+
+CONTENT_FAULTS: dict[str, Callable[[dict], dict]] = {
+    "issuer.drop-unicode": drop_unicode,
+    "issuer.drop-evidence": drop_property("evidence"),
+    "issuer.drop-alignment": drop_property("alignment"),
+    "issuer.drop-language-map": drop_language_map,
+    "issuer.schema-invalid": drop_criteria,
+}
+
+
+def apply_content_faults(doc: dict, faults: frozenset[str]) -> dict:
+    for name, mutate in CONTENT_FAULTS.items():
+        if name in faults:
+            doc = mutate(doc)
+    return doc
