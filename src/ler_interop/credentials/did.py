@@ -141,8 +141,7 @@ def did_document_for_key(key: Key, did: str | None = None) -> dict:
     if did.startswith("did:jwk:"):
         if did != did_jwk(key):
             raise ValueError(f"{did} is not the did:jwk of this key")
-        vm = {"id": f"{did}#0", "type": "JsonWebKey", "controller": did, "publicKeyJwk": key.public_jwk()}
-        return _single_key_document(did, vm, SIGNING_RELATIONSHIPS, [DID_V1_CONTEXT, CID_V1_CONTEXT])
+        return _did_jwk_document(did)
     if did.startswith("did:web:") and DID_PATTERN.match(did):
         vm = {"id": f"{did}#key-1", "type": "Multikey", "controller": did, "publicKeyMultibase": key.public_multikey()}
         return _single_key_document(did, vm, SIGNING_RELATIONSHIPS, [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT])
