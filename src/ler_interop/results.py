@@ -92,7 +92,9 @@ class ResultsWriter:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._file: IO[str] | None = self.path.open("a", encoding="utf-8")
+        # One writer, one stream: each xdist worker or shard writes its own file and `merge` joins
+        # them, so the file is started afresh rather than appended to (two headers would not read).
+        self._file: IO[str] | None = self.path.open("w", encoding="utf-8")
         self._header_written = False
         self._results: list[dict[str, Any]] = []
 
@@ -260,8 +262,10 @@ def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
         "faults": sorted({f for _, s in headed for f in s.header.get("faults", [])}),
     }
     merged = list(results.values())
-    finished = max((s.footer or {}).get("finished", "") for _, s in headed) or None
-    return Stream(header, merged, list(attested.values()), footer_for(merged, finished))
+    finished = max((s.footer or {}).get("finished", "") for _, s in headed)
+    # No shard finished (all crashed): the merge has no footer either, so no one reads a finish time.
+    footer = footer_for(merged, finished) if finished else None
+    return Stream(header, merged, list(attested.values()), footer)
 
 
 def _fallback_id(result: Mapping[str, Any]) -> str:

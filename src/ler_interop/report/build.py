@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..results import Stream
+from ..results import Stream, merge, write_stream
 from .html import render_html
 from .junit import build_junit
 from .summary import build_summary
 
+RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
 HTML_FILE = "index.html"
 JUNIT_FILE = "junit.xml"
@@ -26,3 +27,11 @@ def build_reports(stream: Stream, out_dir: str | os.PathLike[str]) -> dict[str, 
     (out / HTML_FILE).write_text(render_html(stream, summary), encoding="utf-8")
     (out / JUNIT_FILE).write_bytes(build_junit(stream))
     return summary
+
+
+def report_files(paths: list[str | os.PathLike[str]], out_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """`ler-interop report a.jsonl b.jsonl --out DIR`: merge the streams (refusing different suite
+    versions), write the merged results.jsonl beside the reports, and build them."""
+    stream = merge(paths)
+    write_stream(stream, Path(out_dir) / RESULTS_FILE)
+    return build_reports(stream, out_dir)
