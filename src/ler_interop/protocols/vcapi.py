@@ -110,3 +110,13 @@ class VcApiClient:
             "credentialStatus": [{"type": "BitstringStatusListEntry", "status": value, "statusPurpose": purpose}],
         }
         return self.http.post(url, json=body)
+
+
+def assert_accepted(verdict: Verdict, what: str) -> None:
+    assert verdict.accepted, f"rejected {what}: {verdict.message}"
+
+
+def assert_rejected(verdict: Verdict, what: str) -> None:
+    """Only a proper rejection passes: 4xx with verified:false or problem details."""
+    assert not verdict.accepted, f"accepted {what} ({verdict.message})"
+    assert is_proper_rejection(verdict), f"rejected {what} but not as the VC API requires: {verdict.message}"

@@ -1,0 +1,51 @@
+"""What checks need besides a vendor client: the suite's own verifier, wired to a vendor's
+declared hosts, and small comparisons that read like the spec sentences they test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..credentials.did import DidResolver
+from ..credentials.verifier import CredentialVerifier
+from ..net import Http
+
+# did:web over plain http is accepted only for loopback hosts (the reference vendors and the
+# suite's own counterpart host); everywhere else did:web means https (did:web §3.2.1).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def suite_verifier(http: Http) -> CredentialVerifier:
+    """The suite's independent verifier, fetching only through the given guarded client."""
+    resolver = DidResolver(http=http, http_hosts=set(LOOPBACK_HOSTS))
+
+    def fetch_json(url: str) -> Any:
+        return http.get(url, headers={"accept": "application/json"}).json()
+
+    return CredentialVerifier(resolver, fetch_json=fetch_json)
+
+
+def first_subject(credential: dict) -> dict:
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, list):
+        subject = subject[0] if subject else {}
+    return subject if isinstance(subject, dict) else {}
+
+
+def missing_claims(sent: Any, got: Any, path: str = "$") -> list[str]:
+    """JSON paths of everything in `sent` that is absent or different in `got`. Issuers may
+    add (proof, status, ids) but must not drop or rewrite what they were given."""
+    if isinstance(sent, dict):
+        if not isinstance(got, dict):
+            return [path]
+        out: list[str] = []
+        for key, value in sent.items():
+            out += missing_claims(value, got.get(key), f"{path}.{key}") if key in got else [f"{path}.{key}"]
+        return out
+    if isinstance(sent, list):
+        if not isinstance(got, list) or len(got) < len(sent):
+            # VCDM lets a single-item array be compacted to the item itself.
+            if len(sent) == 1 and not isinstance(got, list):
+                return missing_claims(sent[0], got, path)
+            return [path]
+        return [p for i, item in enumerate(sent) for p in missing_claims(item, got[i], f"{path}[{i}]")]
+    return [] if sent == got else [f"{path} (sent {sent!r}, got {got!r})"]

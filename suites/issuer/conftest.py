@@ -1,0 +1,54 @@
+"""Fixtures for the issuer suite: the vendor's VC API client, its issue endpoint, and the
+suite's own verifier restricted to the vendor's declared hosts."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from ler_interop.credentials import samples
+from ler_interop.protocols.suite_tools import suite_verifier
+from ler_interop.protocols.vcapi import VcApiClient
+
+PLACEHOLDER_ISSUER = "did:example:ler-interop-issuer"
+
+
+@pytest.fixture
+def vcapi(vendor) -> VcApiClient:
+    return VcApiClient(vendor.http)
+
+
+@pytest.fixture
+def issue_url(vendor) -> str:
+    return vendor.endpoint("issuer", "vc-api", "issue")
+
+
+@pytest.fixture
+def issuer_did(vendor) -> str:
+    return vendor.role("issuer").protocols["vc-api"].get("issuer_id") or PLACEHOLDER_ISSUER
+
+
+@pytest.fixture
+def verifier(vendor):
+    return suite_verifier(vendor.http)
+
+
+@pytest.fixture
+def issue(vcapi, issue_url, vendor) -> Callable[..., dict]:
+    """Issue `credential` and return the issued credential (errors if there is none)."""
+    options = dict(vendor.role("issuer").protocols["vc-api"].get("options") or {})
+
+    def _issue(credential: dict, **extra_options: Any) -> dict:
+        response = vcapi.issue(issue_url, credential, {**options, **extra_options})
+        return vcapi.issued_credential(response)
+
+    return _issue
+
+
+@pytest.fixture
+def template(issuer_did) -> Callable[..., dict]:
+    def _template(**kw: Any) -> dict:
+        return samples.achievement_credential(issuer_did, **kw)
+
+    return _template

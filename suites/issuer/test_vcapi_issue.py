@@ -1,0 +1,200 @@
+"""VC API issuers: issuing an Open Badges 3.0 AchievementCredential that any verifier accepts.
+
+The suite asks the vendor to issue, then judges the result with its own verifier
+(ler_interop.credentials.verifier), never with the vendor's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ler_interop.credentials.datamodel import parse_datetime
+from ler_interop.protocols.suite_tools import first_subject, missing_claims
+from ler_interop.protocols.vcapi import json_body
+
+VCAPI_ISSUE = "https://w3c-ccg.github.io/vc-api/#issue-credential"
+VCDM = "https://www.w3.org/TR/vc-data-model-2.0/"
+OB3 = "https://www.imsglobal.org/spec/ob/v3p0/"
+
+
+def _issuer_of(vc: dict) -> str | None:
+    issuer = vc.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+@pytest.mark.check(id="ISS-VCAPI-001", title="Issues an OB 3.0 AchievementCredential with 201 Created",
+                   principles=["P1"], level="MUST", spec=VCAPI_ISSUE, role="issuer", protocol="vc-api", profiles=["ob3"])
+def test_issue_returns_201(vcapi, issue_url, template):
+    response = vcapi.issue(issue_url, template())
+    assert response.status_code == 201, f"issue answered {response.status_code}, the VC API requires 201"
+    body = json_body(response)
+    assert isinstance(body, dict) and isinstance(body.get("verifiableCredential"), dict), \
+        "201 body has no `verifiableCredential` object"
+
+
+@pytest.mark.check(id="ISS-VCAPI-002", title="The issued credential's proof verifies under the suite's own verifier",
+                   principles=["P1", "P2"], level="MUST", spec="https://www.w3.org/TR/vc-data-integrity/#verify-proof",
+                   role="issuer", protocol="vc-api")
+def test_issued_proof_verifies(issue, template, verifier):
+    result = verifier.verify_credential(issue(template()))
+    proof = result.check("proof")
+    assert proof.ok, f"proof does not verify: [{proof.reason}] {proof.message}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-003", title="The issued credential is signed by a key its issuer controls",
+                   principles=["P2"], level="MUST", spec=VCDM + "#issuer", role="issuer", protocol="vc-api")
+def test_issuer_controls_signing_key(issue, template, verifier):
+    result = verifier.verify_credential(issue(template()))
+    binding = result.check("issuer-binding")
+    assert binding.ok, binding.message
+
+
+@pytest.mark.check(id="ISS-VCAPI-004", title="The issued credential conforms to the VCDM 2.0 data model",
+                   principles=["P1"], level="MUST", spec=VCDM + "#basic-concepts", role="issuer", protocol="vc-api")
+def test_issued_vcdm2_valid(issue, template, verifier):
+    result = verifier.verify_credential(issue(template()))
+    for name in ("data-model", "jsonld"):
+        check = result.check(name)
+        assert check.ok, f"{name}: {check.message}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-005", title="The issued credential is valid against the Open Badges 3.0 schema and rules",
+                   principles=["P1", "P3"], level="MUST", spec=OB3 + "#achievementcredential", role="issuer",
+                   protocol="vc-api", profiles=["ob3"])
+def test_issued_ob3_schema_valid(issue, template, verifier):
+    check = verifier.verify_credential(issue(template())).check("schema")
+    assert check.ok, check.message
+
+
+@pytest.mark.check(id="ISS-VCAPI-006", title="Keeps every claim it was given (nothing dropped or rewritten)",
+                   principles=["P1", "P3"], level="MUST", spec=VCAPI_ISSUE, role="issuer", protocol="vc-api")
+def test_keeps_every_claim(issue, template):
+    sent = template()
+    got = issue(sent)
+    sent_subject, got_subject = first_subject(sent), first_subject(got)
+    lost = missing_claims(sent_subject, got_subject, "$.credentialSubject")
+    lost += missing_claims(sent.get("evidence"), got.get("evidence"), "$.evidence")
+    assert not lost, f"claims lost or changed: {', '.join(lost[:5])}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-007", title="Unicode learner names survive issuance byte for byte (CJK, Arabic, Cyrillic, Greek)",
+                   principles=["P7"], level="MUST", spec=VCDM + "#credential-subject", role="issuer", protocol="vc-api")
+@pytest.mark.parametrize("script", ["cjk", "arabic", "cyrillic", "greek", "latin-diacritics"])
+def test_unicode_names_survive(issue, template, verifier, script):
+    from ler_interop.credentials.samples import UNICODE_NAMES
+
+    name = UNICODE_NAMES[script]
+    got = issue(template(subject_name=name))
+    assert first_subject(got).get("name") == name, \
+        f"name came back as {first_subject(got).get('name')!r}, sent {name!r}"
+    proof = verifier.verify_credential(got).check("proof")
+    assert proof.ok, f"proof over the Unicode name does not verify: {proof.message}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-008", title="Language value objects (@value/@language/@direction) survive issuance",
+                   principles=["P7"], level="MUST", spec=VCDM + "#language-and-base-direction", role="issuer",
+                   protocol="vc-api")
+def test_language_values_survive(issue, issuer_did, verifier):
+    from ler_interop.credentials.samples import language_credential
+
+    sent = language_credential(issuer_did)
+    got = issue(sent)
+    lost = missing_claims({"name": sent["name"], "description": sent["description"]}, got)
+    assert not lost, f"language value objects lost or collapsed: {', '.join(lost[:4])}"
+    assert verifier.verify_credential(got).check("proof").ok, "proof over language value objects does not verify"
+
+
+@pytest.mark.check(id="ISS-VCAPI-009", title="Sets validFrom as an XML Schema dateTime with a time-zone offset",
+                   principles=["P1", "P7"], level="SHOULD", spec=VCDM + "#validity-period", role="issuer", protocol="vc-api")
+def test_sets_valid_from(issue, template):
+    sent = template()
+    del sent["validFrom"]
+    got = issue(sent)
+    assert "validFrom" in got, "issued credential has no validFrom"
+    assert parse_datetime(got["validFrom"]) is not None, \
+        f"validFrom {got['validFrom']!r} is not a dateTime with an offset"
+
+
+@pytest.mark.check(id="ISS-VCAPI-010", title="Keeps a validFrom given with a non-UTC offset",
+                   principles=["P7"], level="MUST", spec=VCDM + "#validity-period", role="issuer", protocol="vc-api")
+def test_keeps_offset_datetime(issue, template):
+    sent = template(valid_from="2026-01-15T09:30:00+09:00")
+    got = issue(sent)
+    given, back = parse_datetime(sent["validFrom"]), parse_datetime(got.get("validFrom", ""))
+    assert back is not None and back == given, f"validFrom came back as {got.get('validFrom')!r}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-011", title="Every achievementType, including ext: extensions, survives issuance",
+                   principles=["P3"], level="MUST", spec=OB3 + "#achievementtype-enumeration", role="issuer",
+                   protocol="vc-api", profiles=["ob3"])
+@pytest.mark.parametrize("achievement_type", ["Badge", "Certification", "Degree", "MicroCredential", "ext:ApprenticeshipMilestone"])
+def test_achievement_types_survive(issue, template, achievement_type):
+    got = issue(template(achievement_type=achievement_type))
+    back = first_subject(got).get("achievement", {}).get("achievementType")
+    assert back == achievement_type, f"achievementType came back as {back!r}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-012", title="Evidence survives issuance",
+                   principles=["P3", "P6"], level="MUST", spec=OB3 + "#evidence", role="issuer", protocol="vc-api",
+                   profiles=["ob3"])
+def test_evidence_survives(issue, template):
+    sent = template()
+    lost = missing_claims(sent["evidence"], issue(sent).get("evidence"), "$.evidence")
+    assert not lost, f"evidence lost: {', '.join(lost[:4])}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-013", title="Results and result descriptions survive issuance",
+                   principles=["P3"], level="MUST", spec=OB3 + "#result", role="issuer", protocol="vc-api", profiles=["ob3"])
+def test_results_survive(issue, template):
+    sent = template()
+    got_subject = first_subject(issue(sent))
+    lost = missing_claims(first_subject(sent)["result"], got_subject.get("result"), "$.credentialSubject.result")
+    lost += missing_claims(first_subject(sent)["achievement"]["resultDescription"],
+                           got_subject.get("achievement", {}).get("resultDescription"),
+                           "$.credentialSubject.achievement.resultDescription")
+    assert not lost, f"results lost: {', '.join(lost[:4])}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-014", title="Alignments to ESCO and CASE frameworks survive issuance",
+                   principles=["P5", "P7"], level="MUST", spec=OB3 + "#alignment", role="issuer", protocol="vc-api",
+                   profiles=["ob3"])
+def test_alignments_survive(issue, template):
+    sent = template()
+    want = first_subject(sent)["achievement"]["alignment"]
+    got = first_subject(issue(sent)).get("achievement", {}).get("alignment")
+    lost = missing_claims(want, got, "$.credentialSubject.achievement.alignment")
+    assert not lost, f"alignments lost: {', '.join(lost[:4])}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-015", title="Issues with ecdsa-rdfc-2019 (P-256) when it declares that cryptosuite",
+                   principles=["P1"], level="MUST", spec="https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019",
+                   role="issuer", protocol="vc-api", requires=["ecdsa-rdfc-2019"])
+def test_issues_ecdsa_rdfc_2019(issue, template, verifier):
+    got = issue(template(), cryptosuite="ecdsa-rdfc-2019")
+    proofs = got.get("proof") if isinstance(got.get("proof"), list) else [got.get("proof")]
+    suites = [p.get("cryptosuite") for p in proofs if isinstance(p, dict)]
+    assert "ecdsa-rdfc-2019" in suites, f"asked for ecdsa-rdfc-2019, got proofs with {suites}"
+    proof = verifier.verify_credential(got).check("proof")
+    assert proof.ok, f"ecdsa-rdfc-2019 proof does not verify: [{proof.reason}] {proof.message}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-016", title="Issues with eddsa-rdfc-2022 when it declares that cryptosuite",
+                   principles=["P1"], level="MUST", spec="https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022",
+                   role="issuer", protocol="vc-api", requires=["eddsa-rdfc-2022"])
+def test_issues_eddsa_rdfc_2022(issue, template, verifier):
+    got = issue(template(), cryptosuite="eddsa-rdfc-2022")
+    proofs = got.get("proof") if isinstance(got.get("proof"), list) else [got.get("proof")]
+    suites = [p.get("cryptosuite") for p in proofs if isinstance(p, dict)]
+    assert "eddsa-rdfc-2022" in suites, f"asked for eddsa-rdfc-2022, got proofs with {suites}"
+    proof = verifier.verify_credential(got).check("proof")
+    assert proof.ok, f"eddsa-rdfc-2022 proof does not verify: [{proof.reason}] {proof.message}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-017", title="The issuer is the same identity across credentials and its DID resolves publicly",
+                   principles=["P6"], level="SHOULD", spec="https://w3c-ccg.github.io/did-method-web/#read-resolve",
+                   role="issuer", protocol="vc-api")
+def test_issuer_did_resolves(issue, template, verifier):
+    a, b = issue(template()), issue(template())
+    assert _issuer_of(a) == _issuer_of(b), "two credentials name different issuers"
+    verifier.resolver.resolve(_issuer_of(a))  # raises -> error when unreachable; wrong doc -> fail below
+    assert verifier.verify_credential(a).check("issuer-binding").ok, "issuer DID does not list the signing key"

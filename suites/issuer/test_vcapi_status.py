@@ -1,0 +1,120 @@
+"""VC API issuers and Bitstring Status List v1.0: revocation and suspension that a verifier
+can see, in lists large enough to hide one learner among many (herd privacy, P2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ler_interop.credentials.statuslist import MIN_ENTRIES, StatusList, StatusListError
+from ler_interop.net import Http
+from ler_interop.protocols.vcapi import json_body
+
+BSL = "https://www.w3.org/TR/vc-bitstring-status-list/"
+VCAPI_STATUS = "https://w3c-ccg.github.io/vc-api/#update-status"
+
+
+def _entries(vc: dict) -> list[dict]:
+    entries = vc.get("credentialStatus")
+    entries = [entries] if isinstance(entries, dict) else entries if isinstance(entries, list) else []
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def _entry(vc: dict, purpose: str) -> dict:
+    for entry in _entries(vc):
+        if entry.get("statusPurpose") == purpose:
+            return entry
+    raise AssertionError(f"issued credential has no BitstringStatusListEntry with statusPurpose {purpose!r}")
+
+
+def _bit(http: Http, entry: dict) -> bool:
+    list_vc = http.get(entry["statusListCredential"], headers={"accept": "application/json"}).json()
+    bits = StatusList.decode(list_vc["credentialSubject"]["encodedList"])
+    return bits.get(int(entry["statusListIndex"]))
+
+
+@pytest.mark.check(id="ISS-VCAPI-030", title="Status entries are well-formed BitstringStatusListEntry objects",
+                   principles=["P1", "P2"], level="MUST", spec=BSL + "#bitstringstatuslistentry", role="issuer",
+                   protocol="vc-api", requires=["status:revocation"])
+def test_status_entries_well_formed(issue, template, verifier):
+    vc = issue(template())
+    assert _entries(vc), "issued credential has no credentialStatus"
+    result = verifier.verify_credential(vc).check("status")
+    assert result.ok, result.message
+
+
+@pytest.mark.check(id="ISS-VCAPI-031", title="The status list holds at least 131,072 entries (herd privacy)",
+                   principles=["P2"], level="MUST", spec=BSL + "#bitstringstatuslistcredential", role="issuer",
+                   protocol="vc-api", requires=["status:revocation"])
+def test_status_list_large_enough(issue, template, vendor):
+    entry = _entry(issue(template()), "revocation")
+    list_vc = vendor.http.get(entry["statusListCredential"]).json()
+    try:
+        bits = StatusList.decode(list_vc["credentialSubject"]["encodedList"])
+    except StatusListError as exc:
+        raise AssertionError(f"encodedList unreadable: [{exc.reason}] {exc.message}") from None
+    assert bits.length >= MIN_ENTRIES, f"status list has {bits.length} entries, fewer than {MIN_ENTRIES}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-032", title="The status list credential verifies and is issued by the credential's issuer",
+                   principles=["P2"], level="MUST", spec=BSL + "#bitstringstatuslistcredential", role="issuer",
+                   protocol="vc-api", requires=["status:revocation"])
+def test_status_list_credential_verifies(issue, template, vendor, verifier):
+    vc = issue(template())
+    list_vc = vendor.http.get(_entry(vc, "revocation")["statusListCredential"]).json()
+    result = verifier.verify_credential(list_vc)
+    for name in ("proof", "issuer-binding"):
+        assert result.check(name).ok, f"status list credential {name}: {result.check(name).message}"
+    issuer = lambda d: d["issuer"]["id"] if isinstance(d.get("issuer"), dict) else d.get("issuer")  # noqa: E731
+    assert issuer(list_vc) == issuer(vc), f"list issued by {issuer(list_vc)}, credential by {issuer(vc)}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-033", title="A newly issued credential is neither revoked nor suspended",
+                   principles=["P2"], level="MUST", spec=BSL + "#validate-algorithm", role="issuer", protocol="vc-api",
+                   requires=["status:revocation"])
+def test_new_credential_status_clear(issue, template, vendor):
+    vc = issue(template())
+    set_bits = [e["statusPurpose"] for e in _entries(vc) if _bit(vendor.http, e)]
+    assert not set_bits, f"fresh credential already flagged for {set_bits}"
+
+
+def _flip(vcapi, vendor, vc: dict, purpose: str, value: bool) -> None:
+    url = vendor.endpoint("issuer", "vc-api", "status")
+    response = vcapi.update_status(url, vc["id"], purpose, value)
+    assert response.status_code in (200, 201, 204), \
+        f"status update answered {response.status_code}: {str(json_body(response))[:200]}"
+
+
+@pytest.mark.check(id="ISS-VCAPI-034", title="Revoking through /credentials/status shows in the published list",
+                   principles=["P2"], level="MUST", spec=VCAPI_STATUS, role="issuer", protocol="vc-api",
+                   requires=["status:revocation", "status-endpoint"])
+def test_revocation_visible(issue, template, vcapi, vendor, verifier):
+    vc = issue(template())
+    entry = _entry(vc, "revocation")
+    _flip(vcapi, vendor, vc, "revocation", True)
+    assert _bit(vendor.http, entry), "status endpoint accepted the revocation but the list bit is still 0"
+    status = verifier.verify_credential(vc).check("status")
+    assert not status.ok and status.reason == "status.revocation", "suite verifier does not see the revocation"
+
+
+@pytest.mark.check(id="ISS-VCAPI-035", title="Suspension can be set and lifted through /credentials/status",
+                   principles=["P2"], level="MUST", spec=VCAPI_STATUS, role="issuer", protocol="vc-api",
+                   requires=["status:suspension", "status-endpoint"])
+def test_suspension_set_and_lifted(issue, template, vcapi, vendor):
+    vc = issue(template())
+    entry = _entry(vc, "suspension")
+    _flip(vcapi, vendor, vc, "suspension", True)
+    assert _bit(vendor.http, entry), "suspension accepted but the list bit is still 0"
+    _flip(vcapi, vendor, vc, "suspension", False)
+    assert not _bit(vendor.http, entry), "suspension lifted but the list bit is still 1"
+
+
+@pytest.mark.check(id="ISS-VCAPI-036", title="Status lists are public: readable without credentials and CORS-open",
+                   principles=["P6"], level="SHOULD", spec=BSL + "#privacy-considerations", role="issuer",
+                   protocol="vc-api", requires=["status:revocation"])
+def test_status_list_public(issue, template, vendor):
+    entry = _entry(issue(template()), "revocation")
+    with Http(vendor.http.policy.allowed_hosts, recorder=vendor.http.recorder) as anonymous:
+        response = anonymous.get(entry["statusListCredential"], headers={"origin": "https://verifier.example"})
+    assert response.status_code == 200, f"anonymous fetch of the status list answered {response.status_code}"
+    cors = response.headers.get("access-control-allow-origin")
+    assert cors in ("*", "https://verifier.example"), f"no CORS header allowing other origins (got {cors!r})"

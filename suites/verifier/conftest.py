@@ -1,0 +1,88 @@
+"""Fixtures for the verifier suite: the suite signs as its own issuers (a did:key issuer, and
+did:web issuers and status lists on the suite's counterpart host) and hands the vendor's
+verifier good and deliberately broken credentials."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Callable
+
+import pytest
+
+from ler_interop.credentials import samples
+from ler_interop.credentials.crafting import Signer
+from ler_interop.credentials.keys import Key
+from ler_interop.credentials.statuslist import StatusList, status_entry
+from ler_interop.protocols.vcapi import VcApiClient, Verdict, classify_verify
+
+
+@pytest.fixture
+def vcapi(vendor) -> VcApiClient:
+    return VcApiClient(vendor.http)
+
+
+@pytest.fixture
+def verify_url(vendor) -> str:
+    return vendor.endpoint("verifier", "vc-api", "credentials_verify")
+
+
+@pytest.fixture
+def verify(vcapi, verify_url) -> Callable[..., Verdict]:
+    """POST a credential to the vendor's /credentials/verify and classify the answer."""
+    def _verify(vc, options=None) -> Verdict:
+        return classify_verify(vcapi.verify_credential(verify_url, vc, options))
+    return _verify
+
+
+@pytest.fixture
+def verify_presentation(vcapi, vendor) -> Callable[..., Verdict]:
+    url = vendor.endpoint("verifier", "vc-api", "presentations_verify")
+
+    def _verify(vp, options=None) -> Verdict:
+        return classify_verify(vcapi.verify_presentation(url, vp, options))
+    return _verify
+
+
+@pytest.fixture(scope="session")
+def key_issuer() -> Signer:
+    """The suite's did:key issuer (Ed25519, eddsa-rdfc-2022)."""
+    return Signer.did_key(Key.generate("Ed25519"))
+
+
+@pytest.fixture(scope="session")
+def p256_issuer() -> Signer:
+    return Signer.did_key(Key.generate("P-256"))
+
+
+@pytest.fixture
+def web_issuer(counterpart) -> Signer:
+    """A fresh did:web issuer on the suite's counterpart host: foreign to the vendor."""
+    key = Key.generate("Ed25519")
+    did, vm = counterpart.add_did(key)
+    return Signer(key, did, vm)
+
+
+@pytest.fixture
+def credential() -> Callable[..., dict]:
+    """An unsigned OB 3.0 credential template (the issuer is set when signing)."""
+    def _credential(**kw) -> dict:
+        return samples.achievement_credential("did:example:unset", **kw)
+    return _credential
+
+
+@pytest.fixture
+def with_status(counterpart, web_issuer) -> Callable[[dict, str, bool], dict]:
+    """Sign `credential` as a did:web issuer whose status list (for `purpose`) has the
+    credential's bit set to `flagged`."""
+    from ler_interop.counterparts.host import Signer as ListSigner
+
+    def _with_status(credential: dict, purpose: str, flagged: bool) -> dict:
+        name = f"{purpose}-{uuid.uuid4().hex[:10]}"
+        url = counterpart.publish_status_list(name, purpose, StatusList(), ListSigner(web_issuer.key, web_issuer.vm))
+        index = 4242
+        if flagged:
+            counterpart.set_status(name, index, True)
+        credential = dict(credential)
+        credential["credentialStatus"] = [status_entry(url, index, purpose)]
+        return web_issuer.issue(credential)
+    return _with_status

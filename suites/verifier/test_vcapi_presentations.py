@@ -1,0 +1,57 @@
+"""VC API verifiers and presentations: a presentation proves who holds the credentials and is
+bound to one verifier's challenge and domain, so it cannot be replayed elsewhere."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from ler_interop.credentials import crafting
+from ler_interop.protocols.vcapi import assert_accepted, assert_rejected
+
+VCAPI_VP = "https://w3c-ccg.github.io/vc-api/#verify-presentation"
+DI = "https://www.w3.org/TR/vc-data-integrity/"
+
+
+def check(id, title, principles, spec, level="MUST"):
+    return pytest.mark.check(id=id, title=title, principles=principles, level=level, spec=spec, role="verifier",
+                             protocol="vc-api", requires=["presentations"])
+
+
+@pytest.fixture
+def holder() -> crafting.Signer:
+    return crafting.Signer.did_key()
+
+
+@pytest.fixture
+def challenge() -> str:
+    return uuid.uuid4().hex
+
+
+DOMAIN = "verifier.ler-interop.example"
+
+
+@check("VER-VCAPI-040", "Accepts a valid presentation bound to the given challenge and domain", ["P1", "P4"], VCAPI_VP)
+def test_accepts_presentation(verify_presentation, holder, key_issuer, credential, challenge):
+    vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge=challenge, domain=DOMAIN)
+    assert_accepted(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a valid presentation")
+
+
+@check("VER-VCAPI-041", "Rejects a presentation made for another challenge (replay)", ["P2"], DI + "#proof-purposes")
+def test_rejects_wrong_challenge(verify_presentation, holder, key_issuer, credential, challenge):
+    vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge="an-old-challenge", domain=DOMAIN)
+    assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation for another challenge")
+
+
+@check("VER-VCAPI-042", "Rejects a presentation made for another domain", ["P2"], DI + "#proof-purposes")
+def test_rejects_wrong_domain(verify_presentation, holder, key_issuer, credential, challenge):
+    vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge=challenge, domain="evil.example")
+    assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation for another domain")
+
+
+@check("VER-VCAPI-043", "Rejects a presentation carrying a tampered credential", ["P2"], VCAPI_VP)
+def test_rejects_tampered_inner_credential(verify_presentation, holder, key_issuer, credential, challenge):
+    inner = crafting.tamper_claim(key_issuer.issue(credential()))
+    vp = crafting.presentation(holder, [inner], challenge=challenge, domain=DOMAIN)
+    assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation with a tampered credential")

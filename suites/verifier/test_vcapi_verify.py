@@ -1,0 +1,174 @@
+"""VC API verifiers: accept what is valid, and reject — with a 4xx that says `verified: false`,
+never a 5xx, never a timeout — each way a credential can be forged, stale or withdrawn.
+
+Every negative check breaks exactly one thing in an otherwise valid credential
+(ler_interop.credentials.crafting), so a verifier that accepts it skipped that safeguard.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ler_interop.credentials import crafting
+from ler_interop.credentials.samples import UNICODE_NAMES, language_credential
+from ler_interop.protocols.vcapi import assert_accepted, assert_rejected
+
+VCAPI_VERIFY = "https://w3c-ccg.github.io/vc-api/#verify-credential"
+DI = "https://www.w3.org/TR/vc-data-integrity/"
+VCDM = "https://www.w3.org/TR/vc-data-model-2.0/"
+BSL = "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm"
+
+
+def check(id, title, principles, spec, level="MUST", requires=(), profiles=()):
+    return pytest.mark.check(id=id, title=title, principles=principles, level=level, spec=spec, role="verifier",
+                             protocol="vc-api", requires=list(requires), profiles=list(profiles))
+
+
+# -- accepting what is valid ------------------------------------------------------------
+@check("VER-VCAPI-001", "Accepts a valid OB 3.0 credential secured with eddsa-rdfc-2022", ["P1"],
+       "https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022", requires=["eddsa-rdfc-2022"], profiles=["ob3"])
+def test_accepts_eddsa_rdfc(verify, key_issuer, credential):
+    assert_accepted(verify(key_issuer.issue(credential())), "a valid eddsa-rdfc-2022 credential")
+
+
+@check("VER-VCAPI-002", "Accepts a valid credential secured with ecdsa-rdfc-2019 (P-256)", ["P1"],
+       "https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019", requires=["ecdsa-rdfc-2019"])
+def test_accepts_ecdsa_rdfc(verify, p256_issuer, credential):
+    assert_accepted(verify(p256_issuer.issue(credential())), "a valid ecdsa-rdfc-2019 credential")
+
+
+@check("VER-VCAPI-003", "Accepts a valid credential secured with eddsa-jcs-2022", ["P1"],
+       "https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022", requires=["eddsa-jcs-2022"])
+def test_accepts_eddsa_jcs(verify, key_issuer, credential):
+    assert_accepted(verify(key_issuer.issue(credential(), cryptosuite="eddsa-jcs-2022")), "a valid eddsa-jcs-2022 credential")
+
+
+@check("VER-VCAPI-004", "Accepts a credential from a foreign did:web issuer", ["P7", "P5"],
+       "https://w3c-ccg.github.io/did-method-web/#read-resolve", requires=["did:web"])
+def test_accepts_foreign_did_web(verify, web_issuer, credential):
+    assert_accepted(verify(web_issuer.issue(credential())), f"a credential from {web_issuer.did}")
+
+
+@check("VER-VCAPI-005", "Accepts language value objects and a right-to-left name", ["P7"],
+       VCDM + "#language-and-base-direction")
+def test_accepts_language_values(verify, key_issuer):
+    assert_accepted(verify(key_issuer.issue(language_credential(key_issuer.did))), "a credential with language value objects")
+
+
+@check("VER-VCAPI-006", "Accepts Unicode learner names in CJK, Arabic, Cyrillic and Greek", ["P7"], VCDM + "#credential-subject")
+@pytest.mark.parametrize("script", ["cjk", "arabic", "cyrillic", "greek"])
+def test_accepts_unicode_names(verify, key_issuer, credential, script):
+    assert_accepted(verify(key_issuer.issue(credential(subject_name=UNICODE_NAMES[script]))), f"a {script} name")
+
+
+@check("VER-VCAPI-007", "Accepts a credential whose status entries are clear", ["P2"], BSL,
+       requires=["status:revocation"])
+def test_accepts_clear_status(verify, with_status, credential):
+    assert_accepted(verify(with_status(credential(), "revocation", False)), "a credential with a clear revocation bit")
+
+
+# -- rejecting forgeries ------------------------------------------------------------------
+@check("VER-VCAPI-010", "Rejects a credential whose claims were changed after signing", ["P2"], DI + "#verify-proof")
+def test_rejects_tampered_claim(verify, key_issuer, credential):
+    assert_rejected(verify(crafting.tamper_claim(key_issuer.issue(credential()))), "a tampered name")
+
+
+@check("VER-VCAPI-011", "Rejects a credential whose proofValue was altered", ["P2"], DI + "#verify-proof")
+def test_rejects_tampered_proof_value(verify, key_issuer, credential):
+    assert_rejected(verify(crafting.tamper_proof_value(key_issuer.issue(credential()))), "an altered proofValue")
+
+
+@check("VER-VCAPI-012", "Rejects a proof made by another key than the one its verification method names", ["P2"],
+       DI + "#verify-proof")
+def test_rejects_wrong_key(verify, web_issuer, credential):
+    assert_rejected(verify(crafting.signed_by_other_key(credential(), web_issuer)), "a proof by another key")
+
+
+@check("VER-VCAPI-013", "Rejects a valid proof by a key the named issuer does not control", ["P2"], VCDM + "#issuer")
+def test_rejects_non_controller(verify, web_issuer, credential):
+    assert_rejected(verify(crafting.signed_by_non_controller(credential(), web_issuer.did)),
+                    "a credential naming an issuer that did not sign it")
+
+
+@check("VER-VCAPI-014", "Rejects an unknown cryptosuite", ["P2", "P1"], DI + "#verify-proof")
+def test_rejects_unknown_cryptosuite(verify, key_issuer, credential):
+    assert_rejected(verify(crafting.with_cryptosuite(key_issuer.issue(credential()))), "cryptosuite eddsa-rdfc-2099")
+
+
+@check("VER-VCAPI-015", "Rejects a name re-encoded to another Unicode normal form after signing", ["P2", "P7"],
+       DI + "#verify-proof")
+def test_rejects_unicode_normalisation(verify, key_issuer, credential):
+    signed = key_issuer.issue(credential(subject_name=UNICODE_NAMES["latin-diacritics"]))
+    assert_rejected(verify(crafting.tamper_unicode_normalisation(signed)), "an NFD-re-encoded name")
+
+
+@check("VER-VCAPI-016", "Rejects a term that JSON-LD would silently drop from the signed data", ["P2"],
+       DI + "#context-validation")
+def test_rejects_dropped_term(verify, key_issuer, credential):
+    assert_rejected(verify(key_issuer.issue(crafting.with_dropped_term(credential()))), "an undefined (dropped) term")
+
+
+@check("VER-VCAPI-017", "Rejects a relative @type IRI", ["P2", "P1"], DI + "#context-validation")
+def test_rejects_relative_type(verify, key_issuer, credential):
+    assert_rejected(verify(key_issuer.issue(crafting.with_relative_type(credential()))), "a relative @type")
+
+
+@check("VER-VCAPI-018", "Rejects a credential proof with the authentication purpose", ["P2"], DI + "#proof-purposes")
+def test_rejects_wrong_purpose(verify, key_issuer, credential):
+    signed = key_issuer.sign({**credential(), "issuer": key_issuer.did}, proof_purpose="authentication",
+                             challenge="x", domain="example.org")
+    assert_rejected(verify(signed), "a credential proof with proofPurpose authentication")
+
+
+# -- rejecting what is stale or withdrawn -------------------------------------------------
+@check("VER-VCAPI-020", "Rejects an expired credential (validUntil in the past)", ["P2"], VCDM + "#validity-period")
+def test_rejects_expired(verify, key_issuer, credential):
+    assert_rejected(verify(key_issuer.issue(crafting.expired(credential()))), "an expired credential")
+
+
+@check("VER-VCAPI-021", "Rejects a credential that is not yet valid (validFrom in the future)", ["P2"],
+       VCDM + "#validity-period")
+def test_rejects_not_yet_valid(verify, key_issuer, credential):
+    assert_rejected(verify(key_issuer.issue(crafting.not_yet_valid(credential()))), "a not-yet-valid credential")
+
+
+@check("VER-VCAPI-022", "Rejects a revoked credential", ["P2"], BSL, requires=["status:revocation"])
+def test_rejects_revoked(verify, with_status, credential):
+    assert_rejected(verify(with_status(credential(), "revocation", True)), "a revoked credential")
+
+
+@check("VER-VCAPI-023", "Rejects a suspended credential", ["P2"], BSL, requires=["status:suspension"])
+def test_rejects_suspended(verify, with_status, credential):
+    assert_rejected(verify(with_status(credential(), "suspension", True)), "a suspended credential")
+
+
+@check("VER-VCAPI-024", "Rejects a proof whose `expires` has passed", ["P2"], DI + "#proofs")
+def test_rejects_expired_proof(verify, key_issuer, credential):
+    from datetime import datetime, timedelta, timezone
+
+    past = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert_rejected(verify(key_issuer.issue(credential(), expires=past)), "a proof that expired yesterday")
+
+
+# -- the request itself ---------------------------------------------------------------------
+@check("VER-VCAPI-030", "Answers a malformed verify request with 400, not 500", ["P2", "P1"], VCAPI_VERIFY)
+def test_malformed_request(vendor, verify_url):
+    from ler_interop.outcomes import vendor_error
+
+    response = vendor.http.post(verify_url, content=b'{"verifiableCredential": ', headers={"content-type": "application/json"})
+    if response.status_code in (401, 403, 404, 405):
+        vendor_error(f"answered {response.status_code}, which says nothing about the input")
+    assert response.status_code < 500, f"crashed with {response.status_code} on a truncated JSON body"
+    assert 400 <= response.status_code < 500, f"answered {response.status_code} to a truncated JSON body"
+
+
+@check("VER-VCAPI-031", "Verification needs no account: the verify endpoint answers without credentials", ["P6"],
+       VCAPI_VERIFY, level="SHOULD")
+def test_verify_without_account(vendor, verify_url, key_issuer, credential):
+    from ler_interop.net import Http
+    from ler_interop.protocols.vcapi import VcApiClient, classify_verify
+
+    with Http(vendor.http.policy.allowed_hosts, recorder=vendor.http.recorder) as anonymous:
+        response = VcApiClient(anonymous).verify_credential(verify_url, key_issuer.issue(credential()))
+    assert response.status_code not in (401, 403), f"verification without an account answered {response.status_code}"
+    assert_accepted(classify_verify(response), "a valid credential from an anonymous caller")
