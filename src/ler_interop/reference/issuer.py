@@ -1,0 +1,233 @@
+"""The reference issuer: a W3C VC API issuer service (https://w3c-ccg.github.io/vc-api/#issue-credential).
+
+Routes: POST /credentials/issue, POST /credentials/status, GET /status/{purpose},
+GET /.well-known/did.json (its did:web identity), GET /health.
+Faults (see faults.CATALOG) are applied here so each breaks exactly the behaviour it names.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..credentials import dataintegrity
+from .faults import parse_faults
+from .identity import DEFAULT_CRYPTOSUITE, ISSUER_CRYPTOSUITES, IssuerIdentity
+from .mutations import apply_content_faults
+from .problems import BadRequest, bearer_ok, problem, problem_from, read_json_object, stack_trace_500, unauthorized
+from .statushost import HERD_PRIVACY_LENGTH, SMALL_LENGTH, StatusChangeRefused, StatusRegistry, UnknownCredential
+
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# Public artifacts a verifier fetches are CORS-open and cacheable (P6).
+PUBLIC_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}
+STATUS_TYPES = ("BitstringStatusList", "BitstringStatusListEntry")
+
+
+def utc_now_seconds() -> str:
+    """xsd:dateTime in UTC with second precision and `Z` (VCDM 2.0 §4.9 validFrom)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class ReferenceIssuer:
+    origin: str
+    faults: frozenset[str] = frozenset()
+    token: str | None = None
+    identity: IssuerIdentity = field(init=False)
+    registry: StatusRegistry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.faults = parse_faults(self.faults)
+        self.identity = IssuerIdentity.for_origin(self.origin)
+        self.registry = StatusRegistry(
+            self.origin,
+            self.identity.did,
+            lambda doc: self.sign(doc, DEFAULT_CRYPTOSUITE),
+            length=SMALL_LENGTH if "issuer.small-status-list" in self.faults else HERD_PRIVACY_LENGTH,
+            frozen="issuer.status-not-updated" in self.faults,
+        )
+
+    # -- signing -------------------------------------------------------------------
+    def sign(self, doc: dict, cryptosuite: str) -> dict:
+        return dataintegrity.sign(
+            doc, self.identity.key_for(cryptosuite), cryptosuite=cryptosuite,
+            verification_method=self.identity.vm_for(cryptosuite),
+        )
+
+    def _secure(self, doc: dict, cryptosuite: str) -> dict:
+        if "issuer.foreign-key" in self.faults:
+            # The DID document does not list this did:key, so the issuer never authorized it.
+            key, vm = self.identity.foreign, self.identity.foreign_vm()
+            return dataintegrity.sign(doc, key, cryptosuite="eddsa-rdfc-2022", verification_method=vm)
+        if "issuer.bad-signature" in self.faults:
+            # Sign a twin with a different id, then attach that proof to the real document.
+            twin = {**doc, "id": f"urn:uuid:{uuid.uuid4()}"}
+            proof = self.sign(twin, cryptosuite)["proof"]
+            return {**doc, "proof": proof}
+        return self.sign(doc, cryptosuite)
+
+    # -- issuing -------------------------------------------------------------------
+    def issue(self, body: dict[str, Any]) -> dict:
+        credential, options = _validate_issue_request(body)
+        cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
+        if cryptosuite not in ISSUER_CRYPTOSUITES:
+            raise BadRequest("unknown-cryptosuite", "Unsupported cryptosuite",
+                             f"cryptosuite {cryptosuite!r} is not one of {', '.join(ISSUER_CRYPTOSUITES)}")
+        doc = self._fill_in(credential)
+        doc = apply_content_faults(doc, self.faults)
+        try:
+            return self._secure(doc, cryptosuite)
+        except dataintegrity.SigningError as exc:
+            # Undefined terms, unknown contexts: the caller's credential cannot be secured.
+            raise BadRequest("cannot-secure", "Credential cannot be secured", str(exc)) from None
+
+    def _fill_in(self, credential: dict) -> dict:
+        doc = copy.deepcopy(credential)
+        did = self.identity.did
+        issuer = doc.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        if issuer_id not in (None, did):
+            # VC API issue: 400 when "the provided value of 'issuer' does not match the expected configuration".
+            raise BadRequest("issuer-mismatch", "Issuer mismatch", f"this service issues as {did}, not {issuer_id!r}")
+        doc["issuer"] = {**issuer, "id": did} if isinstance(issuer, dict) else did
+        if "validFrom" not in doc and "issuer.no-valid-from" not in self.faults:
+            doc["validFrom"] = utc_now_seconds()
+        doc.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+        doc.pop("credentialStatus", None)
+        if "issuer.no-status" not in self.faults:
+            entries = self.registry.entries(self.registry.allocate(str(doc["id"])))
+            if "issuer.malformed-status-entry" in self.faults:
+                entries = [{**e, "statusListIndex": int(e["statusListIndex"])} for e in entries]
+            doc["credentialStatus"] = entries
+        return doc
+
+    # -- status --------------------------------------------------------------------
+    def update_status(self, body: dict[str, Any]) -> dict:
+        credential_id, changes = _validate_status_request(body)
+        try:
+            for purpose, value in changes:
+                self.registry.set_status(credential_id, purpose, value)
+        except UnknownCredential:
+            raise BadRequest("not-found", "Credential not found", f"no credential {credential_id!r} was issued here", 404) from None
+        except StatusChangeRefused as exc:
+            raise BadRequest("status-refused", "Status change refused", str(exc)) from None
+        return {"credentialId": credential_id,
+                "status": {p: self.registry.get(credential_id, p) for p, _ in changes}}
+
+    # -- the app -------------------------------------------------------------------
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/credentials/issue", self._issue_endpoint, methods=["POST"]),
+            Route("/credentials/status", self._status_endpoint, methods=["POST"]),
+            Route("/status/{purpose}", self._status_list_endpoint, methods=["GET"]),
+            Route("/.well-known/did.json", self._did_endpoint, methods=["GET"]),
+            Route("/health", _health, methods=["GET"]),
+        ])
+
+    def _authorized(self, request: Request) -> bool:
+        return "issuer.ignore-auth" in self.faults or bearer_ok(request, self.token)
+
+    def _refuse(self, exc: BadRequest) -> Response:
+        if "issuer.500-on-malformed" in self.faults and exc.status == 400:
+            return stack_trace_500()
+        return problem_from(exc)
+
+    async def _issue_endpoint(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            body = await read_json_object(request)
+            vc = await run_in_threadpool(self.issue, body)
+        except BadRequest as exc:
+            return self._refuse(exc)
+        return JSONResponse({"verifiableCredential": vc}, status_code=201)
+
+    async def _status_endpoint(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return unauthorized()
+        try:
+            body = await read_json_object(request)
+            answer = await run_in_threadpool(self.update_status, body)
+        except BadRequest as exc:
+            return self._refuse(exc)
+        return JSONResponse(answer, status_code=200)
+
+    async def _status_list_endpoint(self, request: Request) -> Response:
+        purpose = request.path_params["purpose"]
+        if purpose not in ("revocation", "suspension"):
+            return problem(404, "not-found", "No such status list", f"no {purpose!r} status list here")
+        doc = await run_in_threadpool(self.registry.credential, purpose)
+        # Status changes must show promptly, so caches revalidate (Bitstring Status List §6.4).
+        return JSONResponse(doc, headers={**PUBLIC_HEADERS, "Cache-Control": "public, max-age=0, must-revalidate"})
+
+    async def _did_endpoint(self, request: Request) -> Response:
+        return JSONResponse(self.identity.did_document(), media_type="application/did+json", headers=PUBLIC_HEADERS)
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def _validate_issue_request(body: dict[str, Any]) -> tuple[dict, dict]:
+    """The VC API IssueCredentialRequest: {credential: object, options?: object}."""
+    if "credential" not in body:
+        raise BadRequest("missing-credential", "Missing credential", "request body has no `credential`")
+    credential, options = body["credential"], body.get("options") or {}
+    if not isinstance(credential, dict):
+        raise BadRequest("malformed-credential", "Malformed credential", "`credential` must be a JSON object")
+    if not isinstance(options, dict):
+        raise BadRequest("malformed-options", "Malformed options", "`options` must be a JSON object")
+    for name in ("@context", "type"):
+        if name not in credential:
+            raise BadRequest("malformed-credential", "Malformed credential", f"`credential` has no `{name}`")
+    contexts = credential["@context"] if isinstance(credential["@context"], list) else [credential["@context"]]
+    if not contexts or contexts[0] != VC_V2_CONTEXT:
+        # VCDM 2.0 §4.3: the first @context value MUST be the v2 context; v1 is not issued here.
+        raise BadRequest("malformed-credential", "Unsupported data model",
+                         f"the first `@context` must be {VC_V2_CONTEXT} (VCDM 2.0)")
+    types = credential["type"] if isinstance(credential["type"], list) else [credential["type"]]
+    if "VerifiableCredential" not in types:
+        raise BadRequest("malformed-credential", "Malformed credential", "`type` must include VerifiableCredential")
+    cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
+    if not isinstance(cryptosuite, str):
+        raise BadRequest("unknown-cryptosuite", "Unsupported cryptosuite", "`options.cryptosuite` must be a string")
+    return credential, options
+
+
+def _validate_status_request(body: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
+    """UpdateCredentialStatusRequest (https://w3c-ccg.github.io/vc-api/#update-status).
+
+    Current shape: {credentialId, credentialStatus: {type, statusPurpose}, status: bool};
+    also accepted, the earlier list shape: credentialStatus: [{type, statusPurpose, status}].
+    """
+    credential_id = body.get("credentialId")
+    if not isinstance(credential_id, str) or not credential_id:
+        raise BadRequest("malformed-request", "Malformed request", "`credentialId` must be a non-empty string")
+    items = body.get("credentialStatus")
+    if isinstance(items, dict):
+        items = [{**items, "status": body.get("status")}]
+    if not isinstance(items, list) or not items:
+        raise BadRequest("malformed-request", "Malformed request", "`credentialStatus` must be an object or a non-empty list")
+    changes = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise BadRequest("malformed-request", "Malformed request", "each `credentialStatus` must be an object")
+        if item.get("type") not in STATUS_TYPES:
+            raise BadRequest("malformed-request", "Unsupported status type",
+                             f"`credentialStatus.type` must be one of {', '.join(STATUS_TYPES)}")
+        purpose, value = item.get("statusPurpose"), item.get("status")
+        if not isinstance(purpose, str):
+            raise BadRequest("malformed-request", "Malformed request", "`statusPurpose` must be a string")
+        if not isinstance(value, bool):
+            raise BadRequest("malformed-request", "Malformed request", "`status` must be true or false")
+        changes.append((purpose, value))
+    return credential_id, changes

@@ -1,0 +1,112 @@
+"""Start the reference issuer and verifier on loopback and describe them as a manifest vendor.
+
+Used by `ler-interop run` (the embedded default vendor) and `ler-interop serve --fault ...`.
+The manifest entry follows manifest v1 (notes: contracts, "Manifest v1"); `supports`
+lists exactly what the reference implements, faults or not (a faulty vendor still claims
+the capability; the checks must catch it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from .faults import parse_faults
+from .identity import ISSUER_CRYPTOSUITES
+from .issuer import ReferenceIssuer
+from .serving import LOOPBACK, LoopbackServer
+from .verifier import ReferenceVerifier
+
+REFERENCE_VENDOR_ID = "reference"
+REFERENCE_TOKEN_ENV = "LER_INTEROP_REFERENCE_TOKEN"
+VERIFIER_CRYPTOSUITES = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022")
+STATUS_SUPPORT = ("status:revocation", "status:suspension")
+
+
+class ReferenceServers:
+    """The running reference issuer and verifier; a context manager."""
+
+    def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None):
+        self.faults = parse_faults(faults)
+        self.token = token
+        self.issuer: ReferenceIssuer | None = None
+        self.verifier = ReferenceVerifier(self.faults)
+        self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
+        self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
+        self.issuer_url = self._issuer_server.url
+        self.verifier_url = self._verifier_server.url
+        self._running = False
+
+    def _build_issuer(self, origin: str) -> Any:
+        self.issuer = ReferenceIssuer(origin, self.faults, self.token)
+        return self.issuer.app()
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {"issuer": self.issuer_url, "verifier": self.verifier_url}
+
+    @property
+    def issuer_did(self) -> str:
+        assert self.issuer is not None
+        return self.issuer.identity.did
+
+    def start(self) -> "ReferenceServers":
+        if self._running:  # start_reference() already started it; `with` must not start again
+            return self
+        self._issuer_server.start()
+        try:
+            self._verifier_server.start()
+        except Exception:
+            self._issuer_server.stop()
+            raise
+        if self.token is not None:
+            # Manifests name secrets by environment variable, never inline.
+            os.environ[REFERENCE_TOKEN_ENV] = self.token
+        self._running = True
+        return self
+
+    def stop(self) -> None:
+        self._running = False
+        self._verifier_server.stop()
+        self._issuer_server.stop()
+        self.verifier.close()
+
+    def __enter__(self) -> "ReferenceServers":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def manifest_vendor(self) -> dict[str, Any]:
+        issuer_supports = [*ISSUER_CRYPTOSUITES, *STATUS_SUPPORT]
+        issuer: dict[str, Any] = {
+            "vc-api": {
+                "issue": f"{self.issuer_url}/credentials/issue",
+                "status": f"{self.issuer_url}/credentials/status",
+                "issuer_id": self.issuer_did,
+            },
+            "supports": issuer_supports,
+        }
+        if self.token is not None:
+            issuer["auth"] = {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}
+            issuer_supports.append("auth-required")
+        return {
+            "id": REFERENCE_VENDOR_ID,
+            "name": "ler-interop reference vendor",
+            "hosts": [LOOPBACK],
+            "issuer": issuer,
+            "verifier": {
+                "vc-api": {
+                    "credentials_verify": f"{self.verifier_url}/credentials/verify",
+                    "presentations_verify": f"{self.verifier_url}/presentations/verify",
+                },
+                "supports": [*VERIFIER_CRYPTOSUITES, "presentations", *STATUS_SUPPORT, "did:key", "did:jwk", "did:web"],
+            },
+            "health": f"{self.issuer_url}/health",
+        }
+
+
+def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None) -> ReferenceServers:
+    """Start the reference issuer and verifier (use as a context manager, or call .stop())."""
+    return ReferenceServers(faults, token).start()

@@ -1,0 +1,192 @@
+"""The reference verifier: a W3C VC API verifier service (https://w3c-ccg.github.io/vc-api/#verify-credential).
+
+Routes: POST /credentials/verify, POST /presentations/verify, GET /health.
+Verification is the toolkit's CredentialVerifier; DIDs (did:key, did:jwk, did:web on
+loopback over http) and status lists are fetched through the guarded client, loopback only.
+
+Answers: 200 `{verified: true, checks, warnings: [], errors: []}`; a rejected artifact is
+400 `{verified: false, checks, warnings, errors, problemDetails}`; an unreadable request is
+400 problem details. Never 5xx (unless fault verifier.500-on-reject).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..credentials.did import DidResolutionError, DidResolver
+from ..credentials.findings import Check, VerificationResult
+from ..credentials.jsonld import RULE_DROPPED_TERM, RULE_RELATIVE_TYPE
+from ..credentials.verifier import CredentialVerifier
+from ..net import Http, NetError
+from .faults import parse_faults, verifier_ignores
+from .problems import BadRequest, problem_from, read_json_object, stack_trace_500
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+# Faults that forgive a failing check when every one of its findings is of these rules.
+FORGIVEN_RULES: dict[str, frozenset[str]] = {
+    "verifier.accept-undefined-terms": frozenset({RULE_DROPPED_TERM}),
+    "verifier.accept-relative-type": frozenset({RULE_RELATIVE_TYPE}),
+}
+
+
+class NoDidWebResolver(DidResolver):
+    """Fault verifier.reject-did-web: a resolver that cannot resolve did:web."""
+
+    def _fetch_did_web(self, did: str) -> dict:
+        raise DidResolutionError(f"cannot resolve {did}: did:web is not supported by this verifier")
+
+
+@dataclass
+class ReferenceVerifier:
+    faults: frozenset[str] = frozenset()
+    hosts: frozenset[str] = LOOPBACK_HOSTS
+    _http: Http = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.faults = parse_faults(self.faults)
+        self._http = Http(self.hosts, timeout=5.0)
+        self.ignore = verifier_ignores(self.faults)
+        self.forgiven_rules = frozenset().union(*(FORGIVEN_RULES.get(f, frozenset()) for f in self.faults))
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _toolkit(self) -> CredentialVerifier:
+        # A fresh resolver per request: did:web documents and status lists change between calls.
+        resolver_type = NoDidWebResolver if "verifier.reject-did-web" in self.faults else DidResolver
+        resolver = resolver_type(http=self._http, http_hosts=frozenset({"127.0.0.1", "localhost"}))
+        return CredentialVerifier(resolver, fetch_json=self._fetch_json)
+
+    def _fetch_json(self, url: str) -> Any:
+        response = self._http.get(url, headers={"Accept": "application/vc+ld+json, application/json"})
+        if response.status_code != 200:
+            raise NetError(f"{url} answered HTTP {response.status_code}")
+        return response.json()
+
+    # -- verification --------------------------------------------------------------
+    def verify_credential(self, body: dict[str, Any]) -> VerificationResult:
+        if "verifiableCredential" not in body:
+            raise BadRequest("missing-credential", "Missing credential", "request body has no `verifiableCredential`")
+        vc = body["verifiableCredential"]
+        if not isinstance(vc, (dict, str)):
+            raise BadRequest("malformed-credential", "Malformed credential",
+                             "`verifiableCredential` must be a JSON object or a compact token")
+        _options(body)
+        early = self._fault_rejection(vc)
+        if early is not None:
+            return early
+        result = self._toolkit().verify_credential(vc, ignore=self.ignore)
+        return self._forgive(result)
+
+    def verify_presentation(self, body: dict[str, Any]) -> VerificationResult:
+        if "verifiablePresentation" not in body:
+            raise BadRequest("missing-presentation", "Missing presentation", "request body has no `verifiablePresentation`")
+        vp = body["verifiablePresentation"]
+        if not isinstance(vp, (dict, str)):
+            raise BadRequest("malformed-presentation", "Malformed presentation",
+                             "`verifiablePresentation` must be a JSON object or a compact token")
+        options = _options(body)
+        challenge, domain = options.get("challenge"), options.get("domain")
+        for name, value in (("challenge", challenge), ("domain", domain)):
+            if value is not None and not isinstance(value, str):
+                raise BadRequest("malformed-options", "Malformed options", f"`options.{name}` must be a string")
+        early = self._fault_rejection(vp)
+        if early is not None:
+            return early
+        result = self._toolkit().verify_presentation(vp, challenge=challenge, domain=domain, ignore=self.ignore)
+        return self._forgive(result)
+
+    def _fault_rejection(self, artifact: Any) -> VerificationResult | None:
+        if "verifier.reject-all" in self.faults:
+            return VerificationResult([Check("policy", False, "this verifier rejects everything", reason="reject-all")])
+        if "verifier.reject-language-maps" in self.faults and _has_language_value(artifact):
+            return VerificationResult([Check("data-model", False, "language value objects are not supported",
+                                             reason="language-map")])
+        return None
+
+    def _forgive(self, result: VerificationResult) -> VerificationResult:
+        """Apply the faults `ignore` cannot express.
+
+        - a check whose findings all break forgiven rules passes (undefined terms, relative types);
+        - a binding check that failed only because its proof failed passes when that proof was
+          ignored (accept-tampered, accept-unknown-cryptosuite).
+        """
+        checks = []
+        for c in result.checks:
+            if not c.ok and c.findings and self.forgiven_rules and all(f.rule in self.forgiven_rules for f in c.findings):
+                c = Check(c.name, True, f"(ignored) {c.message}")
+            checks.append(c)
+        ignored_proofs = {_scope(c.name) for c in checks
+                          if c.name.endswith("proof") and c.ok and c.message.startswith("(ignored)")}
+        return VerificationResult([
+            Check(c.name, True, f"(ignored) {c.message}")
+            if not c.ok and c.name.endswith("binding") and _scope(c.name) in ignored_proofs else c
+            for c in checks
+        ])
+
+    # -- the app -------------------------------------------------------------------
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/credentials/verify", self._endpoint(self.verify_credential), methods=["POST"]),
+            Route("/presentations/verify", self._endpoint(self.verify_presentation), methods=["POST"]),
+            Route("/health", _health, methods=["GET"]),
+        ])
+
+    def _endpoint(self, verify):
+        async def endpoint(request: Request) -> Response:
+            try:
+                body = await read_json_object(request)
+                result = await run_in_threadpool(verify, body)
+            except BadRequest as exc:
+                return problem_from(exc)
+            return self._answer(result)
+
+        return endpoint
+
+    def _answer(self, result: VerificationResult) -> Response:
+        body = result.to_dict()
+        body["warnings"] = []
+        if result.verified:
+            body["errors"] = []
+            return JSONResponse(body, status_code=200)
+        if "verifier.500-on-reject" in self.faults:
+            return stack_trace_500()
+        body["problemDetails"] = [
+            {"type": f"urn:ler-interop:problem:{c.reason or c.name}", "title": c.name, "detail": c.message}
+            for c in result.checks if not c.ok
+        ]
+        return JSONResponse(body, status_code=400)
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def _scope(check_name: str) -> str:
+    """"credential[0].proof" -> "credential[0]"; "proof" -> ""."""
+    return check_name.rsplit(".", 1)[0] if "." in check_name else ""
+
+
+def _options(body: dict[str, Any]) -> dict[str, Any]:
+    options = body.get("options") or {}
+    if not isinstance(options, dict):
+        raise BadRequest("malformed-options", "Malformed options", "`options` must be a JSON object")
+    return options
+
+
+def _has_language_value(value: Any) -> bool:
+    """VCDM 2.0 §11.1 language value objects: {"@value": ..., "@language": ...}."""
+    if isinstance(value, dict):
+        if "@value" in value and ("@language" in value or "@direction" in value):
+            return True
+        return any(_has_language_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_language_value(v) for v in value)
+    return False

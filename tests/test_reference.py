@@ -1,0 +1,374 @@
+"""The reference issuer, verifier and counterpart host, as real servers on loopback.
+
+Clean behaviour first (issue, status, validation, auth, verify), then one quick test per
+fault in reference.faults.CATALOG showing it changes the behaviour it names.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx
+import pytest
+
+from ler_interop.counterparts.host import start_host
+from ler_interop.credentials import crafting, samples
+from ler_interop.credentials.statuslist import StatusList
+from ler_interop.reference.faults import CATALOG, UnknownFault, catalog_markdown, parse_faults
+from ler_interop.reference.servers import REFERENCE_TOKEN_ENV, ReferenceServers, start_reference
+
+TOKEN = "test-token-4f1c"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def refs():
+    with start_reference(token=TOKEN) as servers:
+        yield servers
+
+
+@pytest.fixture(scope="module")
+def http():
+    with httpx.Client(timeout=30) as client:
+        yield client
+
+
+def issue(http: httpx.Client, refs: ReferenceServers, credential: dict, *, options: dict | None = None,
+          headers: dict | None = AUTH) -> httpx.Response:
+    body = {"credential": credential, **({"options": options} if options is not None else {})}
+    return http.post(f"{refs.issuer_url}/credentials/issue", json=body, headers=headers)
+
+
+def issued(http: httpx.Client, refs: ReferenceServers, credential: dict | None = None, **kw: Any) -> dict:
+    credential = credential or samples.achievement_credential(refs.issuer_did)
+    response = issue(http, refs, credential, **kw)
+    assert response.status_code == 201, response.text
+    return response.json()["verifiableCredential"]
+
+
+def verify(http: httpx.Client, refs: ReferenceServers, vc: Any) -> httpx.Response:
+    return http.post(f"{refs.verifier_url}/credentials/verify", json={"verifiableCredential": vc, "options": {}})
+
+
+def set_status(http: httpx.Client, refs: ReferenceServers, vc: dict, purpose: str, value: bool = True) -> httpx.Response:
+    body = {"credentialId": vc["id"], "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": purpose},
+            "status": value}
+    return http.post(f"{refs.issuer_url}/credentials/status", json=body, headers=AUTH)
+
+
+def list_bit(http: httpx.Client, url: str, index: int) -> bool:
+    doc = http.get(url).json()
+    return StatusList.decode(doc["credentialSubject"]["encodedList"]).get(index)
+
+
+# -- clean reference -----------------------------------------------------------------------
+def test_did_document_lists_multikeys_for_assertion(http, refs):
+    doc = http.get(f"{refs.issuer_url}/.well-known/did.json").json()
+    assert doc["id"] == refs.issuer_did == f"did:web:127.0.0.1%3A{refs.issuer_url.rsplit(':', 1)[1]}"
+    assert {m["type"] for m in doc["verificationMethod"]} == {"Multikey"}
+    assert sorted(m["publicKeyMultibase"][:4] for m in doc["verificationMethod"]) == ["z6Mk", "zDna"]
+    assert set(doc["assertionMethod"]) == {m["id"] for m in doc["verificationMethod"]}
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "ecdsa-rdfc-2019"])
+def test_issue_fills_in_and_the_credential_verifies(http, refs, cryptosuite):
+    credential = samples.achievement_credential(refs.issuer_did)
+    del credential["validFrom"], credential["id"]
+    vc = issued(http, refs, credential, options={"cryptosuite": cryptosuite})
+    assert vc["issuer"]["id"] == refs.issuer_did and vc["issuer"]["name"] == credential["issuer"]["name"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", vc["validFrom"])
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", vc["id"])
+    assert [e["statusPurpose"] for e in vc["credentialStatus"]] == ["revocation", "suspension"]
+    assert all(e["type"] == "BitstringStatusListEntry" and isinstance(e["statusListIndex"], str)
+               for e in vc["credentialStatus"])
+    assert vc["proof"]["cryptosuite"] == cryptosuite
+    answer = verify(http, refs, vc)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["verified"] is True and answer.json()["errors"] == []
+
+
+def test_issue_without_issuer_sets_its_own_did(http, refs):
+    credential = samples.language_credential(refs.issuer_did)
+    del credential["issuer"]
+    assert issued(http, refs, credential)["issuer"] == refs.issuer_did
+
+
+def test_status_lists_are_large_signed_and_change(http, refs):
+    vc = issued(http, refs)
+    revocation, suspension = vc["credentialStatus"]
+    index = int(revocation["statusListIndex"])
+    doc = http.get(revocation["statusListCredential"]).json()
+    assert doc["type"] == ["VerifiableCredential", "BitstringStatusListCredential"] and "proof" in doc
+    assert StatusList.decode(doc["credentialSubject"]["encodedList"]).length == 131_072
+    assert not list_bit(http, revocation["statusListCredential"], index)
+    assert set_status(http, refs, vc, "suspension").status_code == 200
+    assert list_bit(http, suspension["statusListCredential"], index)
+    rejected = verify(http, refs, vc)
+    assert rejected.status_code == 400 and rejected.json()["verified"] is False
+    # the earlier list shape is accepted too, and suspension is reversible
+    legacy = {"credentialId": vc["id"], "credentialStatus": [
+        {"type": "BitstringStatusListEntry", "statusPurpose": "suspension", "status": False}]}
+    assert http.post(f"{refs.issuer_url}/credentials/status", json=legacy, headers=AUTH).status_code == 200
+    assert not list_bit(http, suspension["statusListCredential"], index)
+    assert set_status(http, refs, vc, "revocation").status_code == 200
+    assert list_bit(http, revocation["statusListCredential"], index)
+    # revocation is not reversible (Bitstring Status List §4.1)
+    assert set_status(http, refs, vc, "revocation", False).status_code == 400
+
+
+def test_status_update_errors(http, refs):
+    ghost = {"id": f"urn:uuid:{uuid.uuid4()}"}
+    assert set_status(http, refs, ghost, "revocation").status_code == 404
+    body = {"credentialId": "x", "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+            "status": "yes"}
+    assert http.post(f"{refs.issuer_url}/credentials/status", json=body, headers=AUTH).status_code == 400
+    assert http.post(f"{refs.issuer_url}/credentials/status", json=body).status_code == 401
+
+
+MALFORMED_ISSUE: dict[str, Callable[[dict], Any]] = {
+    "not-json": lambda c: b"{not json",
+    "array-body": lambda c: b"[]",
+    "missing-credential": lambda c: {"options": {}},
+    "credential-not-object": lambda c: {"credential": "a string"},
+    "missing-context": lambda c: {"credential": {k: v for k, v in c.items() if k != "@context"}},
+    "missing-type": lambda c: {"credential": {k: v for k, v in c.items() if k != "type"}},
+    "unknown-cryptosuite": lambda c: {"credential": c, "options": {"cryptosuite": "eddsa-rdfc-2099"}},
+    "options-not-object": lambda c: {"credential": c, "options": []},
+    "foreign-issuer": lambda c: {"credential": {**c, "issuer": "did:example:someone-else"}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_ISSUE))
+def test_malformed_issue_requests_get_400_problem_details(http, refs, case):
+    body = MALFORMED_ISSUE[case](samples.achievement_credential(refs.issuer_did))
+    kw = {"content": body} if isinstance(body, bytes) else {"json": body}
+    response = http.post(f"{refs.issuer_url}/credentials/issue", headers={**AUTH, "Content-Type": "application/json"}, **kw)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert {"type", "title", "detail"} <= response.json().keys()
+
+
+@pytest.mark.parametrize("headers", [None, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}])
+def test_issue_requires_the_token(http, refs, headers):
+    response = issue(http, refs, samples.achievement_credential(refs.issuer_did), headers=headers)
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("body", [b"nope", b'{"options": {}}', b'{"verifiableCredential": 7}'])
+def test_verifier_refuses_malformed_requests_with_400(http, refs, body):
+    response = http.post(f"{refs.verifier_url}/credentials/verify", content=body,
+                         headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_presentation_verifies_with_matching_challenge_and_domain(http, refs):
+    vp = crafting.presentation(crafting.Signer.did_key(), [issued(http, refs)], challenge="c-1", domain="example.org")
+    url = f"{refs.verifier_url}/presentations/verify"
+    ok = http.post(url, json={"verifiablePresentation": vp, "options": {"challenge": "c-1", "domain": "example.org"}})
+    assert ok.status_code == 200, ok.text
+    bad = http.post(url, json={"verifiablePresentation": vp, "options": {"challenge": "c-2", "domain": "example.org"}})
+    assert bad.status_code == 400 and bad.json()["verified"] is False
+
+
+def test_health_and_manifest_vendor(http, refs):
+    assert http.get(f"{refs.issuer_url}/health").status_code == 200
+    assert http.get(f"{refs.verifier_url}/health").status_code == 200
+    vendor = refs.manifest_vendor()
+    assert vendor["issuer"]["vc-api"]["issue"] == f"{refs.issuer_url}/credentials/issue"
+    assert vendor["issuer"]["auth"] == {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}
+    assert "auth-required" in vendor["issuer"]["supports"] and "did:web" in vendor["verifier"]["supports"]
+    assert vendor["verifier"]["vc-api"]["presentations_verify"].endswith("/presentations/verify")
+
+
+def test_counterpart_host_serves_foreign_did_web_and_status(http, refs):
+    with start_host() as host:
+        signer = host.signer(name="faraway-college")
+        assert signer.did == f"did:web:127.0.0.1%3A{host.url.rsplit(':', 1)[1]}:issuers:faraway-college"
+        assert http.get(f"{host.url}/issuers/faraway-college/did.json").json()["id"] == signer.did
+        status_url = host.publish_status_list("rev-1", "revocation", StatusList(), signer)
+        credential = samples.achievement_credential(signer.did)
+        credential["credentialStatus"] = {"id": f"{status_url}#7", "type": "BitstringStatusListEntry",
+                                          "statusPurpose": "revocation", "statusListIndex": "7",
+                                          "statusListCredential": status_url}
+        vc = signer.issue(credential)
+        assert verify(http, refs, vc).status_code == 200
+        host.set_status("rev-1", 7, True)
+        assert list_bit(http, status_url, 7)
+        assert verify(http, refs, vc).status_code == 400
+
+
+def test_unknown_fault_names_are_listed():
+    with pytest.raises(UnknownFault, match="verifier.reject-all"):
+        parse_faults(["issuer.nonsense"])
+    assert parse_faults([" issuer.no-status "]) == {"issuer.no-status"}
+
+
+def test_faults_doc_is_generated_from_the_catalog():
+    assert (ROOT / "docs" / "FAULTS.md").read_text(encoding="utf-8") == catalog_markdown()
+
+
+# -- faults: each changes the behaviour it names -------------------------------------------
+@pytest.fixture
+def faulty(request):
+    """A reference vendor started with the test's `fault` parameter."""
+    with start_reference(faults=[request.param], token=TOKEN) as servers:
+        yield servers
+
+
+def _subject(vc: dict) -> dict:
+    subject = vc["credentialSubject"]
+    return subject[0] if isinstance(subject, list) else subject
+
+
+def _bad_issue_500(http, bad, clean):
+    response = http.post(f"{bad.issuer_url}/credentials/issue", content=b"{oops", headers=AUTH)
+    assert response.status_code == 500 and "Traceback" in response.text
+
+
+def _issues_without_token(http, bad, clean):
+    assert issue(http, bad, samples.achievement_credential(bad.issuer_did), headers=None).status_code == 201
+
+
+def _status_not_updated(http, bad, clean):
+    vc = issued(http, bad)
+    entry = vc["credentialStatus"][0]
+    assert set_status(http, bad, vc, "revocation").status_code == 200
+    assert not list_bit(http, entry["statusListCredential"], int(entry["statusListIndex"]))
+
+
+def _rejected_by_clean_verifier(http, clean, vc):
+    answer = verify(http, clean, vc)
+    assert answer.status_code == 400 and answer.json()["verified"] is False, answer.text
+
+
+def _unicode(http, bad, clean):
+    name = samples.UNICODE_NAMES["cjk"]
+    vc = issued(http, bad, samples.achievement_credential(bad.issuer_did, subject_name=name))
+    assert _subject(vc)["name"] == "?" * len(name.replace(" ", "")) or set(_subject(vc)["name"]) <= {"?", " "}
+
+
+def _no_valid_from(http, bad, clean):
+    credential = samples.achievement_credential(bad.issuer_did)
+    del credential["validFrom"]
+    assert "validFrom" not in issued(http, bad, credential)
+
+
+def _small_list(http, bad, clean):
+    url = issued(http, bad)["credentialStatus"][0]["statusListCredential"]
+    assert StatusList.decode(http.get(url).json()["credentialSubject"]["encodedList"]).length == 16_384
+
+
+def _language_map(http, bad, clean):
+    vc = issued(http, bad, samples.language_credential(bad.issuer_did))
+    assert isinstance(vc["name"], str) and all(isinstance(d, str) for d in vc["description"])
+
+
+ISSUER_FAULTS: dict[str, Callable[[httpx.Client, ReferenceServers, ReferenceServers], None]] = {
+    "issuer.drop-unicode": _unicode,
+    "issuer.no-valid-from": _no_valid_from,
+    "issuer.bad-signature": lambda http, bad, clean: _rejected_by_clean_verifier(http, clean, issued(http, bad)),
+    "issuer.500-on-malformed": _bad_issue_500,
+    "issuer.ignore-auth": _issues_without_token,
+    "issuer.small-status-list": _small_list,
+    "issuer.status-not-updated": _status_not_updated,
+    "issuer.drop-evidence": lambda http, bad, clean: "evidence" not in issued(http, bad) or pytest.fail("evidence kept"),
+    "issuer.drop-alignment": lambda http, bad, clean: (
+        "alignment" not in _subject(issued(http, bad))["achievement"] or pytest.fail("alignment kept")),
+    "issuer.drop-language-map": _language_map,
+    "issuer.schema-invalid": lambda http, bad, clean: (
+        "criteria" not in _subject(issued(http, bad))["achievement"] or pytest.fail("criteria kept")),
+    "issuer.malformed-status-entry": lambda http, bad, clean: (
+        isinstance(issued(http, bad)["credentialStatus"][0]["statusListIndex"], int) or pytest.fail("index is a string")),
+    "issuer.foreign-key": lambda http, bad, clean: _rejected_by_clean_verifier(http, clean, issued(http, bad)),
+    "issuer.no-status": lambda http, bad, clean: "credentialStatus" not in issued(http, bad) or pytest.fail("status kept"),
+}
+
+
+@pytest.mark.parametrize("faulty", sorted(ISSUER_FAULTS), indirect=True)
+def test_issuer_fault_changes_its_behaviour(http, refs, faulty):
+    (fault,) = faulty.faults
+    ISSUER_FAULTS[fault](http, faulty, refs)
+
+
+# Verifier faults: (artifact maker, endpoint, options); the clean verifier must answer
+# `clean_status` and the faulty one the other way round.
+def _revoked(purpose: str) -> Callable[[httpx.Client, ReferenceServers], dict]:
+    def make(http, refs):
+        vc = issued(http, refs)
+        assert set_status(http, refs, vc, purpose).status_code == 200
+        return vc
+
+    return make
+
+
+def _vp(challenge: str, domain: str) -> Callable[[httpx.Client, ReferenceServers], dict]:
+    return lambda http, refs: crafting.presentation(crafting.Signer.did_key(), [issued(http, refs)],
+                                                    challenge=challenge, domain=domain)
+
+
+def _self_issued(mutate: Callable[[dict], dict]) -> Callable[[httpx.Client, ReferenceServers], dict]:
+    def make(http, refs):
+        signer = crafting.Signer.did_key()
+        return signer.issue(mutate(samples.achievement_credential(signer.did)))
+
+    return make
+
+
+def _by_reference(mutate: Callable[[dict], dict] = lambda c: c, credential: Callable[[str], dict] | None = None):
+    def make(http, refs):
+        base = (credential or samples.achievement_credential)(refs.issuer_did)
+        return issued(http, refs, mutate(base))
+
+    return make
+
+
+VP_OPTIONS = {"challenge": "expected-challenge", "domain": "verifier.example"}
+VERIFIER_FAULTS: dict[str, tuple[Callable, str, int, int]] = {
+    # fault: (artifact, endpoint, clean status, faulty status)
+    "verifier.accept-tampered": (lambda http, refs: crafting.tamper_claim(issued(http, refs)), "credentials", 400, 200),
+    "verifier.accept-wrong-key": (lambda http, refs: crafting.signed_by_non_controller(
+        samples.achievement_credential(refs.issuer_did), refs.issuer_did), "credentials", 400, 200),
+    "verifier.accept-unknown-cryptosuite": (lambda http, refs: crafting.with_cryptosuite(issued(http, refs)),
+                                            "credentials", 400, 200),
+    "verifier.ignore-expiry": (_by_reference(crafting.expired), "credentials", 400, 200),
+    "verifier.ignore-valid-from": (_by_reference(crafting.not_yet_valid), "credentials", 400, 200),
+    "verifier.ignore-revocation": (_revoked("revocation"), "credentials", 400, 200),
+    "verifier.ignore-suspension": (_revoked("suspension"), "credentials", 400, 200),
+    "verifier.ignore-challenge": (_vp("another-challenge", VP_OPTIONS["domain"]), "presentations", 400, 200),
+    "verifier.ignore-domain": (_vp(VP_OPTIONS["challenge"], "elsewhere.example"), "presentations", 400, 200),
+    "verifier.accept-undefined-terms": (_self_issued(crafting.with_dropped_term), "credentials", 400, 200),
+    "verifier.accept-relative-type": (_self_issued(crafting.with_relative_type), "credentials", 400, 200),
+    "verifier.500-on-reject": (lambda http, refs: crafting.tamper_claim(issued(http, refs)), "credentials", 400, 500),
+    "verifier.reject-did-web": (_by_reference(), "credentials", 200, 400),
+    "verifier.reject-language-maps": (_by_reference(credential=samples.language_credential), "credentials", 200, 400),
+    "verifier.reject-all": (_by_reference(), "credentials", 200, 400),
+}
+
+
+def _post_verify(http, servers: ReferenceServers, endpoint: str, artifact: dict) -> httpx.Response:
+    if endpoint == "presentations":
+        body = {"verifiablePresentation": artifact, "options": VP_OPTIONS}
+    else:
+        body = {"verifiableCredential": artifact, "options": {}}
+    return http.post(f"{servers.verifier_url}/{endpoint}/verify", json=body)
+
+
+@pytest.mark.parametrize("faulty", sorted(VERIFIER_FAULTS), indirect=True)
+def test_verifier_fault_changes_its_behaviour(http, refs, faulty):
+    (fault,) = faulty.faults
+    make, endpoint, clean_status, faulty_status = VERIFIER_FAULTS[fault]
+    artifact = make(http, refs)
+    clean = _post_verify(http, refs, endpoint, artifact)
+    assert clean.status_code == clean_status, clean.text
+    bad = _post_verify(http, faulty, endpoint, artifact)
+    assert bad.status_code == faulty_status, bad.text
+    if faulty_status != 500:
+        assert bad.json()["verified"] is (faulty_status == 200)
+
+
+def test_every_fault_has_a_test():
+    assert set(ISSUER_FAULTS) | set(VERIFIER_FAULTS) == set(CATALOG)
