@@ -178,3 +178,20 @@ def test_report_files_merges_shards_and_writes_the_merged_stream(tmp_path: Path)
     summary = report_files(paths, tmp_path / "out")
     assert [v["id"] for v in summary["vendors"]] == ["acme", "beta"]
     assert len(read_results(tmp_path / "out" / "results.jsonl").results) == 2
+
+
+def test_allure_labels_from_check_metadata() -> None:
+    from ler_interop.report.allure_labels import allure_labels
+
+    meta = {"id": "VER-VCAPI-010", "role": "verifier", "protocol": "vc-api", "level": "SHOULD", "principles": ["P2"], "profiles": ["ob3"]}
+    assert allure_labels(meta, vendor="acme") == [
+        ("epic", "verifier"), ("feature", "vc-api"), ("story", "VER-VCAPI-010"), ("severity", "normal"),
+        ("tag", "P2 Privacy & Security"), ("tag", "profile:ob3"), ("suite", "acme"),
+    ]
+
+
+def test_junit_summarises_evidence_one_line_per_exchange(tmp_path: Path) -> None:
+    build_reports(sample_stream(), tmp_path)
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    case = next(c for c in root.iter("testcase") if c.get("name").startswith("ISS-2 "))
+    assert case.find("system-err").text == f"POST {EXCHANGE['url']} -> 200"

@@ -2,12 +2,11 @@
 
 Mapping: fail -> <failure>; error -> <error>; unsupported/skip -> <skipped>; warn -> passed with
 a <system-out> note; an expected fail -> <skipped> naming the reason (as pytest reports xfail);
-an unexpected pass -> <failure> (as pytest reports a strict xpass).
+an unexpected pass -> <failure> (as pytest reports a strict xpass). Evidence is summarised one line per HTTP exchange.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from typing import Any, Mapping
@@ -53,7 +52,11 @@ def _testcase(result: Mapping[str, Any]) -> ET.Element:
     elif shown == "warn":
         ET.SubElement(case, "system-out").text = xml_text(f"WARN ({result.get('level')} not met): {result.get('message', '')}")
     if result.get("evidence"):
-        ET.SubElement(case, "system-err").text = xml_text(json.dumps(result["evidence"], ensure_ascii=False, indent=1))
+        # One line per exchange: full bodies live in index.html; CI viewers choke on megabytes of XML.
+        ET.SubElement(case, "system-err").text = xml_text("\n".join(
+            f"{ex.get('method', '')} {ex.get('url', '')} -> {ex.get('status')}" + (f" ({ex['error']})" if ex.get("error") else "")
+            for ex in result["evidence"] if isinstance(ex, Mapping)
+        ))
     return case
 
 
