@@ -195,3 +195,10 @@ def test_junit_summarises_evidence_one_line_per_exchange(tmp_path: Path) -> None
     root = ET.parse(tmp_path / "junit.xml").getroot()
     case = next(c for c in root.iter("testcase") if c.get("name").startswith("ISS-2 "))
     assert case.find("system-err").text == f"POST {EXCHANGE['url']} -> 200"
+
+
+def test_build_reports_accepts_a_stream_path(tmp_path: Path) -> None:
+    from ler_interop.results import write_stream
+
+    write_stream(sample_stream(), tmp_path / "results.jsonl")
+    assert build_reports(tmp_path / "results.jsonl", tmp_path) == build_summary(sample_stream())

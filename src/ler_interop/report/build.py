@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..results import Stream, merge, write_stream
+from ..results import Stream, merge, read_results, write_stream
 from .html import render_html
 from .junit import build_junit
 from .summary import build_summary
@@ -18,8 +18,13 @@ HTML_FILE = "index.html"
 JUNIT_FILE = "junit.xml"
 
 
-def build_reports(stream: Stream, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """Write summary.json, index.html and junit.xml into out_dir; return the summary dict."""
+def build_reports(stream: Stream | str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write summary.json, index.html and junit.xml into out_dir; return the summary dict.
+
+    `stream` is a parsed Stream or the path of a results.jsonl file.
+    """
+    if not isinstance(stream, Stream):
+        stream = read_results(stream)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = build_summary(stream)
