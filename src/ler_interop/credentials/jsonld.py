@@ -292,3 +292,7 @@ def to_dataset(expanded: list) -> dict[str, list[dict]]:
         if graph_name == "@default" or _is_absolute_or_blank(graph_name):
             dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
     return dataset
+
+
+# The name other modules use for `loader_with`.
+make_loader = loader_with

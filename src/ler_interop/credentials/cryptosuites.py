@@ -1,0 +1,77 @@
+"""The Data Integrity cryptosuites: how each one turns (document, proof config) into the
+bytes that are signed.
+
+- eddsa-rdfc-2022: https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022
+- eddsa-jcs-2022:  https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022
+- ecdsa-rdfc-2019: https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019 (P-256 only here)
+
+All three hash the same way: hashData = SHA-256(canonical proof config) || SHA-256(canonical
+document) (vc-di-eddsa §3.2.4 / §3.3.4, vc-di-ecdsa §3.2.4 for P-256), and sign hashData with
+the key (Ed25519; ECDSA P-256 with SHA-256, raw r||s, RFC 6979 via `Key.sign`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+
+from .canon import canonize_checked
+from .findings import Finding
+from .jsonld import OfflineLoader
+
+
+@dataclass(frozen=True)
+class Cryptosuite:
+    name: str
+    key_type: str  # the `Key.type` that can sign and verify it
+    canonicalization: str  # "rdfc" (RDFC-1.0 over JSON-LD) or "jcs" (RFC 8785)
+
+
+SUITES: dict[str, Cryptosuite] = {
+    "eddsa-rdfc-2022": Cryptosuite("eddsa-rdfc-2022", "Ed25519", "rdfc"),
+    "eddsa-jcs-2022": Cryptosuite("eddsa-jcs-2022", "Ed25519", "jcs"),
+    "ecdsa-rdfc-2019": Cryptosuite("ecdsa-rdfc-2019", "P-256", "rdfc"),
+}
+
+
+@dataclass
+class HashInput:
+    """Every intermediate value of the hashing step (the W3C vectors publish each one)."""
+
+    canonical_document: str
+    canonical_proof_config: str
+    # Safe-mode findings (rdfc suites only); paths are in the document and in the proof config.
+    document_findings: list[Finding] = field(default_factory=list)
+    proof_config_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def document_hash(self) -> bytes:
+        return hashlib.sha256(self.canonical_document.encode("utf-8")).digest()
+
+    @property
+    def proof_config_hash(self) -> bytes:
+        return hashlib.sha256(self.canonical_proof_config.encode("utf-8")).digest()
+
+    @property
+    def hash_data(self) -> bytes:
+        return self.proof_config_hash + self.document_hash
+
+
+def hash_input(suite: Cryptosuite, unsecured_document: dict[str, Any], proof_config: dict[str, Any],
+               loader: OfflineLoader | None = None) -> HashInput:
+    """Transformation + proof configuration + hashing for `suite`.
+
+    `proof_config` must already carry the document's `@context` (the proof configuration
+    algorithms set it). Raises `jsonld.ContextError` / `jsonld.JsonLdError` for rdfc suites.
+    """
+    if suite.canonicalization == "jcs":
+        return HashInput(
+            rfc8785.dumps(unsecured_document).decode("utf-8"),
+            rfc8785.dumps(proof_config).decode("utf-8"),
+        )
+    canonical_document, document_findings = canonize_checked(unsecured_document, loader)
+    canonical_config, config_findings = canonize_checked(proof_config, loader)
+    return HashInput(canonical_document, canonical_config, document_findings, config_findings)

@@ -1,0 +1,331 @@
+"""Data Integrity proofs: sign and verify eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019.
+
+Algorithms: Verifiable Credential Data Integrity 1.0 (https://www.w3.org/TR/vc-data-integrity/)
+§4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify Proof; the suites' own create/verify
+algorithms are in cryptosuites.py. A failed verification says *why* through the reason
+constants of findings.py, so negative checks can assert the exact rejection.
+
+Proof sets (`proof` as an array) are verified proof by proof over the document without any
+proof, and all must verify. Proof chains (`previousProof`) are not supported yet: such a proof
+is reported as malformed rather than silently checked over the wrong bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import base58
+import rfc8785
+
+from . import findings as R
+from .cryptosuites import SUITES, Cryptosuite, HashInput, hash_input
+from .findings import Finding, ProofResult
+from .jsonld import ContextError, JsonLdError, OfflineLoader
+from .keys import Key
+
+PROOF_TYPE = "DataIntegrityProof"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+DI_CONTEXTS = ("https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/data-integrity/v1")
+# Proof `created` later than now by more than this is "not yet valid" (clock skew allowance).
+CLOCK_SKEW = timedelta(minutes=5)
+
+# XML Schema 1.1 dateTime (https://www.w3.org/TR/xmlschema11-2/#dateTime); DI 1.0 §2.1 asks
+# `created` and `expires` to be dateTimeStamps (the time zone is required).
+_DATETIME_STAMP = re.compile(
+    r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?"
+    r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)$"
+)
+_BASE58_ALPHABET = re.compile(r"^[1-9A-HJ-NP-Za-km-z]+$")
+
+
+class VerificationMethodError(Exception):
+    """Raised by a `resolve_vm` callback; `reason` is KEY_NOT_FOUND or KEY_NOT_AUTHORIZED."""
+
+    def __init__(self, reason: str, message: str):
+        self.reason = reason
+        super().__init__(message)
+
+
+class SigningError(ValueError):
+    """The document cannot be secured: unknown cryptosuite, wrong key, undefined terms..."""
+
+
+ResolveVm = Callable[[str, str], tuple[Key, str]]
+
+
+class _Reject(Exception):
+    """Internal: one proof fails with a reason (turned into a ProofResult)."""
+
+    def __init__(self, reason: str, message: str, findings: list[Finding] | None = None):
+        self.reason = reason
+        self.findings = findings or []
+        super().__init__(message)
+
+
+# -- small helpers ---------------------------------------------------------------------
+def _xsd_datetime(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _as_stamp(value: datetime | str, field: str) -> str:
+    text = _xsd_datetime(value) if isinstance(value, datetime) else value
+    if not isinstance(text, str) or not _DATETIME_STAMP.match(text):
+        raise SigningError(f"{field} {value!r} is not an XML Schema dateTimeStamp")
+    return text
+
+
+def _parse_stamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def encode_multibase(data: bytes) -> str:
+    """Multibase base58btc ('z'), the proofValue encoding of all three suites."""
+    return "z" + base58.b58encode(data).decode("ascii")
+
+
+def decode_multibase(value: Any) -> bytes:
+    if not isinstance(value, str) or not value.startswith("z") or not _BASE58_ALPHABET.match(value[1:]):
+        raise ValueError("proofValue must be a multibase base58btc string starting with 'z'")
+    return base58.b58decode(value[1:])
+
+
+def _proofs_of(document: dict[str, Any]) -> list[Any]:
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    return list(proof) if isinstance(proof, list) else [proof]
+
+
+def _context_list(document: dict[str, Any]) -> list[Any]:
+    context = document.get("@context")
+    if context is None:
+        return []
+    return list(context) if isinstance(context, list) else [context]
+
+
+def _defines_data_integrity(context: list[Any]) -> bool:
+    return any(c == VC_V2_CONTEXT or c in DI_CONTEXTS for c in context)
+
+
+def proof_config_for(document: dict[str, Any], proof_options: dict[str, Any]) -> dict[str, Any]:
+    """The proof configuration: the proof options with the document's `@context`
+    (vc-di-eddsa §3.2.5 / §3.3.5; vc-di-ecdsa §3.2.5)."""
+    config = {k: v for k, v in proof_options.items() if k != "proofValue"}
+    if "@context" in document:
+        config["@context"] = document["@context"]
+    return config
+
+
+# -- signing ---------------------------------------------------------------------------
+def sign(
+    document: dict[str, Any],
+    key: Key,
+    *,
+    cryptosuite: str,
+    verification_method: str,
+    proof_purpose: str = "assertionMethod",
+    created: datetime | str | None = None,
+    expires: datetime | str | None = None,
+    challenge: str | None = None,
+    domain: str | list[str] | None = None,
+    loader: OfflineLoader | None = None,
+    allow_unsafe: bool = False,
+) -> dict[str, Any]:
+    """Return a new document carrying a new proof (appended to any existing proof set).
+
+    `created=None` means now. `allow_unsafe=True` signs even when safe mode finds dropped
+    terms or relative IRIs (to craft negative vectors); otherwise that is a `SigningError`.
+    """
+    suite = SUITES.get(cryptosuite)
+    if suite is None:
+        raise SigningError(f"unknown cryptosuite {cryptosuite!r}; known: {', '.join(SUITES)}")
+    if key.type != suite.key_type:
+        raise SigningError(f"{cryptosuite} needs an {suite.key_type} key, got {key.type}")
+    if key.private is None:
+        raise SigningError("cannot sign with a public key")
+    if not isinstance(document, dict):
+        raise SigningError("only a JSON object can be secured")
+
+    existing = _proofs_of(document)
+    unsecured = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    # DI 1.0 §2.1: a document whose contexts do not define DataIntegrityProof gets the DI context.
+    context = _context_list(unsecured)
+    if context and not _defines_data_integrity(context):
+        unsecured["@context"] = [*context, DI_CONTEXTS[0]]
+
+    proof: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": cryptosuite}
+    proof["created"] = _as_stamp(created if created is not None else datetime.now(timezone.utc), "created")
+    if expires is not None:
+        proof["expires"] = _as_stamp(expires, "expires")
+    proof["verificationMethod"] = verification_method
+    proof["proofPurpose"] = proof_purpose
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
+    # eddsa-jcs-2022 carries the document's @context in the proof (vc-di-eddsa §3.3.1).
+    if suite.canonicalization == "jcs" and "@context" in unsecured:
+        proof["@context"] = unsecured["@context"]
+
+    try:
+        hashed = hash_input(suite, unsecured, proof_config_for(unsecured, proof), loader)
+    except ContextError as exc:
+        raise SigningError(str(exc)) from None
+    except (JsonLdError, rfc8785.CanonicalizationError) as exc:
+        raise SigningError(f"cannot canonicalize the document: {exc}") from None
+    problems = hashed.document_findings + [_in_proof(f, None) for f in hashed.proof_config_findings]
+    if problems and not allow_unsafe:
+        raise SigningError("; ".join(str(f) for f in problems))
+
+    proof["proofValue"] = encode_multibase(key.sign(hashed.hash_data))
+    secured = dict(unsecured)
+    secured["proof"] = [*existing, proof] if existing else proof
+    return secured
+
+
+def _in_proof(finding: Finding, index: int | None) -> Finding:
+    prefix = "$.proof" if index is None else f"$.proof[{index}]"
+    return Finding(finding.rule, prefix + finding.path[1:], finding.message)
+
+
+# -- verification ----------------------------------------------------------------------
+def verify(
+    document: Any,
+    resolve_vm: ResolveVm,
+    *,
+    expected_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    now: datetime | None = None,
+    loader: OfflineLoader | None = None,
+) -> ProofResult:
+    """Verify every Data Integrity proof on `document` (all must verify: a proof set)."""
+    if not isinstance(document, dict):
+        return ProofResult.fail(R.MALFORMED_PROOF, "a secured document must be a JSON object")
+    proofs = _proofs_of(document)
+    if not proofs:
+        return ProofResult.fail(R.NO_PROOF, "the document has no proof")
+    now = now or datetime.now(timezone.utc)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    result = ProofResult(True, message=f"{len(proofs)} proof(s) verified")
+    per_proof: list[dict[str, Any]] = []
+    for index, proof in enumerate(proofs):
+        label = "proof" if len(proofs) == 1 else f"proof[{index}]"
+        try:
+            vm, controller, suite = _verify_one(
+                unsecured, proof, resolve_vm, expected_purpose, challenge, domain, now, loader,
+                None if len(proofs) == 1 else index,
+            )
+        except _Reject as rejection:
+            per_proof.append({"index": index, "ok": False, "reason": rejection.reason})
+            details: dict[str, Any] = {"proofs": per_proof}
+            if rejection.findings:
+                details["findings"] = [f.to_dict() for f in rejection.findings]
+            return ProofResult.fail(rejection.reason, f"{label}: {rejection}",
+                                    verification_methods=result.verification_methods,
+                                    controllers=result.controllers, details=details)
+        result.verification_methods.append(vm)
+        result.controllers.append(controller)
+        per_proof.append({"index": index, "ok": True, "cryptosuite": suite, "verificationMethod": vm})
+    result.details["proofs"] = per_proof
+    return result
+
+
+def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, expected_purpose: str,
+                challenge: str | None, domain: str | None, now: datetime, loader: OfflineLoader | None,
+                index: int | None) -> tuple[str, str, str]:
+    suite = _check_shape(proof)
+    proof_bytes = _decode_proof_value(proof["proofValue"])
+
+    # DI 1.0 §4.4 step: the proof purpose must be the one the verifier expects.
+    if proof["proofPurpose"] != expected_purpose:
+        raise _Reject(R.WRONG_PURPOSE, f"proofPurpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}")
+    _check_validity_period(proof, now)
+    _check_challenge_and_domain(proof, challenge, domain)
+
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    document = unsecured
+    if "@context" in options:
+        # vc-di-eddsa §3.3.2 steps 4.1-4.2: the document's contexts must start with the proof's.
+        proof_context = options["@context"] if isinstance(options["@context"], list) else [options["@context"]]
+        doc_context = _context_list(unsecured)
+        if doc_context[: len(proof_context)] != proof_context:
+            raise _Reject(R.CONTEXT_PROBLEM, "proof @context is not a prefix of the document @context")
+        document = {**unsecured, "@context": options["@context"]}
+    try:
+        hashed: HashInput = hash_input(suite, document, proof_config_for(document, options), loader)
+    except ContextError as exc:
+        raise _Reject(R.CONTEXT_PROBLEM, str(exc), [exc.to_finding()]) from None
+    except JsonLdError as exc:
+        raise _Reject(R.CONTEXT_PROBLEM, f"invalid JSON-LD: {exc}") from None
+    except rfc8785.CanonicalizationError as exc:
+        raise _Reject(R.MALFORMED_PROOF, f"document cannot be JCS-canonicalized: {exc}") from None
+    problems = hashed.document_findings + [_in_proof(f, index) for f in hashed.proof_config_findings]
+    if problems:
+        raise _Reject(R.CONTEXT_PROBLEM, "; ".join(str(f) for f in problems[:5])
+                      + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""), problems)
+
+    vm = proof["verificationMethod"]
+    try:
+        key, controller = resolve_vm(vm, proof["proofPurpose"])
+    except VerificationMethodError as exc:
+        raise _Reject(exc.reason, str(exc)) from None
+    if key.type != suite.key_type:
+        raise _Reject(R.KEY_NOT_FOUND, f"{vm} holds a {key.type} key; {suite.name} needs {suite.key_type}")
+    if not key.verify(proof_bytes, hashed.hash_data):
+        raise _Reject(R.BAD_SIGNATURE, f"the {suite.name} signature does not verify with {vm}")
+    return vm, controller, suite.name
+
+
+def _check_shape(proof: Any) -> Cryptosuite:
+    """DI 1.0 §2.1 (https://www.w3.org/TR/vc-data-integrity/#proofs): required, typed fields."""
+    if not isinstance(proof, dict):
+        raise _Reject(R.MALFORMED_PROOF, "proof must be a JSON object")
+    if proof.get("type") != PROOF_TYPE:
+        raise _Reject(R.MALFORMED_PROOF, f"proof type is {proof.get('type')!r}, expected {PROOF_TYPE!r}")
+    for name in ("cryptosuite", "verificationMethod", "proofPurpose", "proofValue"):
+        if not isinstance(proof.get(name), str) or not proof[name]:
+            raise _Reject(R.MALFORMED_PROOF, f"proof.{name} is missing or not a non-empty string")
+    for name in ("created", "expires"):
+        if name in proof and not (isinstance(proof[name], str) and _DATETIME_STAMP.match(proof[name])):
+            raise _Reject(R.MALFORMED_PROOF, f"proof.{name} {proof[name]!r} is not an XML Schema dateTimeStamp")
+    if "previousProof" in proof:
+        raise _Reject(R.MALFORMED_PROOF, "proof chains (previousProof) are not supported by this verifier")
+    suite = SUITES.get(proof["cryptosuite"])
+    if suite is None:
+        raise _Reject(R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {proof['cryptosuite']!r} is not one of {', '.join(SUITES)}")
+    return suite
+
+
+def _decode_proof_value(value: str) -> bytes:
+    try:
+        raw = decode_multibase(value)
+    except ValueError as exc:
+        raise _Reject(R.MALFORMED_PROOF, str(exc)) from None
+    # Ed25519 and P-256 (raw r||s) signatures are both 64 bytes.
+    if len(raw) != 64:
+        raise _Reject(R.MALFORMED_PROOF, f"proofValue decodes to {len(raw)} bytes, expected 64")
+    return raw
+
+
+def _check_validity_period(proof: dict[str, Any], now: datetime) -> None:
+    if "expires" in proof and _parse_stamp(proof["expires"]) <= now:
+        raise _Reject(R.PROOF_EXPIRED, f"proof expired at {proof['expires']}")
+    if "created" in proof and _parse_stamp(proof["created"]) > now + CLOCK_SKEW:
+        raise _Reject(R.PROOF_NOT_YET_VALID, f"proof created in the future ({proof['created']})")
+
+
+def _check_challenge_and_domain(proof: dict[str, Any], challenge: str | None, domain: str | None) -> None:
+    """DI 1.0 §4.4: a verifier that expects a challenge/domain must find it in the proof."""
+    if challenge is not None and proof.get("challenge") != challenge:
+        raise _Reject(R.CHALLENGE_MISMATCH,
+                      f"proof challenge {proof.get('challenge')!r} does not match the expected challenge")
+    if domain is not None:
+        domains = proof.get("domain")
+        domains = domains if isinstance(domains, list) else [domains]
+        if domain not in domains:
+            raise _Reject(R.DOMAIN_MISMATCH, f"proof domain {proof.get('domain')!r} does not include {domain!r}")
