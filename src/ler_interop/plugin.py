@@ -1,1 +1,313 @@
-"""pytest plugin for ler-interop (registered as a pytest11 entry point)."""
+"""pytest plugin for ler-interop (pytest11 entry point `ler_interop`).
+
+Here: options, the `check` marker, vendor parametrisation, fixtures, health and capability
+gating, per-check time limits and Allure labels. Outcome capture and the results stream are in
+plugin_results.py, session state in plugin_state.py, what a check sees of a vendor in vendors.py.
+The plugin is inert unless vendors are in play (`--vendors`, `--reference`, `--fault`, or a
+`suites/` path among the arguments), so the suite's own tests run untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import secrets
+import signal
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from . import net
+from .checks import ROLES, CheckMeta, CheckMetaError
+from .outcomes import CheckTimeout, Unsupported, VendorError
+from .plugin_results import ResultsSink, StreamListener
+from .plugin_results import pytest_report_teststatus, pytest_runtest_makereport  # noqa: F401  (hooks)
+from .plugin_state import (DEFAULT_CHECK_TIMEOUT, META, PARTICIPANTS, RECORDER, STATE, VENDOR_ROLE, PluginState,
+                           item_vendors, state_of)
+from .vendors import VendorContext, loopback_http
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ler-interop", "LER interoperability conformance")
+    group.addoption("--vendors", metavar="FILE", help="vendor manifest (YAML, manifest v1)")
+    group.addoption("--vendor", metavar="ID", action="append", default=[], help="only this vendor (repeatable)")
+    group.addoption("--role", choices=ROLES, help="only checks of this role")
+    group.addoption("--results-dir", metavar="DIR", help="where results.jsonl and reports go (default reports/<run-id>)")
+    group.addoption("--run-id", metavar="ID", help="run id (default: UTC timestamp + random suffix)")
+    group.addoption("--fault", metavar="NAME", action="append", default=[],
+                    help="run the embedded reference vendors with this fault (repeatable); "
+                         "with --vendors it is only recorded in the results header")
+    group.addoption("--reference", action="store_true", help="run against the embedded reference vendors")
+    group.addoption("--check-timeout", type=float, default=DEFAULT_CHECK_TIMEOUT, metavar="S",
+                    help=f"seconds one check may run before it is an error (default {DEFAULT_CHECK_TIMEOUT:g}; 0: none)")
+    group.addoption("--ler-catalog", action="store_true", help=argparse.SUPPRESS)
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "check(id, title, principles, level, spec, role, protocol, profiles=[], requires=[]): "
+        "ler-interop check metadata (exactly one per check in suites/)",
+    )
+    opt = config.option
+    state = PluginState(is_controller=not hasattr(config, "workerinput"), role=opt.role,
+                        check_timeout=opt.check_timeout, run_id=opt.run_id or new_run_id())
+    config.stash[STATE] = state
+    if opt.ler_catalog:
+        state.catalog = True
+        return
+    handed_over = getattr(config, "workerinput", {}).get("ler_interop")
+    if handed_over:  # an xdist worker: the controller already resolved the vendors
+        state.faults, state.run_id = handed_over["faults"], handed_over["run_id"]
+        state.load(Path(handed_over["manifest"]), opt.vendor)
+        return
+    if opt.vendors:
+        state.faults = sorted(set(opt.fault))
+        state.load(Path(opt.vendors), opt.vendor)
+    elif opt.reference or opt.fault or _collects_suites(config):
+        state.load(state.start_reference(opt.fault), opt.vendor)
+    if state.active and state.is_controller:
+        results_dir = Path(opt.results_dir) if opt.results_dir else config.rootpath / "reports" / state.run_id
+        state.sink = ResultsSink(results_dir, state.run_id)
+        config.pluginmanager.register(StreamListener(state.sink), "ler_interop_stream")
+
+
+def _collects_suites(config: pytest.Config) -> bool:
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if "suites" in path.parts or (path / "suites").is_dir():
+            return True
+    return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: hand the controller's resolved manifest to each worker (no second reference)."""
+    state = state_of(node.config)
+    if state.active:
+        node.workerinput["ler_interop"] = {"manifest": str(state.manifest_path), "faults": state.faults, "run_id": state.run_id}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    state = state_of(session.config)
+    if state.sink is not None:
+        vendors = [{"id": v.id, "name": v.name, "roles": v.role_names(), "profiles": list(v.profiles)} for v in state.vendors]
+        state.sink.start(vendors, state.faults, state.attested)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Also runs after Ctrl-C or a crash: the footer and the reports cover whatever ran.
+    state = state_of(session.config)
+    if state.sink is not None:
+        state.sink.finish()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state_of(config).cleanup.close()
+
+
+# --- collection --------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Validate the check markers (a broken marker stops the run) and apply --role."""
+    state = state_of(config)
+    problems: list[str] = []
+    selected, deselected = [], []
+    for item in items:
+        markers = list(item.iter_markers("check"))
+        if len(markers) != 1:
+            if markers or "suites" in Path(str(item.path)).parts:
+                problems.append(f"{item.nodeid}: needs exactly one @pytest.mark.check(...), has {len(markers)}")
+            selected.append(item)
+            continue
+        try:
+            item.stash[META] = meta = CheckMeta.from_marker(markers[0], item.nodeid)
+        except CheckMetaError as exc:
+            problems.append(str(exc))
+            continue
+        (deselected if state.role and meta.role != state.role else selected).append(item)
+    if problems:
+        raise pytest.UsageError("invalid check markers:\n  " + "\n  ".join(problems))
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`vendor`: one run per manifest vendor playing the check's role; `issuer_vendor`,
+    `wallet_vendor`, `verifier_vendor`: one run per cell of the cross-vendor matrix."""
+    marker = metafunc.definition.get_closest_marker("check")
+    if marker is None:
+        return
+    state = state_of(metafunc.config)
+    role = str(marker.kwargs.get("role"))
+    if "vendor" in metafunc.fixturenames:
+        ids = state.with_role(VENDOR_ROLE.get(role, role))
+        metafunc.parametrize("vendor", ids, indirect=True, ids=ids)
+    wanted = [name for name in PARTICIPANTS if name in metafunc.fixturenames]
+    if wanted:
+        cells = list(itertools.product(*(state.with_role(PARTICIPANTS[name]) for name in wanted)))
+        metafunc.parametrize(wanted, cells, indirect=True, ids=["->".join(cell) for cell in cells])
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+def _context(request: pytest.FixtureRequest, role: str | None) -> Iterator[VendorContext]:
+    state = state_of(request.config)
+    recorder = request.node.stash.setdefault(RECORDER, net.Recorder())
+    context = VendorContext(state.vendor(request.param), role, recorder)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def vendor(request: pytest.FixtureRequest) -> Iterator[VendorContext]:
+    """The vendor under test, in the check's role (parametrised over the manifest)."""
+    meta = request.node.stash.get(META, None)
+    yield from _context(request, VENDOR_ROLE.get(meta.role, meta.role) if meta else None)
+
+
+@pytest.fixture
+def issuer_vendor(request: pytest.FixtureRequest) -> Iterator[VendorContext]:
+    yield from _context(request, "issuer")
+
+
+@pytest.fixture
+def wallet_vendor(request: pytest.FixtureRequest) -> Iterator[VendorContext]:
+    yield from _context(request, "wallet")
+
+
+@pytest.fixture
+def verifier_vendor(request: pytest.FixtureRequest) -> Iterator[VendorContext]:
+    yield from _context(request, "verifier")
+
+
+@pytest.fixture
+def suite_http(request: pytest.FixtureRequest) -> Iterator[net.Http]:
+    """A client for the suite's own loopback servers, recording into the check's evidence."""
+    client = loopback_http(request.node.stash.setdefault(RECORDER, net.Recorder()))
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def counterpart() -> Iterator[Any]:
+    """The suite's counterpart host (did:web documents, status lists) on loopback."""
+    try:
+        from .counterparts.host import start_host  # type: ignore[import-not-found]
+    except ImportError as exc:
+        pytest.skip(f"counterpart host not available: {exc}")
+    with start_host() as host:
+        yield host
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The check's notion of the current time (UTC, whole seconds), fixed for the check."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+# --- running a check ---------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Dead vendor -> `error` at once; undeclared capability -> `unsupported` before running."""
+    state = state_of(item.config)
+    meta = item.stash.get(META, None)
+    if meta is None or not state.active:
+        return
+    item.stash[RECORDER] = net.Recorder()
+    _, _, participants = item_vendors(item)
+    for vendor_id, _role in participants:
+        health = state.health_of(vendor_id)
+        if not health.alive:
+            raise VendorError(health.reason)
+    # An interop cell runs when each required token is declared by one of its participants;
+    # a check needing it from a particular one says so with `vendor.supports` + unsupported().
+    if meta.requires and participants:
+        declared = set().union(*(_declared(state, vendor_id, role) for vendor_id, role in participants))
+        lacking = [token for token in meta.requires if token not in declared]
+        if lacking:
+            who = ", ".join(f"{vendor_id} ({role})" for vendor_id, role in participants)
+            raise Unsupported(f"{who} does not declare {', '.join(lacking)}")
+
+
+def _declared(state: PluginState, vendor_id: str, role: str) -> frozenset[str]:
+    config = state.vendor(vendor_id).roles.get(role)
+    return config.supports if config else frozenset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    state = state_of(item.config)
+    meta = item.stash.get(META, None)
+    if meta is None or not state.active:
+        return (yield)
+    _allure_labels(item, meta)
+    try:
+        with _time_limit(state.check_timeout, meta.id):
+            return (yield)
+    finally:
+        _allure_evidence(item)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, check_id: str) -> Iterator[None]:
+    """A SIGALRM budget so one vendor cannot hang the run. Only in the main thread, which is
+    where pytest (and each xdist worker) runs tests; elsewhere net.Http's own timeouts apply."""
+    if seconds <= 0 or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise CheckTimeout(f"{check_id} exceeded its {seconds:g}s time limit")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --- Allure (only with --alluredir) ------------------------------------------------------
+
+
+def _allure_active(item: pytest.Item) -> bool:
+    return bool(getattr(item.config.option, "allure_report_dir", None))
+
+
+def _allure_labels(item: pytest.Item, meta: CheckMeta) -> None:
+    if not _allure_active(item):
+        return
+    import allure
+
+    allure.dynamic.id(meta.id)
+    allure.dynamic.epic(*meta.principles)
+    allure.dynamic.feature(meta.role)
+    allure.dynamic.story(meta.protocol)
+    allure.dynamic.tag(meta.level, *meta.profiles)
+    allure.dynamic.link(meta.spec, name="spec")
+
+
+def _allure_evidence(item: pytest.Item) -> None:
+    recorder = item.stash.get(RECORDER, None)
+    if not _allure_active(item) or recorder is None or not recorder.exchanges:
+        return
+    import allure
+
+    body = json.dumps([e.to_dict() for e in recorder.exchanges], indent=2, ensure_ascii=False)
+    allure.attach(body, name="evidence (HTTP exchanges)", attachment_type=allure.attachment_type.JSON)

@@ -1,0 +1,62 @@
+"""The six outcomes of a check, and how an exception raised inside a check maps to one.
+
+Contract (DESIGN.md §3 "Outcomes"): `pass`; `fail` = a MUST not met; `warn` = a SHOULD/MAY not
+met; `unsupported` = the vendor did not declare the optional feature; `error` = the suite could
+not judge (vendor unreachable, transport garbage, a crash, a timeout); `skip`.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+PASS, FAIL, WARN, UNSUPPORTED, ERROR, SKIP = "pass", "fail", "warn", "unsupported", "error", "skip"
+OUTCOMES: tuple[str, ...] = (PASS, FAIL, WARN, UNSUPPORTED, ERROR, SKIP)
+
+
+class Unsupported(Exception):
+    """Raised (via `unsupported()`) when a check needs a capability the vendor did not declare."""
+
+
+class VendorError(Exception):
+    """Raised (via `vendor_error()`) when the vendor's behaviour prevents any verdict."""
+
+
+class CheckTimeout(VendorError):
+    """The check ran past its time budget (one slow vendor must not hang the run)."""
+
+
+def unsupported(message: str) -> NoReturn:
+    raise Unsupported(message)
+
+
+def vendor_error(message: str) -> NoReturn:
+    raise VendorError(message)
+
+
+def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
+    """Map what a check raised to (outcome, message). `level` is MUST, SHOULD or MAY."""
+    # Imported here so this module stays importable without the network layer's deps.
+    from _pytest.outcomes import Skipped
+
+    from .net import NetError
+
+    if exc is None:
+        return PASS, ""
+    if isinstance(exc, Unsupported):
+        return UNSUPPORTED, str(exc)
+    if isinstance(exc, (VendorError, NetError)):
+        return ERROR, str(exc)
+    if isinstance(exc, Skipped):
+        return SKIP, str(exc.msg) if getattr(exc, "msg", None) else "skipped"
+    if isinstance(exc, AssertionError):
+        outcome = FAIL if level == "MUST" else WARN
+        return outcome, _brief(str(exc)) or "assertion failed"
+    # Anything else (a KeyError on a malformed answer, a bug in a check) leaves the suite unable
+    # to judge: `error`, with the exception type so the author can tell the two apart.
+    return ERROR, f"check crashed: {type(exc).__name__}: {_brief(str(exc))}"
+
+
+def _brief(text: str, limit: int = 1000) -> str:
+    # pytest's assertion rewriting appends an explanation that can be long: keep the start.
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "..."

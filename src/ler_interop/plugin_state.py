@@ -1,0 +1,153 @@
+"""The plugin's per-session state: which vendors are in play (from --vendors, from the embedded
+reference vendors, or handed over by the xdist controller), their expected failures and
+attestations, and their liveness (a session-scoped health check per vendor and process)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from . import net
+from .checks import CheckMeta
+from .manifest import Attestation, ExpectedFailure, ManifestError, Vendor, load_attestation, load_expected, load_manifest
+
+DEFAULT_CHECK_TIMEOUT = 60.0
+HEALTH_TIMEOUT = 5.0
+
+
+@dataclass
+class Health:
+    alive: bool
+    reason: str = ""
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class PluginState:
+    active: bool = False  # vendors are in play; otherwise the plugin stays out of the way
+    catalog: bool = False  # `ler-interop checks`: collect only, contact nobody
+    is_controller: bool = True
+    manifest_path: Path | None = None
+    vendors: list[Vendor] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)
+    run_id: str = ""
+    role: str | None = None
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT
+    expected: dict[str, list[ExpectedFailure]] = field(default_factory=dict)
+    attested: dict[str, list[Attestation]] = field(default_factory=dict)
+    health: dict[str, Health] = field(default_factory=dict)
+    sink: Any = None  # plugin_results.ResultsSink on the controller
+    cleanup: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+    def vendor(self, vendor_id: str) -> Vendor:
+        return next(v for v in self.vendors if v.id == vendor_id)
+
+    def with_role(self, role: str) -> list[str]:
+        return [v.id for v in self.vendors if role in v.roles]
+
+    def load(self, path: Path, only: list[str]) -> None:
+        """Read the manifest and each vendor's expected-failures and attestation files."""
+        try:
+            manifest = load_manifest(path)
+            known = [v.id for v in manifest.vendors]
+            unknown = [v for v in only if v not in known]
+            if unknown:
+                raise pytest.UsageError(f"unknown vendor(s) {', '.join(unknown)}; {path} has {', '.join(known) or 'none'}")
+            self.vendors = [v for v in manifest.vendors if not only or v.id in only]
+            for vendor in self.vendors:
+                if vendor.expected:
+                    self.expected[vendor.id] = load_expected(vendor.expected)
+                if vendor.attestation:
+                    self.attested[vendor.id] = load_attestation(vendor.attestation)
+        except ManifestError as exc:
+            lines = getattr(exc, "lines", None) or [str(exc)]
+            raise pytest.UsageError(f"cannot use manifest {path}: " + "; ".join(lines)) from None
+        except OSError as exc:
+            raise pytest.UsageError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
+        self.manifest_path, self.active = path, True
+
+    def start_reference(self, faults: list[str]) -> Path:
+        """Start the embedded reference vendors (with faults) and write a manifest for them."""
+        try:
+            from .reference.faults import UnknownFault, parse_faults
+            from .reference.servers import start_reference  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise pytest.UsageError(f"the embedded reference vendors are not available ({exc}); pass --vendors FILE") from None
+        try:
+            chosen = parse_faults(faults)
+        except UnknownFault as exc:
+            raise pytest.UsageError(str(exc)) from None
+        self.faults = sorted(chosen)
+        servers = self.cleanup.enter_context(start_reference(set(chosen)))
+        folder = Path(tempfile.mkdtemp(prefix="ler-interop-reference-"))
+        self.cleanup.callback(shutil.rmtree, folder, True)
+        path = folder / "reference-manifest.yaml"
+        manifest = {"manifest_version": 1, "vendors": [servers.manifest_vendor()]}
+        path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    def health_of(self, vendor_id: str) -> Health:
+        """Any HTTP answer from the vendor's health URL is alive; a transport error or timeout
+        is not, and then every check of the vendor is `error` at once (DESIGN.md §3 Outcomes)."""
+        if vendor_id not in self.health:
+            vendor = self.vendor(vendor_id)
+            self.health[vendor_id] = Health(True) if not vendor.health else _probe(vendor)
+        return self.health[vendor_id]
+
+
+def _probe(vendor: Vendor) -> Health:
+    recorder = net.Recorder()
+    url = str(vendor.health)
+    try:
+        with net.Http(vendor.declared_hosts(), timeout=HEALTH_TIMEOUT, recorder=recorder) as http:
+            http.get(url)
+    except net.NetError as exc:
+        evidence = [e.to_dict() for e in recorder.exchanges]
+        return Health(False, f"vendor {vendor.id!r} is unreachable (health check {url}): {exc}", evidence)
+    return Health(True)
+
+
+STATE = pytest.StashKey[PluginState]()
+
+
+def state_of(config: pytest.Config) -> PluginState:
+    return config.stash.get(STATE, None) or PluginState()
+
+
+# --- per-item state ------------------------------------------------------------------------
+
+META = pytest.StashKey[CheckMeta]()
+RECORDER = pytest.StashKey[net.Recorder]()
+# Fixtures that stand for one participant of an interop cell (issuer A -> wallet W -> verifier B).
+PARTICIPANTS = {"issuer_vendor": "issuer", "wallet_vendor": "wallet", "verifier_vendor": "verifier"}
+# Whose entry a check of each role runs against; credential checks judge what issuers produce.
+VENDOR_ROLE = {"issuer": "issuer", "verifier": "verifier", "wallet": "wallet", "credential": "issuer", "interop": "verifier"}
+NO_VENDOR = "suite"  # result `vendor` of a check that involves no vendor
+
+
+def uses_vendors(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "vendor" in names or any(p in names for p in PARTICIPANTS)
+
+
+def item_vendors(item: pytest.Item) -> tuple[str | None, dict[str, str], list[tuple[str, str]]]:
+    """(result vendor, interop cell params, [(vendor id, role)]) from the item's parametrisation.
+    The result vendor of an interop cell is its verifier (notes/contracts.md, results stream)."""
+    # Only real vendor ids: an empty parameter set leaves a placeholder that pytest skips.
+    params = {k: v for k, v in getattr(getattr(item, "callspec", None), "params", {}).items()
+              if isinstance(v, str) or (k != "vendor" and k not in PARTICIPANTS)}
+    meta = item.stash.get(META, None)
+    participants: list[tuple[str, str]] = []
+    if "vendor" in params:
+        participants.append((params["vendor"], VENDOR_ROLE.get(meta.role, meta.role) if meta else ""))
+    cell = {PARTICIPANTS[name]: params[name] for name in PARTICIPANTS if name in params}
+    participants.extend((vendor_id, role) for role, vendor_id in cell.items())
+    primary = params.get("vendor") or cell.get("verifier") or cell.get("wallet") or cell.get("issuer")
+    return primary, cell, participants
