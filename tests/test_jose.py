@@ -180,6 +180,7 @@ def test_key_resolution_failures():
         "a.b.c.d",
         "eyJhbGciOiJFZERTQSJ9.e30=.AAAA",  # padded
         "eyJhbGciOiJFZERTQSJ9.e3!0.AAAA",  # outside the alphabet
+        "eyJhbGciOiJFZERTQSJ9.e31.AAAA",  # non-canonical: trailing bits set ("e30" is canonical)
         b64url_encode(b"not json") + ".e30.AAAA",
         b64url_encode(b'["alg"]') + ".e30.AAAA",
         b64url_encode(b'{"alg":"EdDSA","alg":"none"}') + ".e30.AAAA",  # duplicate header name

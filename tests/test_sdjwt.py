@@ -151,6 +151,21 @@ def test_jwks_resolver_and_legacy_typ():
     assert verify_sd_jwt(token, resolver_from_jwks({})).reason == F.KEY_NOT_FOUND
 
 
+@pytest.mark.parametrize(
+    ("encoded", "digest", "content"),
+    [  # vector values from the RFC 9901 recursive-disclosure example (§6.3)
+        ("WyJlSThaV205UW5LUHBOUGVOZW5IZGhRIiwgImNvdW50cnkiLCAiREUiXQ",
+         "WN9r9dCBJ8HTCsS2jKASxTjEyW5m5x65_Z_2ro2jfXM", ("eI8ZWm9QnKPpNPeNenHdhQ", "country", "DE")),
+        ("WyIyR0xDNDJzS1F2ZUNmR2ZyeU5STjl3IiwgInN0cmVldF9hZGRyZXNzIiwgIlNjaHVsc3RyLiAxMiJd",
+         "9gjVuXtdFROCgRrtNcGUXmF65rdezi_6Er_j76kmYyM", ("2GLC42sKQveCfGfryNRN9w", "street_address", "Schulstr. 12")),
+    ],
+)
+def test_rfc9901_example_disclosures(encoded: str, digest: str, content: tuple):
+    disclosure = Disclosure.parse(encoded)
+    assert disclosure.digest == digest
+    assert (disclosure.salt, disclosure.name, disclosure.value) == content
+
+
 # -- issuer-signed JWT failures -----------------------------------------------------------
 
 
@@ -386,3 +401,39 @@ def test_oracle_rejects_what_we_reject():
     with pytest.raises(ValueError, match="nonce"):
         SDJWTVerifier(token, lambda iss, header: _jwk(issuer), expected_aud=AUD, expected_nonce="replayed")
     assert verify_sd_jwt(token, RESOLVER, nonce="replayed", aud=AUD).details["kb_error"] == "nonce"
+
+
+def test_oracle_limit_kb_is_es256_only():
+    # Recorded so a change in the oracle is noticed: sd-jwt 0.10.4 verifies KB-JWTs with a
+    # fixed alg ES256, so an EdDSA holder key (valid per RFC 9901) fails there, not here.
+    issuer, holder = Key.generate("P-256"), Key.generate("Ed25519")
+    token = present(issue(issuer, holder), ["given_name"], holder_key=holder, nonce=NONCE, aud=AUD)
+    assert verify_sd_jwt(token, RESOLVER, nonce=NONCE, aud=AUD).ok
+    with pytest.raises(Exception, match="alg"):
+        SDJWTVerifier(token, lambda iss, header: _jwk(issuer), expected_aud=AUD, expected_nonce=NONCE)
+
+
+def test_recursive_disclosures_nesting_past_the_cap():
+    issuer = Key.generate()
+    chain = [Disclosure.create("x", 1)]
+    for _ in range(100):
+        chain.append(Disclosure.create("x", {"_sd": [chain[-1].digest]}))
+    payload = {"vct": VCT, "_sd": [chain[-1].digest]}
+    token = sign_issuer_payload(payload, issuer) + "~" + "~".join(d.encoded for d in chain) + "~"
+    assert _sd_error(token) == (F.MALFORMED_PROOF, "too-deep")
+
+
+def test_mutated_presentations_never_raise_and_never_pass():
+    import random
+
+    issuer, holder = Key.generate("P-256"), Key.generate()
+    token = present(issue(issuer, holder), ["achievement", ("results", 2)], holder_key=holder, nonce=NONCE, aud=AUD)
+    rng = random.Random(7)
+    for _ in range(300):
+        chars = list(token)
+        for _ in range(rng.randint(1, 3)):
+            pos = rng.randrange(len(chars))
+            chars[pos : pos + rng.randint(0, 1)] = rng.choice(["~", ".", "-", "_", "=", "!", "A", "z", ""])
+        mutated = "".join(chars)
+        if mutated != token:
+            assert not verify_sd_jwt(mutated, RESOLVER, nonce=NONCE, aud=AUD).ok

@@ -53,10 +53,17 @@ class CompactJws:
 
 
 def b64url_decode_strict(text: str) -> bytes:
-    """Unpadded base64url (RFC 7515 §2) with no stray characters: the stdlib decoder skips them."""
+    """Unpadded, canonical base64url (RFC 7515 §2, RFC 4648 §3.5).
+
+    The stdlib decoder skips stray characters and ignores non-zero trailing bits, so two
+    different strings could decode to one signature; a tamper check must see them differ.
+    """
     if not isinstance(text, str) or not _B64URL.fullmatch(text) or len(text) % 4 == 1:
         raise ValueError("not unpadded base64url")
-    return b64url_decode(text)
+    raw = b64url_decode(text)
+    if b64url_encode(raw) != text:
+        raise ValueError("non-canonical base64url (non-zero trailing bits)")
+    return raw
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

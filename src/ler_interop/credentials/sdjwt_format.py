@@ -16,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..net import DEFAULT_MAX_DEPTH
 from .findings import BAD_SIGNATURE, MALFORMED_PROOF
 from .jws import MAX_TOKEN_CHARS, JwsError, b64url_decode_strict, encode_json, loads_strict
 from .keys import b64url_encode
 
 SD_ALG = "sha-256"
 RESERVED_NAMES = frozenset({"_sd", "..."})
+MAX_CLAIM_DEPTH = DEFAULT_MAX_DEPTH
 
 PathElement = str | int | None
 ClaimPath = tuple[PathElement, ...]
@@ -183,6 +185,8 @@ class Concealer:
 def locate(node: Any, path: ClaimPath, by_digest: Mapping[str, Disclosure]) -> list[tuple[ClaimPath, Disclosure]]:
     """Every disclosure reachable from `node`, with the claim path it reveals."""
     found: list[tuple[ClaimPath, Disclosure]] = []
+    if len(path) > MAX_CLAIM_DEPTH:
+        raise ValueError(f"claims nest deeper than {MAX_CLAIM_DEPTH} levels")
     if isinstance(node, dict):
         for digest in node.get("_sd", []) if isinstance(node.get("_sd"), list) else []:
             disclosure = by_digest.get(digest) if isinstance(digest, str) else None
@@ -228,6 +232,8 @@ def reveal(
         return by_digest.get(digest)  # None: a decoy or a claim the holder withheld
 
     def walk(node: Any, path: ClaimPath) -> Any:
+        if len(path) > MAX_CLAIM_DEPTH:  # recursive disclosures can nest past any JSON depth cap
+            raise DisclosureError("too-deep", f"claims nest deeper than {MAX_CLAIM_DEPTH} levels")
         if isinstance(node, dict):
             sd = node.get("_sd", [])
             if not isinstance(sd, list):
