@@ -49,7 +49,7 @@ def errors_of(path: Path, **kwargs) -> list[str]:
 def test_reference_example_loads():
     manifest = load_manifest(MANIFESTS / "reference.yaml")
     (vendor,) = manifest.vendors
-    assert vendor.id == "reference" and vendor.role_names() == ["issuer", "wallet", "verifier"]
+    assert vendor.id == "reference" and vendor.role_names() == ["issuer", "verifier"]
     assert vendor.declared_hosts() == {"127.0.0.1"}
     assert vendor.roles["issuer"].endpoint("vc-api", "issue") == "http://127.0.0.1:8101/credentials/issue"
     assert vendor.supports("verifier", "eddsa-jcs-2022") and not vendor.supports("issuer", "eddsa-jcs-2022")

@@ -43,7 +43,7 @@ KNOWN_SUPPORTS = frozenset({
     # DID methods the vendor resolves or issues with
     "did:key", "did:jwk", "did:web",
     # VC API and OpenID4VCI/VP features
-    "presentations", "auth-required", "tx_code", "by-reference", "oid4vci", "oid4vp",
+    "presentations", "auth-required", "status-endpoint", "tx_code", "by-reference", "oid4vci", "oid4vp",
     # wallet backchannel features
     "list", "delete", "decline", "export", "import",
 })
