@@ -40,7 +40,7 @@ def resolve_vm(vm_url: str, purpose: str) -> tuple[Key, str]:
     raise VmError(F.KEY_NOT_FOUND, f"cannot resolve {vm_url}")
 
 
-RESOLVER = resolver_from_vm(resolve_vm)
+RESOLVER = resolve_vm  # verify_sd_jwt takes a resolve_vm(vm_url, purpose) like verify_jws
 
 
 def kid_of(key: Key) -> str:
@@ -144,11 +144,14 @@ def test_jwks_resolver_and_legacy_typ():
     issuer = Key.generate("P-256")
     token = issue_sd_jwt(CLAIMS, issuer, "k1", vct=VCT, iss="https://issuer.example", extra_headers={"typ": "vc+sd-jwt"})
     resolver = resolver_from_jwks({"https://issuer.example": [{**issuer.public_jwk(), "kid": "k1"}]})
-    result = verify_sd_jwt(token, resolver)
+    result = verify_sd_jwt(token, issuer_key=resolver)
     assert result.ok, result.message
     assert result.controllers == ["https://issuer.example"]
-    assert verify_sd_jwt(token, resolver, expected_typ="dc+sd-jwt").reason == F.MALFORMED_PROOF
-    assert verify_sd_jwt(token, resolver_from_jwks({})).reason == F.KEY_NOT_FOUND
+    assert verify_sd_jwt(token, issuer_key=resolver, expected_typ="dc+sd-jwt").reason == F.MALFORMED_PROOF
+    assert verify_sd_jwt(token, issuer_key=resolver_from_jwks({})).reason == F.KEY_NOT_FOUND
+    # the same pluggable shape over resolve_vm, with an explicit purpose
+    did_issued = issue(issuer, None)
+    assert verify_sd_jwt(did_issued, issuer_key=resolver_from_vm(resolve_vm, "assertionMethod")).ok
 
 
 @pytest.mark.parametrize(

@@ -231,8 +231,10 @@ def _verify_kb(parts: SdJwtParts, claims: Mapping[str, Any], nonce: str | None, 
 
 def verify_sd_jwt(
     token: str,
-    resolve_issuer_key: IssuerKeyResolver,
+    resolve_vm: ResolveVm | None = None,
     *,
+    issuer_key: IssuerKeyResolver | None = None,
+    purpose: str = "assertionMethod",
     nonce: str | None = None,
     aud: str | None = None,
     now: Now = None,
@@ -244,10 +246,16 @@ def verify_sd_jwt(
 ) -> ProofResult:
     """Verify an SD-JWT VC presentation (RFC 9901 §7.1 and §7.3; SD-JWT VC §3.4).
 
+    The issuer key comes from the header `kid` through `resolve_vm(vm_url, purpose)`, as
+    for `vc+jwt`, unless another Issuer Signature Mechanism is plugged in as `issuer_key`
+    (e.g. `resolver_from_jwks`).
     Key binding is required when `require_kb` is set or a `nonce`/`aud` is expected; a
     KB-JWT that is present is always checked. On success `details` has "claims" (the
     processed payload), "disclosed" (path/value of each disclosed claim), "header", "kb".
     """
+    if issuer_key is None and resolve_vm is None:
+        raise TypeError("verify_sd_jwt needs resolve_vm or issuer_key")
+    resolver = issuer_key or resolver_from_vm(resolve_vm, purpose)  # type: ignore[arg-type]
     details: dict[str, Any] = {}
     vms: list[str] = []
     controllers: list[str] = []
@@ -264,7 +272,7 @@ def verify_sd_jwt(
         vm = absolute_kid(kid, iss if isinstance(iss, str) else None) if isinstance(kid, str) else iss
         if isinstance(vm, str):
             vms.append(vm)
-        key, controller = guarded_resolution(str(vm), lambda: resolve_issuer_key(jws.header, payload))
+        key, controller = guarded_resolution(str(vm), lambda: resolver(jws.header, payload))
         controllers.append(controller)
         verify_signature(jws, key)
         if payload.get("_sd_alg", SD_ALG) != SD_ALG:
