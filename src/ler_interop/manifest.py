@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -168,7 +168,7 @@ def _build(doc: SourceDoc, base_dir: Path, path: Path | None, require_secrets: b
     return Manifest(vendors, path, tuple(warnings))
 
 
-def _auth(doc: SourceDoc, at: tuple, vendor_id: str, value: Any) -> AuthConfig | None:
+def _auth(at: tuple, vendor_id: str, value: Any) -> AuthConfig | None:
     if value is None or value == "none":
         return None
     return AuthConfig.from_dict(vendor_id, value, where=dotted(at))
@@ -179,7 +179,7 @@ def _vendor(doc: SourceDoc, at: tuple, entry: dict[str, Any], base_dir: Path,
     problems: list[str] = []
     warnings: list[str] = []
     vendor_id = entry["id"]
-    vendor_auth = _auth(doc, at + ("auth",), vendor_id, entry.get("auth"))
+    vendor_auth = _auth(at + ("auth",), vendor_id, entry.get("auth"))
     roles: dict[str, RoleConfig] = {}
     for role in ROLES:
         if role not in entry:
@@ -194,7 +194,7 @@ def _vendor(doc: SourceDoc, at: tuple, entry: dict[str, Any], base_dir: Path,
         if role == "verifier" and "vc-api" in protocols and not (
                 "credentials_verify" in vcapi or "presentations_verify" in vcapi):
             problems.append(doc.error(role_at + ("vc-api",), "give credentials_verify, presentations_verify or both"))
-        auth = _auth(doc, role_at + ("auth",), vendor_id, settings["auth"]) if "auth" in settings else vendor_auth
+        auth = _auth(role_at + ("auth",), vendor_id, settings["auth"]) if "auth" in settings else vendor_auth
         for i, token in enumerate(settings.get("supports", [])):
             if token not in KNOWN_SUPPORTS:
                 warnings.append(doc.error(role_at + ("supports", i), f"capability {token!r} is not one any check "

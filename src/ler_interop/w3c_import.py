@@ -96,8 +96,8 @@ def convert_w3c(data: Any, source: str = "W3C file") -> ImportResult:
             result.notes.append(f"{key}[] ({len(value)} entr{'y' if len(value) == 1 else 'ies'}) not imported: "
                                 "ler-interop has no such role")
 
-    issuers = _group([e for e in endpoints if e.kind == "issuers"], by_options=True)
-    verifiers = _group([e for e in endpoints if e.kind == "verifiers"], by_options=True)
+    issuers = _group([e for e in endpoints if e.kind == "issuers"])
+    verifiers = _group([e for e in endpoints if e.kind == "verifiers"])
     verifiers = _attach_vp_verifiers(verifiers, [e for e in endpoints if e.kind == "vpVerifiers"])
     if not issuers and not verifiers:
         raise ImportProblem(f"{source}: nothing importable (every endpoint was skipped; see the notes)")
@@ -222,11 +222,11 @@ def _oauth2(block: Any, where: str, slug: str, auth_blocks: dict[str, dict[str, 
     return key
 
 
-def _group(endpoints: list[_Endpoint], by_options: bool) -> list[list[_Endpoint]]:
+def _group(endpoints: list[_Endpoint]) -> list[list[_Endpoint]]:
     """One group per distinct configuration (URL, issuer id, options, auth); tags merge."""
     groups: dict[str, list[_Endpoint]] = {}
     for e in endpoints:
-        key = json.dumps([e.url, e.issuer_id, e.options if by_options else None, e.auth_key], sort_keys=True)
+        key = json.dumps([e.url, e.issuer_id, e.options, e.auth_key], sort_keys=True)
         groups.setdefault(key, []).append(e)
     return list(groups.values())
 
