@@ -132,7 +132,10 @@ def _schema_findings(doc: dict[str, Any], schema_name: str, profile: str) -> lis
 
 
 def _to_finding(error: ValidationError, root: dict[str, Any], profile: str) -> Finding:
-    cls, prop, kind = _origin(error, root)
+    try:
+        cls, prop, kind = _origin(error, root)
+    except (KeyError, IndexError, TypeError):  # a schema shape _origin does not know: still report
+        cls, prop, kind = "document", None, None
     path = "$"
     for key in error.absolute_path:
         path = child(path, key)
@@ -141,15 +144,13 @@ def _to_finding(error: ValidationError, root: dict[str, Any], profile: str) -> F
                         if isinstance(error.instance, dict) and p not in error.instance), prop)
         return Finding(f"{profile}.{cls}.{missing}.required", child(path, missing) if missing else path,
                        f"{missing} is required on {cls[0].upper() + cls[1:]}")
-    message = error.message
-    if error.validator == "pattern" and kind:  # the regex itself helps nobody
-        message = f"{_shown(error.instance)} is not a valid {kind}"
-    elif error.context:  # anyOf/oneOf: say which alternative came closest
+    message = _describe(error, kind)
+    if error.context:  # anyOf/oneOf: say which alternative came closest
         # An alternative of the wrong JSON type is the least informative answer.
         informative = [e for e in error.context if e.validator != "type" or e.path]
         closest = best_match(informative or error.context)
         if closest is not None:
-            message = f"{_shown(error.instance)} matches none of the allowed shapes; closest: {closest.message}"
+            message = f"{_shown(error.instance)} matches none of the allowed shapes; closest: {_describe(closest, None)}"
     return Finding(f"{profile}.{cls}.{prop or 'value'}.invalid", path, _trim(message))
 
 
@@ -158,6 +159,7 @@ def _origin(error: ValidationError, root: dict[str, Any]) -> tuple[str, str | No
     node: Any = root
     base = root["$id"]
     cls, prop, previous, kind = root.get("title", "document"), None, None, None
+    referrer: tuple[str, str | None] = (cls, None)
     for segment in error.absolute_schema_path:
         # jsonschema leaves `$ref` out of schema paths: follow it when the next segment is
         # not in the referring node (also accept an explicit `$ref` segment).
@@ -165,13 +167,17 @@ def _origin(error: ValidationError, root: dict[str, Any]) -> tuple[str, str | No
             kind = node["$ref"].rsplit("/", 1)[-1]
             base, node, title = _resolve(base, node["$ref"])
             if title:  # entered a class: properties from here on are its own
-                cls, prop = title, None
+                referrer, cls, prop = (cls, prop), title, None
         if segment == "$ref":
             continue
         if previous == "properties":
             prop = "context" if segment == "@context" else str(segment)
         node = node[segment]
         previous = segment
+    # The class value itself is wrong (not an object, say): name the property that holds it.
+    # A missing property, though, belongs to the class that requires it.
+    if prop is None and referrer[1] is not None and error.validator != "required":
+        cls, prop = referrer
     return cls[0].lower() + cls[1:], prop, kind
 
 
@@ -182,6 +188,14 @@ def _resolve(base: str, ref: str) -> tuple[str, Any, str | None]:
     for part in [p for p in pointer.split("/") if p]:
         node = node[part]
     return target, node, node.get("title") if isinstance(node, dict) else None
+
+
+def _describe(error: ValidationError, kind: str | None) -> str:
+    """The error in words; a regex is replaced by what it stands for."""
+    if error.validator != "pattern":
+        return error.message
+    what = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return f"{_shown(error.instance)} is not {what or 'a valid ' + (kind or 'value')}"
 
 
 def _shown(instance: Any) -> str:
