@@ -1,8 +1,141 @@
-"""The `ler-interop` command."""
+"""The `ler-interop` command: argparse and dispatch; each command's work lives in its module.
 
+Exit status for every command: 0 success, 1 a verdict against a vendor (or a failed build),
+2 a usage error, reported as one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
 import sys
+import time
+from typing import NoReturn
+
+from . import __version__
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage dump) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import checks, run, verify_command
+
+    parser = OneLineParser(prog="ler-interop", description="Interoperability conformance suite for "
+                           "Learning & Employment Records (issuers, wallets, verifiers).")
+    parser.add_argument("--version", action="version", version=f"ler-interop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run.add_arguments(commands.add_parser("run", help="run the checks against vendors and write reports"))
+
+    serve = commands.add_parser("serve", help="run the reference vendors until Ctrl-C")
+    serve.add_argument("--fault", metavar="NAME", action="append", default=[], help=_fault_help())
+    serve.add_argument("--port-base", type=int, metavar="PORT", help="first port to listen on (default: free ports)")
+    serve.add_argument("--token", help="require this bearer token on the issuing endpoint")
+
+    checks.add_arguments(commands.add_parser("checks", help="print the check catalog"))
+
+    report = commands.add_parser("report", help="rebuild (and merge) reports from results streams")
+    report.add_argument("streams", nargs="+", metavar="RESULTS.jsonl")
+    report.add_argument("--out", metavar="DIR", help="report folder (default: the first stream's folder)")
+
+    manifest = commands.add_parser("manifest", help="check or import a vendor manifest")
+    manifest_commands = manifest.add_subparsers(dest="manifest_command", metavar="ACTION", required=True)
+    manifest_commands.add_parser("check", help="validate a manifest").add_argument("file", metavar="FILE")
+    imported = manifest_commands.add_parser("import", help="convert a W3C vc-test-suite-implementations JSON file")
+    imported.add_argument("file", metavar="W3C.json")
+    imported.add_argument("-o", "--out", metavar="OUT", help="output YAML (default: stdout)")
+
+    verify_command.add_arguments(commands.add_parser("verify", help="verify credentials/presentations offline"))
+    return parser
+
+
+def _fault_help() -> str:
+    from .reference.faults import CATALOG
+
+    return "a fault switch (repeatable): " + ", ".join(sorted(CATALOG))
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("ler-interop: not yet implemented", file=sys.stderr)
-    return 2
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from .run import run
+
+        return run(args)
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "checks":
+        from .checks import command
+        from .run import find_suites
+
+        return command(args, find_suites())
+    if args.command == "report":
+        return report(args)
+    if args.command == "manifest":
+        from . import manifest
+
+        if args.manifest_command == "check":
+            return manifest.check_command(args.file)
+        return manifest.import_command(args.file, args.out)
+    from .verify_command import run as verify
+
+    return verify(args)
+
+
+def report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import build_reports, report_files
+    from .results import ResultsError
+
+    out = Path(args.out) if args.out else Path(args.streams[0]).parent
+    try:
+        if len(args.streams) == 1 and Path(args.streams[0]).resolve() == (out / "results.jsonl").resolve():
+            summary = build_reports(args.streams[0], out)  # rebuild in place
+        else:
+            summary = report_files(args.streams, out)
+    except (OSError, ResultsError) as exc:
+        print(f"ler-interop report: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out / 'index.html'}, summary.json, junit.xml ({summary['checks_executed']} results)")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .reference.faults import UnknownFault, parse_faults
+    from .reference.servers import start_reference
+
+    try:
+        faults = parse_faults(args.fault)
+    except UnknownFault as exc:
+        print(f"ler-interop serve: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    kwargs = {"token": args.token}
+    if args.port_base is not None:
+        if "port_base" not in inspect.signature(start_reference).parameters:
+            print("ler-interop serve: --port-base is not supported by this build (free ports are used)", file=sys.stderr)
+            return 2
+        kwargs["port_base"] = args.port_base
+    with start_reference(faults, **kwargs) as servers:
+        for role, url in servers.urls.items():
+            print(f"{role}: {url}")
+        print(f"faults: {', '.join(sorted(faults)) or 'none'}")
+        print("manifest entry (manifest_version: 1):")
+        print(yaml.safe_dump({"vendors": [servers.manifest_vendor()]}, sort_keys=False, allow_unicode=True))
+        print("serving; Ctrl-C to stop", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

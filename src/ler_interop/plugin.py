@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
-import json
 import secrets
 import signal
 import threading
@@ -118,6 +117,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # --- collection --------------------------------------------------------------------------
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so `-k ISS-VCAPI-004` selects by check id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Validate the check markers (a broken marker stops the run) and apply --role."""
     state = state_of(config)
@@ -135,6 +135,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         except CheckMetaError as exc:
             problems.append(str(exc))
             continue
+        item.extra_keyword_matches.add(meta.id)
         (deselected if state.role and meta.role != state.role else selected).append(item)
     if problems:
         raise pytest.UsageError("invalid check markers:\n  " + "\n  ".join(problems))
@@ -291,23 +292,16 @@ def _allure_active(item: pytest.Item) -> bool:
 
 
 def _allure_labels(item: pytest.Item, meta: CheckMeta) -> None:
-    if not _allure_active(item):
-        return
-    import allure
+    if _allure_active(item):
+        from .report.allure_labels import apply_allure_labels
 
-    allure.dynamic.id(meta.id)
-    allure.dynamic.epic(*meta.principles)
-    allure.dynamic.feature(meta.role)
-    allure.dynamic.story(meta.protocol)
-    allure.dynamic.tag(meta.level, *meta.profiles)
-    allure.dynamic.link(meta.spec, name="spec")
+        vendor_id, _, _ = item_vendors(item)
+        apply_allure_labels(meta.to_dict(), vendor_id)
 
 
 def _allure_evidence(item: pytest.Item) -> None:
     recorder = item.stash.get(RECORDER, None)
-    if not _allure_active(item) or recorder is None or not recorder.exchanges:
-        return
-    import allure
+    if _allure_active(item) and recorder is not None and recorder.exchanges:
+        from .report.allure_labels import attach_exchanges
 
-    body = json.dumps([e.to_dict() for e in recorder.exchanges], indent=2, ensure_ascii=False)
-    allure.attach(body, name="evidence (HTTP exchanges)", attachment_type=allure.attachment_type.JSON)
+        attach_exchanges(e.to_dict() for e in recorder.exchanges)

@@ -1,0 +1,168 @@
+"""`ler-interop run`: run the suites in-process against the vendors of a manifest (or the
+embedded reference vendors), show progress, print the principle scores, write the reports.
+
+Exit status: 0 when every vendor conforms on all MUST checks, 1 otherwise (also when the run
+was interrupted or crashed), 2 on a usage error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from .console import ProgressPlugin, summary_table
+from .plugin import new_run_id
+
+SUITES_ENV = "LER_INTEROP_SUITES"
+
+
+class RunUsageError(Exception):
+    """Something the user must fix before a run can start (reported as one line, exit 2)."""
+
+
+def find_suites() -> Path:
+    """The suites folder: $LER_INTEROP_SUITES, else the checkout's suites/ (the package is
+    installed editable from src/, so the checkout is two levels above it)."""
+    if os.environ.get(SUITES_ENV):
+        return Path(os.environ[SUITES_ENV])
+    return Path(__file__).resolve().parents[2] / "suites"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--vendors", metavar="FILE", help="vendor manifest (default: the embedded reference vendors)")
+    parser.add_argument("--vendor", metavar="ID", action="append", default=[], help="only this vendor (repeatable)")
+    parser.add_argument("--role", choices=("issuer", "verifier", "wallet", "interop", "credential"), help="only checks of this role")
+    parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only checks matching (pytest -k; check ids match too)")
+    parser.add_argument("-n", dest="workers", metavar="N|auto", help="parallel workers (pytest-xdist)")
+    parser.add_argument("--fault", metavar="NAME", action="append", default=[], help="reference vendor fault (repeatable)")
+    parser.add_argument("--out", metavar="DIR", help="report folder (default reports/<run-id>)")
+    parser.add_argument("--alluredir", metavar="DIR", help="also write Allure results here")
+    parser.add_argument("--run-id", metavar="ID", help="run id (default: UTC timestamp + random suffix)")
+    parser.add_argument("--check-timeout", type=float, metavar="S", help="seconds one check may run (default 60)")
+    parser.add_argument("--suites", metavar="DIR", help=f"suites folder (default ${SUITES_ENV} or the checkout's suites/)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
+
+
+def _validate(args: argparse.Namespace, suites: Path) -> None:
+    if not suites.is_dir():
+        raise RunUsageError(f"no suites folder at {suites}; pass --suites DIR or set {SUITES_ENV}")
+    if args.vendors:
+        from .manifest import ManifestError, load_manifest
+
+        try:
+            load_manifest(args.vendors)
+        except ManifestError as exc:
+            more = f" (and {len(exc.lines) - 1} more; see `ler-interop manifest check {args.vendors}`)" if len(exc.lines) > 1 else ""
+            raise RunUsageError(exc.lines[0] + more) from None
+    if args.fault:
+        from .reference.faults import UnknownFault, parse_faults
+
+        try:
+            parse_faults(args.fault)
+        except UnknownFault as exc:
+            raise RunUsageError(str(exc).splitlines()[0] + " (list them with `ler-interop serve --help`)") from None
+    if args.workers:
+        try:
+            import xdist  # noqa: F401
+        except ImportError:
+            raise RunUsageError("-n needs pytest-xdist: pip install pytest-xdist") from None
+    if args.alluredir:
+        try:
+            import allure_pytest  # noqa: F401
+        except ImportError:
+            raise RunUsageError("--alluredir needs allure-pytest: pip install allure-pytest") from None
+
+
+def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) -> list[str]:
+    argv = [str(suites), "-p", "no:cacheprovider", "--results-dir", str(out), "--run-id", run_id]
+    argv += ["--vendors", args.vendors] if args.vendors else ["--reference"]
+    for vendor_id in args.vendor:
+        argv += ["--vendor", vendor_id]
+    for fault in args.fault:
+        argv += ["--fault", fault]
+    if args.role:
+        argv += ["--role", args.role]
+    if args.keyword:
+        argv += ["-k", args.keyword]
+    if args.workers:
+        argv += ["-n", str(args.workers)]
+    if args.alluredir:
+        argv += ["--alluredir", args.alluredir]
+    if args.check_timeout is not None:
+        argv += ["--check-timeout", str(args.check_timeout)]
+    argv += ["-v"] if args.verbose else ["-q", "--tb=no", "--no-header", "-p", "no:warnings"]
+    return argv
+
+
+def refresh_latest(out: Path) -> Path:
+    """Point <out's parent>/latest at this run: a relative symlink, else a copy."""
+    latest = out.parent / "latest"
+    if latest.is_symlink() or latest.is_file():
+        latest.unlink()
+    elif latest.is_dir():
+        shutil.rmtree(latest)
+    try:
+        latest.symlink_to(out.name, target_is_directory=True)
+    except OSError:  # e.g. Windows without the symlink privilege
+        shutil.copytree(out, latest)
+    return latest
+
+
+def _summary(out: Path) -> dict[str, Any] | None:
+    summary_file = out / "summary.json"
+    if summary_file.is_file():
+        return json.loads(summary_file.read_text(encoding="utf-8"))
+    if (out / "results.jsonl").is_file():  # the plugin could not build reports: try once more
+        from .report import build_reports
+
+        return build_reports(out / "results.jsonl", out)
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    suites = Path(args.suites) if args.suites else find_suites()
+    try:
+        _validate(args, suites)
+    except RunUsageError as exc:
+        print(f"ler-interop run: {exc}", file=sys.stderr)
+        return 2
+    run_id = args.run_id or new_run_id()
+    out = Path(args.out) if args.out else Path("reports") / run_id
+    argv = pytest_args(args, suites.resolve(), out.resolve(), run_id)
+    plugins = [] if args.verbose else [ProgressPlugin(console)]
+    captured = io.StringIO()
+    # pytest's own terminal output is kept out of the way unless --verbose; the bar goes to stderr.
+    with contextlib.redirect_stdout(sys.stdout if args.verbose else captured):
+        code = pytest.main(argv, plugins=plugins)
+    if code == pytest.ExitCode.USAGE_ERROR:
+        return 2  # pytest (or the plugin) already said why on stderr
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print("ler-interop run: no checks selected (check -k, --role and --vendor)", file=sys.stderr)
+        return 2
+    if code == pytest.ExitCode.INTERNAL_ERROR:
+        sys.stderr.write(captured.getvalue()[-4000:])
+    summary = _summary(out)
+    if summary is None:
+        print(f"ler-interop run: no results were written to {out} (pytest exit {int(code)})", file=sys.stderr)
+        return 1
+    Console().print(summary_table(summary))
+    latest = refresh_latest(out)
+    print(f"reports: {out / 'index.html'} (also {latest})")
+    from .scoring import exit_code
+
+    verdict = exit_code(summary)
+    if code == pytest.ExitCode.INTERRUPTED:
+        print("ler-interop run: interrupted; the reports cover the checks that ran", file=sys.stderr)
+        return 1
+    return verdict
