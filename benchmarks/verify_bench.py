@@ -3,7 +3,8 @@
 Builds an Open Badges 3.0 AchievementCredential (contexts: VC 2.0 + OB 3.0.3), signs it with
 each cryptosuite and prints the median verify time and verifies/second on one core.
 Target: a full eddsa-rdfc-2022 verify under 8 ms median; aspiration about 2 ms.
-The first verify of a process also processes the contexts; it is reported apart ("cold").
+The "fresh" column verifies with a new loader each time, so every context is processed
+again: the difference is what caching processed contexts buys.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from typing import Any
 
 from ler_interop.credentials import dataintegrity
+from ler_interop.credentials.jsonld import OfflineLoader
 from ler_interop.credentials.keys import Key
 
 TARGET_MS = 8.0
@@ -74,21 +76,24 @@ def did_key_resolver(vm: str, purpose: str) -> tuple[Key, str]:
     return Key.from_multikey(fragment), did
 
 
+def median_verify_ms(signed: dict[str, Any], rounds: int, fresh_loader: bool) -> float:
+    samples = []
+    for _ in range(rounds):
+        loader = OfflineLoader() if fresh_loader else None
+        start = time.perf_counter()
+        result = dataintegrity.verify(signed, did_key_resolver, loader=loader)
+        samples.append(time.perf_counter() - start)
+        assert result.ok, result
+    return statistics.median(samples) * 1000
+
+
 def measure(cryptosuite: str, key: Key, rounds: int) -> tuple[float, float]:
+    """(median ms with a fresh loader per verify, median ms with the shared cached loader)."""
     multikey = key.public_multikey()
     signed = dataintegrity.sign(ob3_credential(), key, cryptosuite=cryptosuite,
                                 verification_method=f"did:key:{multikey}#{multikey}")
-    start = time.perf_counter()
-    first = dataintegrity.verify(signed, did_key_resolver)
-    cold_ms = (time.perf_counter() - start) * 1000
-    assert first.ok, first
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        result = dataintegrity.verify(signed, did_key_resolver)
-        samples.append(time.perf_counter() - start)
-        assert result.ok, result
-    return cold_ms, statistics.median(samples) * 1000
+    fresh = median_verify_ms(signed, max(rounds // 10, 10), fresh_loader=True)
+    return fresh, median_verify_ms(signed, rounds, fresh_loader=False)
 
 
 def main() -> None:
@@ -98,13 +103,13 @@ def main() -> None:
     keys = {"Ed25519": Key.generate("Ed25519"), "P-256": Key.generate("P-256")}
     print(f"OB 3.0 AchievementCredential, {args.rounds} verifies per cryptosuite, one core")
     print(f"target: eddsa-rdfc-2022 median < {TARGET_MS:g} ms (aspiration ~{ASPIRATION_MS:g} ms)\n")
-    print(f"{'cryptosuite':<18}{'cold ms':>10}{'median ms':>12}{'verifies/s':>12}")
+    print(f"{'cryptosuite':<18}{'fresh ms':>10}{'median ms':>12}{'verifies/s':>12}")
     medians = {}
     for suite, key_type in (("eddsa-rdfc-2022", "Ed25519"), ("ecdsa-rdfc-2019", "P-256"),
                             ("eddsa-jcs-2022", "Ed25519")):
-        cold, median = measure(suite, keys[key_type], args.rounds)
+        fresh, median = measure(suite, keys[key_type], args.rounds)
         medians[suite] = median
-        print(f"{suite:<18}{cold:>10.2f}{median:>12.3f}{1000 / median:>12.0f}")
+        print(f"{suite:<18}{fresh:>10.2f}{median:>12.3f}{1000 / median:>12.0f}")
     verdict = "meets" if medians["eddsa-rdfc-2022"] < TARGET_MS else "MISSES"
     print(f"\neddsa-rdfc-2022 {verdict} the {TARGET_MS:g} ms target")
 

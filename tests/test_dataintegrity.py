@@ -155,10 +155,11 @@ def test_no_proof(keys):
     lambda p: p.update(proofValue="z" + "1" * 10),  # decodes to the wrong length
     lambda p: p.update(created="yesterday"),
     lambda p: p.update(expires=20300101),
+    lambda p: p.update(expires="2030-02-30T00:00:00Z"),
     lambda p: p.update(cryptosuite=7),
     lambda p: p.update(previousProof="urn:uuid:earlier"),
 ], ids=["no-proofValue", "no-vm", "no-purpose", "wrong-type", "not-base58btc", "bad-alphabet",
-        "wrong-length", "bad-created", "ill-typed-expires", "ill-typed-cryptosuite", "proof-chain"])
+        "wrong-length", "bad-created", "ill-typed-expires", "impossible-expires", "ill-typed-cryptosuite", "proof-chain"])
 def test_malformed_proofs(keys, mutate):
     doc = signed(keys)
     mutate(doc["proof"])

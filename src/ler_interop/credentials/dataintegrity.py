@@ -79,6 +79,7 @@ def _as_stamp(value: datetime | str, field: str) -> str:
 
 
 def _parse_stamp(text: str) -> datetime:
+    """Raises ValueError for pattern-valid but impossible stamps (Feb 30, year 10000)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
@@ -210,6 +211,8 @@ def verify(
     if not proofs:
         return ProofResult.fail(R.NO_PROOF, "the document has no proof")
     now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     result = ProofResult(True, message=f"{len(proofs)} proof(s) verified")
     per_proof: list[dict[str, Any]] = []
@@ -291,8 +294,14 @@ def _check_shape(proof: Any) -> Cryptosuite:
         if not isinstance(proof.get(name), str) or not proof[name]:
             raise _Reject(R.MALFORMED_PROOF, f"proof.{name} is missing or not a non-empty string")
     for name in ("created", "expires"):
-        if name in proof and not (isinstance(proof[name], str) and _DATETIME_STAMP.match(proof[name])):
-            raise _Reject(R.MALFORMED_PROOF, f"proof.{name} {proof[name]!r} is not an XML Schema dateTimeStamp")
+        if name in proof:
+            value = proof[name]
+            try:
+                if not (isinstance(value, str) and _DATETIME_STAMP.match(value)):
+                    raise ValueError
+                _parse_stamp(value)
+            except ValueError:
+                raise _Reject(R.MALFORMED_PROOF, f"proof.{name} {value!r} is not an XML Schema dateTimeStamp") from None
     if "previousProof" in proof:
         raise _Reject(R.MALFORMED_PROOF, "proof chains (previousProof) are not supported by this verifier")
     suite = SUITES.get(proof["cryptosuite"])

@@ -183,13 +183,19 @@ class _SafeModeProcessor(pyld_jsonld.JsonLdProcessor):
             return super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
                                              validate_scoped, cycles)
         key = (uuid, _context_key(local_ctx), override_protected, propagate, validate_scoped)
-        hit = memo.get(key)
+        try:
+            hit = memo.get(key)
+        except KeyError:  # cachetools is not thread-safe; a concurrent eviction is just a miss
+            hit = None
         if hit is not None:
             return hit[0]
         result = super()._process_context(active_ctx, local_ctx, options, override_protected, propagate,
                                           validate_scoped, cycles)
-        # Keep local_ctx alive with the entry so the id() in the key cannot be reused.
-        memo[key] = (result, local_ctx)
+        try:
+            # Keep local_ctx alive with the entry so the id() in the key cannot be reused.
+            memo[key] = (result, local_ctx)
+        except KeyError:
+            pass
         return result
 
     def _expand(self, active_ctx, active_property, element, options, *args, **kwargs):
