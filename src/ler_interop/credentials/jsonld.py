@@ -26,6 +26,7 @@ from typing import Any
 from cachetools import LRUCache
 from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
 
 from .findings import Finding
 
@@ -324,8 +325,6 @@ def to_dataset(expanded: list) -> dict[str, list[dict]]:
     """The RDF dataset of an already-expanded document (JSON-LD 1.1 API §6.1 toRdf,
     https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm), without
     re-expanding it as `pyld.jsonld.to_rdf` would."""
-    from pyld.identifier_issuer import IdentifierIssuer
-
     processor = pyld_jsonld.JsonLdProcessor()
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, dict] = {"@default": {}}
