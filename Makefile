@@ -1,0 +1,23 @@
+# Two entry points: `make run` (the conformance run) and `make test` (the suite's own tests).
+# Both create .venv from pyproject.toml on first use; `make install` refreshes it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[test]'
+
+install:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[test]'
+
+# ler-interop run: the embedded reference vendors, or ARGS="--vendors vendors.yaml".
+run: $(BIN)/python
+	$(BIN)/ler-interop run $(ARGS)
+
+# pytest over tests/ (testpaths in pyproject.toml); extra flags via ARGS, e.g. ARGS="-n 2".
+test: $(BIN)/python
+	$(BIN)/python -m pytest $(ARGS)

@@ -1,0 +1,162 @@
+"""The `ler-interop` command: exit codes, usage errors, reports, the embedded reference path."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ler_interop.cli import main
+from vendor_stub import stub_vendor
+
+CHECK = textwrap.dedent(
+    '''
+    import pytest
+
+    def check(id, level="MUST"):
+        return pytest.mark.check(id=id, title="cli " + id, principles=["P1"], level=level, role="issuer",
+                                 spec="https://www.w3.org/TR/vc-data-model-2.0/#issuer", protocol="vc-api")
+    '''
+)
+
+
+def make_suites(tmp_path: Path, name: str, body: str) -> Path:
+    """A suites folder with one module; module names are unique per test because the runs
+    share this process (pytest would refuse a second, different `test_x` module)."""
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / f"test_{name}.py").write_text(CHECK + textwrap.dedent(body))
+    return suites
+
+
+def make_manifest(tmp_path: Path, base: str) -> Path:
+    path = tmp_path / "vendors.yaml"
+    path.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": [
+        {"id": "stub", "name": "Stub", "issuer": {"vc-api": {"issue": f"{base}/credentials/issue"}}}]}))
+    return path
+
+
+def run_cli(tmp_path: Path, suites: Path, manifest: Path | None, *extra: str) -> tuple[int, Path]:
+    out = tmp_path / "reports" / "r1"
+    argv = ["run", "--suites", str(suites), "--out", str(out), "--run-id", "r1", *extra]
+    if manifest is not None:
+        argv += ["--vendors", str(manifest)]
+    return main(argv), out
+
+
+def test_unknown_flag_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "--no-such-flag"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unrecognized arguments: --no-such-flag" in err[0]
+
+
+def test_unreadable_manifest_is_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    suites = make_suites(tmp_path, "unused", "")
+    code, _ = run_cli(tmp_path, suites, tmp_path / "missing.yaml")
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "missing.yaml" in err[0]
+
+
+def test_conforming_vendor_exits_0_and_writes_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    suites = make_suites(tmp_path, "conforming", '''
+        @check("CLI-PASS-001")
+        def test_pass(vendor):
+            assert vendor.http.post(vendor.endpoint("issuer", "vc-api", "issue"), json={}).status_code == 201
+
+        @check("CLI-SHOULD-001", level="SHOULD")
+        def test_should(vendor):
+            assert False, "a SHOULD not met is a warning, not a verdict"
+    ''')
+    with stub_vendor() as base:
+        code, out = run_cli(tmp_path, suites, make_manifest(tmp_path, base))
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["vendors"][0]["counts"]["pass"] == 1 and summary["vendors"][0]["counts"]["warn"] == 1
+    assert (out / "index.html").is_file() and (out / "junit.xml").is_file()
+    latest = out.parent / "latest"
+    assert (latest / "results.jsonl").is_file()
+    assert "stub" in capsys.readouterr().out  # the principle table
+
+
+def test_failing_must_exits_1(tmp_path: Path):
+    suites = make_suites(tmp_path, "failing", '''
+        @check("CLI-FAIL-001")
+        def test_fail(vendor):
+            assert False
+    ''')
+    with stub_vendor() as base:
+        code, out = run_cli(tmp_path, suites, make_manifest(tmp_path, base))
+    assert code == 1
+    assert json.loads((out / "summary.json").read_text())["vendors"][0]["principles"]["P1"]["conforms"] is False
+
+
+def test_interrupted_run_still_writes_footer_and_reports(tmp_path: Path):
+    suites = make_suites(tmp_path, "interrupted", '''
+        @check("CLI-PASS-002")
+        def test_a_pass(vendor):
+            pass
+
+        @check("CLI-STOP-001")
+        def test_b_ctrl_c(vendor):
+            raise KeyboardInterrupt
+    ''')
+    with stub_vendor() as base:
+        code, out = run_cli(tmp_path, suites, make_manifest(tmp_path, base))
+    assert code == 1
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert lines[-1]["kind"] == "footer" and lines[-1]["checks_executed"] == 1
+    assert (out / "summary.json").is_file()
+
+
+def test_no_vendors_runs_the_embedded_reference(tmp_path: Path):
+    suites = make_suites(tmp_path, "reference", '''
+        @check("CLI-REF-001")
+        def test_reference_answers(vendor):
+            assert vendor.id == "reference"
+            vendor.http.get(vendor.endpoint("issuer", "vc-api", "issue"))
+    ''')
+    code, out = run_cli(tmp_path, suites, None, "--fault", "issuer.no-status")
+    assert code == 0
+    header = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert header["faults"] == ["issuer.no-status"] and header["vendors"][0]["id"] == "reference"
+
+
+def test_unknown_fault_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    suites = make_suites(tmp_path, "unused2", "")
+    code, _ = run_cli(tmp_path, suites, None, "--fault", "issuer.nope")
+    assert code == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_report_merges_streams(tmp_path: Path):
+    suites = make_suites(tmp_path, "merged", '''
+        @check("CLI-PASS-003")
+        def test_pass(vendor):
+            pass
+    ''')
+    with stub_vendor() as base:
+        _, out = run_cli(tmp_path, suites, make_manifest(tmp_path, base))
+    merged = tmp_path / "merged"
+    assert main(["report", str(out / "results.jsonl"), str(out / "results.jsonl"), "--out", str(merged)]) == 0
+    assert json.loads((merged / "summary.json").read_text())["checks_executed"] == 1
+
+
+def test_checks_catalog_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    suites = make_suites(tmp_path, "catalog", '''
+        @check("CLI-CAT-001")
+        def test_one(vendor):
+            pass
+
+        @check("CLI-CAT-002", level="MAY")
+        def test_two():
+            pass
+    ''')
+    assert main(["checks", "--json", "--suites", str(suites)]) == 0
+    catalog = json.loads(capsys.readouterr().out)
+    assert [(c["id"], c["level"]) for c in catalog] == [("CLI-CAT-001", "MUST"), ("CLI-CAT-002", "MAY")]
