@@ -114,7 +114,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         faults = parse_faults(args.fault)
     except UnknownFault as exc:
-        print(f"ler-interop serve: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"ler-interop serve: {str(exc).split(';')[0]} (the known ones: ler-interop serve --help)", file=sys.stderr)
         return 2
     kwargs = {"token": args.token}
     if args.port_base is not None:

@@ -59,7 +59,7 @@ class PluginState:
             known = [v.id for v in manifest.vendors]
             unknown = [v for v in only if v not in known]
             if unknown:
-                raise pytest.UsageError(f"unknown vendor(s) {', '.join(unknown)}; {path} has {', '.join(known) or 'none'}")
+                raise pytest.UsageError(f"unknown vendor(s) {', '.join(unknown)}; the manifest has {', '.join(known) or 'none'}")
             self.vendors = [v for v in manifest.vendors if not only or v.id in only]
             for vendor in self.vendors:
                 if vendor.expected:

@@ -70,7 +70,7 @@ def _validate(args: argparse.Namespace, suites: Path) -> None:
         try:
             parse_faults(args.fault)
         except UnknownFault as exc:
-            raise RunUsageError(str(exc).splitlines()[0] + " (list them with `ler-interop serve --help`)") from None
+            raise RunUsageError(str(exc).split(";")[0] + " (the known ones: `ler-interop serve --help`)") from None
     if args.workers:
         try:
             import xdist  # noqa: F401
