@@ -14,7 +14,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials.crafting import Signer
+from ..credentials import dataintegrity
+from ..credentials.crafting import Signer as CredentialSigner
 from ..credentials.keys import Key
 from ..credentials.statuslist import StatusList, status_list_credential
 from ..reference.didweb import did_document, did_web_for, verification_method_id
@@ -36,11 +37,37 @@ class HostError(ValueError):
     """A name or path the host cannot serve, or an unknown status list."""
 
 
+class StatusSigner(Protocol):
+    """Who signs a status list credential: `did` is its issuer, `sign` adds the proof."""
+
+    @property
+    def did(self) -> str: ...
+
+    def sign(self, doc: dict) -> dict: ...
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A key and the verification method naming it; the issuer is the method's DID."""
+
+    key: Key
+    verification_method: str
+    cryptosuite: str | None = None  # default: follows the key type
+
+    @property
+    def did(self) -> str:
+        return self.verification_method.split("#", 1)[0]
+
+    def sign(self, doc: dict) -> dict:
+        suite = self.cryptosuite or ("eddsa-rdfc-2022" if self.key.type == "Ed25519" else "ecdsa-rdfc-2019")
+        return dataintegrity.sign(doc, self.key, cryptosuite=suite, verification_method=self.verification_method)
+
+
 @dataclass
 class _PublishedList:
     purpose: str
     statuslist: StatusList
-    signer: Signer
+    signer: StatusSigner
     signed: dict | None = None
 
 
@@ -84,11 +111,11 @@ class Host:
         self.publish(f"/issuers/{name}/did.json", did_document(did, keys), content_type="application/did+json")
         return did, verification_method_id(did, keys[0])
 
-    def signer(self, key: Key | None = None, name: str | None = None) -> Signer:
-        """add_did() and a crafting.Signer (its cryptosuite follows the key type) in one step."""
+    def signer(self, key: Key | None = None, name: str | None = None) -> CredentialSigner:
+        """add_did() and a crafting.Signer for it (issues credentials as that did:web) in one step."""
         key = key or Key.generate("Ed25519")
         did, vm = self.add_did(key, name)
-        return Signer(key, did, vm)
+        return CredentialSigner(key, did, vm)
 
     # -- arbitrary documents ---------------------------------------------------------
     def publish(self, path: str, body: Any, *, status: int = 200, content_type: str = "application/json") -> str:
@@ -104,7 +131,7 @@ class Host:
     def status_list_url(self, name: str) -> str:
         return f"{self.url}/status-lists/{_check_name(name)}"
 
-    def publish_status_list(self, name: str, purpose: str, statuslist: StatusList, signer: Signer) -> str:
+    def publish_status_list(self, name: str, purpose: str, statuslist: StatusList, signer: StatusSigner) -> str:
         """Serve a signed BitstringStatusListCredential for `statuslist`; returns its URL."""
         url = self.status_list_url(name)
         with self._lock:

@@ -24,12 +24,15 @@ from .faults import parse_faults
 from .identity import DEFAULT_CRYPTOSUITE, ISSUER_CRYPTOSUITES, IssuerIdentity
 from .mutations import apply_content_faults
 from .problems import BadRequest, bearer_ok, problem, problem_from, read_json_object, stack_trace_500, unauthorized
-from .statushost import HERD_PRIVACY_LENGTH, SMALL_LENGTH, StatusChangeRefused, StatusRegistry, UnknownCredential
+from .statushost import HERD_PRIVACY_LENGTH, PURPOSES, SMALL_LENGTH, StatusChangeRefused, StatusRegistry, UnknownCredential
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # Public artifacts a verifier fetches are CORS-open and cacheable (P6).
 PUBLIC_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}
 STATUS_TYPES = ("BitstringStatusList", "BitstringStatusListEntry")
+# OB 3.0 and CLR 2.0 allow one CredentialStatus (0..1, an object in their JSON Schemas:
+# https://www.imsglobal.org/spec/ob/v3p0/#achievementcredential), so those get revocation only.
+SINGLE_STATUS_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential", "ClrCredential"})
 
 
 def utc_now_seconds() -> str:
@@ -78,11 +81,14 @@ class ReferenceIssuer:
     # -- issuing -------------------------------------------------------------------
     def issue(self, body: dict[str, Any]) -> dict:
         credential, options = _validate_issue_request(body)
+        credential_id = options.get("credentialId")
+        if credential_id is not None and not isinstance(credential_id, str):
+            raise BadRequest("malformed-options", "Malformed options", "`options.credentialId` must be a string")
         cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
         if cryptosuite not in ISSUER_CRYPTOSUITES:
             raise BadRequest("unknown-cryptosuite", "Unsupported cryptosuite",
                              f"cryptosuite {cryptosuite!r} is not one of {', '.join(ISSUER_CRYPTOSUITES)}")
-        doc = self._fill_in(credential)
+        doc = self._fill_in(credential, credential_id)
         doc = apply_content_faults(doc, self.faults)
         try:
             return self._secure(doc, cryptosuite)
@@ -90,7 +96,7 @@ class ReferenceIssuer:
             # Undefined terms, unknown contexts: the caller's credential cannot be secured.
             raise BadRequest("cannot-secure", "Credential cannot be secured", str(exc)) from None
 
-    def _fill_in(self, credential: dict) -> dict:
+    def _fill_in(self, credential: dict, credential_id: str | None) -> dict:
         doc = copy.deepcopy(credential)
         did = self.identity.did
         issuer = doc.get("issuer")
@@ -104,10 +110,14 @@ class ReferenceIssuer:
         doc.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
         doc.pop("credentialStatus", None)
         if "issuer.no-status" not in self.faults:
-            entries = self.registry.entries(self.registry.allocate(str(doc["id"])))
+            # VC API: credentialId (options) names the credential for /credentials/status, else credential.id.
+            handle = credential_id or str(doc["id"])
+            single = bool(SINGLE_STATUS_TYPES & set(_types(doc)))
+            self.registry.allocate(handle, ("revocation",) if single else PURPOSES)
+            entries = self.registry.entries(handle)
             if "issuer.malformed-status-entry" in self.faults:
                 entries = [{**e, "statusListIndex": int(e["statusListIndex"])} for e in entries]
-            doc["credentialStatus"] = entries
+            doc["credentialStatus"] = entries[0] if single else entries
         return doc
 
     # -- status --------------------------------------------------------------------
@@ -177,11 +187,16 @@ async def _health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def _types(doc: dict) -> list:
+    return doc["type"] if isinstance(doc.get("type"), list) else [doc.get("type")]
+
+
 def _validate_issue_request(body: dict[str, Any]) -> tuple[dict, dict]:
     """The VC API IssueCredentialRequest: {credential: object, options?: object}."""
     if "credential" not in body:
         raise BadRequest("missing-credential", "Missing credential", "request body has no `credential`")
-    credential, options = body["credential"], body.get("options") or {}
+    credential, options = body["credential"], body.get("options")
+    options = {} if options is None else options
     if not isinstance(credential, dict):
         raise BadRequest("malformed-credential", "Malformed credential", "`credential` must be a JSON object")
     if not isinstance(options, dict):
@@ -194,8 +209,7 @@ def _validate_issue_request(body: dict[str, Any]) -> tuple[dict, dict]:
         # VCDM 2.0 §4.3: the first @context value MUST be the v2 context; v1 is not issued here.
         raise BadRequest("malformed-credential", "Unsupported data model",
                          f"the first `@context` must be {VC_V2_CONTEXT} (VCDM 2.0)")
-    types = credential["type"] if isinstance(credential["type"], list) else [credential["type"]]
-    if "VerifiableCredential" not in types:
+    if "VerifiableCredential" not in _types(credential):
         raise BadRequest("malformed-credential", "Malformed credential", "`type` must include VerifiableCredential")
     cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
     if not isinstance(cryptosuite, str):

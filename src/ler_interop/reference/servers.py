@@ -22,6 +22,7 @@ REFERENCE_VENDOR_ID = "reference"
 REFERENCE_TOKEN_ENV = "LER_INTEROP_REFERENCE_TOKEN"
 VERIFIER_CRYPTOSUITES = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022")
 STATUS_SUPPORT = ("status:revocation", "status:suspension")
+DATA_MODEL_SUPPORT = ("vc2.0", "ldp_vc")
 
 
 class ReferenceServers:
@@ -79,7 +80,7 @@ class ReferenceServers:
         self.stop()
 
     def manifest_vendor(self) -> dict[str, Any]:
-        issuer_supports = [*ISSUER_CRYPTOSUITES, *STATUS_SUPPORT]
+        issuer_supports = [*ISSUER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, *STATUS_SUPPORT, "status-endpoint"]
         issuer: dict[str, Any] = {
             "vc-api": {
                 "issue": f"{self.issuer_url}/credentials/issue",
@@ -94,6 +95,7 @@ class ReferenceServers:
         return {
             "id": REFERENCE_VENDOR_ID,
             "name": "ler-interop reference vendor",
+            "profiles": ["ob3"],
             "hosts": [LOOPBACK],
             "issuer": issuer,
             "verifier": {
@@ -101,7 +103,8 @@ class ReferenceServers:
                     "credentials_verify": f"{self.verifier_url}/credentials/verify",
                     "presentations_verify": f"{self.verifier_url}/presentations/verify",
                 },
-                "supports": [*VERIFIER_CRYPTOSUITES, "presentations", *STATUS_SUPPORT, "did:key", "did:jwk", "did:web"],
+                "supports": [*VERIFIER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, "presentations", *STATUS_SUPPORT,
+                             "did:key", "did:jwk", "did:web"],
             },
             "health": f"{self.issuer_url}/health",
         }

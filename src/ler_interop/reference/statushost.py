@@ -42,6 +42,7 @@ class StatusRegistry:
     _lists: dict[str, StatusList] = field(init=False)
     _signed: dict[str, dict] = field(init=False, default_factory=dict)
     _index_of: dict[str, int] = field(init=False, default_factory=dict)
+    _purposes_of: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
     _used: set[int] = field(init=False, default_factory=set)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
@@ -51,9 +52,10 @@ class StatusRegistry:
     def list_url(self, purpose: str) -> str:
         return f"{self.base_url}/status/{purpose}"
 
-    def allocate(self, credential_id: str) -> int:
+    def allocate(self, credential_id: str, purposes: tuple[str, ...] = PURPOSES) -> int:
         """A fresh random index for `credential_id` (the same one in every purpose's list)."""
         with self._lock:
+            self._purposes_of[credential_id] = purposes
             if credential_id in self._index_of:
                 return self._index_of[credential_id]
             if len(self._used) >= self.length:
@@ -65,8 +67,9 @@ class StatusRegistry:
             self._index_of[credential_id] = index
             return index
 
-    def entries(self, index: int) -> list[dict]:
-        return [status_entry(self.list_url(p), index, p) for p in PURPOSES]
+    def entries(self, credential_id: str) -> list[dict]:
+        index = self.index_of(credential_id)
+        return [status_entry(self.list_url(p), index, p) for p in self._purposes_of[credential_id]]
 
     def index_of(self, credential_id: str) -> int:
         try:
@@ -81,6 +84,8 @@ class StatusRegistry:
         if purpose not in PURPOSES:
             raise StatusChangeRefused(f"unknown statusPurpose {purpose!r}; this issuer keeps {', '.join(PURPOSES)}")
         index = self.index_of(credential_id)
+        if purpose not in self._purposes_of[credential_id]:
+            raise StatusChangeRefused(f"credential {credential_id!r} has no {purpose} status entry")
         with self._lock:
             current = self._lists[purpose].get(index)
             if purpose == "revocation" and current and not value:
