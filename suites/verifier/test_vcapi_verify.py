@@ -105,12 +105,12 @@ def test_rejects_unicode_normalisation(verify, key_issuer, credential):
 @check("VER-VCAPI-016", "Rejects a term that JSON-LD would silently drop from the signed data", ["P2"],
        DI + "#context-validation")
 def test_rejects_dropped_term(verify, key_issuer, credential):
-    assert_rejected(verify(key_issuer.issue(crafting.with_dropped_term(credential()))), "an undefined (dropped) term")
+    assert_rejected(verify(key_issuer.issue(crafting.with_dropped_term(credential()), allow_unsafe=True)), "an undefined (dropped) term")
 
 
 @check("VER-VCAPI-017", "Rejects a relative @type IRI", ["P2", "P1"], DI + "#context-validation")
 def test_rejects_relative_type(verify, key_issuer, credential):
-    assert_rejected(verify(key_issuer.issue(crafting.with_relative_type(credential()))), "a relative @type")
+    assert_rejected(verify(key_issuer.issue(crafting.with_relative_type(credential()), allow_unsafe=True)), "a relative @type")
 
 
 @check("VER-VCAPI-018", "Rejects a credential proof with the authentication purpose", ["P2"], DI + "#proof-purposes")

@@ -139,18 +139,16 @@ def not_yet_valid(credential: dict) -> dict:
 
 
 def with_dropped_term(credential: dict) -> dict:
-    """Add a property mapped to null by an embedded context: JSON-LD drops it, so the proof
-    never covers it and anyone could change it (VC Data Integrity §4.4 safe mode)."""
+    """Add a property no context defines. The VCDM 2.0 context has no @vocab, so JSON-LD drops
+    it: the proof never covers it and anyone could change it (VC Data Integrity §4.4 safe mode)."""
     out = copy.deepcopy(credential)
-    out["@context"] = list(out["@context"]) + [{"unsignedBonus": None}]
     out["unsignedBonus"] = "top grade"
     return out
 
 
 def with_relative_type(credential: dict) -> dict:
-    """Clear @vocab and add an undefined type: it becomes a relative IRI (DI §4.4)."""
+    """Add a type no context defines: without @vocab it expands to a relative IRI (DI §4.4)."""
     out = copy.deepcopy(credential)
-    out["@context"] = list(out["@context"]) + [{"@vocab": None}]
     out["type"] = list(out["type"]) + ["LocalOnlyType"]
     return out
 

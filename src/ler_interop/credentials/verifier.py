@@ -58,7 +58,7 @@ class CredentialVerifier:
 
     def __post_init__(self) -> None:
         if self.loader is None:
-            self.loader = jsonld.make_loader(self.extra_contexts)
+            self.loader = jsonld.loader_with(self.extra_contexts)
 
     @property
     def _now(self) -> datetime:
@@ -144,7 +144,9 @@ class CredentialVerifier:
         if issuer is None:
             return Check("issuer-binding", False, "credential has no issuer id to bind the proof to", reason="issuer-binding")
         if not proof.ok:
-            return Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason="issuer-binding")
+            # Unjudgeable for the proof's reason; carrying that reason lets one fault switch
+            # (which ignores it) skip exactly one safeguard.
+            return Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason=proof.reason)
         foreign = [c for c in proof.controllers if did_of(c) != issuer]
         if foreign or not proof.controllers:
             return Check("issuer-binding", False,
@@ -157,7 +159,9 @@ class CredentialVerifier:
         holder = holder.get("id") if isinstance(holder, dict) else holder
         if not holder:
             return Check("holder-binding", True, "presentation names no holder")
-        if proof.ok and all(did_of(c) == holder for c in proof.controllers):
+        if not proof.ok:
+            return Check("holder-binding", False, "cannot bind the holder: the proof did not verify", reason=proof.reason)
+        if all(did_of(c) == holder for c in proof.controllers):
             return Check("holder-binding", True, f"signed by the holder {holder}")
         return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding")
 
@@ -187,7 +191,10 @@ class CredentialVerifier:
             return Check("status", False, f"status could not be checked: {exc}", reason="status.error")
         bad = [r for r in results if not r.ok]
         if bad:
-            return Check("status", False, "; ".join(r.message for r in bad), reason="status.error")
+            # Distinct reasons: an unreadable list, a list too short for herd privacy, and a
+            # status type this suite does not check are different findings for a report.
+            return Check("status", False, "; ".join(r.message for r in bad), reason=f"status.{bad[0].reason or 'error'}",
+                         findings=[f for r in bad for f in r.findings])
         flagged = [r for r in results if r.is_set and r.purpose in ("revocation", "suspension")]
         if flagged:
             r = flagged[0]
@@ -208,7 +215,7 @@ class CredentialVerifier:
         elif result.ok:
             checks.append(Check("issuer-binding", False, f"issuer {iss!r} does not control the signing key", reason="issuer-binding"))
         else:
-            checks.append(Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason="issuer-binding"))
+            checks.append(Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason=result.reason))
         if result.ok:
             parsed.document = result.details.get("claims") or {}
         return checks
