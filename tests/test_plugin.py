@@ -184,3 +184,34 @@ def test_xdist_gives_one_merged_stream(demo):
     assert len(got) == 18
     assert got[("alive", "DEMO-WARN-001")]["outcome"] == "warn"
     assert got[("dead", "DEMO-PASS-001")]["outcome"] == "error"
+
+
+INTEROP_CHECKS = textwrap.dedent(
+    '''
+    import pytest
+
+    @pytest.mark.check(id="DEMO-INTEROP-001", title="cell", principles=["P5"], level="MUST", role="interop",
+                       spec="https://www.w3.org/TR/vc-data-model-2.0/#verification", protocol="vc-api")
+    def test_cell(issuer_vendor, verifier_vendor, suite_http, counterpart, now):
+        assert issuer_vendor.id in ("one", "two") and verifier_vendor.id == "one"
+        assert suite_http.get(counterpart.url + "/nothing-here").status_code == 404
+        assert now.tzinfo is not None
+    '''
+)
+
+
+def test_interop_cells_and_suite_fixtures(pytester: pytest.Pytester):
+    (pytester.mkdir("suites") / "test_interop.py").write_text(INTEROP_CHECKS)
+    with stub_vendor() as base:
+        manifest = pytester.path / "manifest.yaml"
+        manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": [
+            {"id": "one", "name": "One", "issuer": {"vc-api": {"issue": f"{base}/issue"}},
+             "verifier": {"vc-api": {"credentials_verify": f"{base}/verify"}}},
+            {"id": "two", "name": "Two", "issuer": {"vc-api": {"issue": f"{base}/issue"}}},
+        ]}))
+        pytester.runpytest("suites", "--vendors", str(manifest), "--results-dir", "out")
+    results = [r for r in read_stream(pytester.path / "out" / "results.jsonl") if r["kind"] == "result"]
+    # One cell per issuer -> verifier pair; the result belongs to the verifier.
+    assert sorted((r["vendor"], r["params"]["issuer"], r["outcome"]) for r in results) == [
+        ("one", "one", "pass"), ("one", "two", "pass")]
+    assert results[0]["evidence"][0]["status"] == 404

@@ -63,7 +63,7 @@ def _score_cell(verdict: Mapping[str, Any]) -> str:
     if score is None:
         return "[dim]-[/]"
     style = "green" if verdict.get("conforms") else "red"
-    return f"[{style}]{score:g}[/]"
+    return f"[{style}]{score:.0f}[/]"  # whole numbers keep the table narrow; summary.json has decimals
 
 
 def summary_table(summary: Mapping[str, Any]) -> Table:
