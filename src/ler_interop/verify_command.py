@@ -113,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
             except NetError as exc:  # a refused or failed fetch must not crash the command
                 print(f"ler-interop verify: {name}: {exc}", file=sys.stderr)
                 return 2
+            fmt = result.check("format")
+            if fmt is not None and not fmt.ok:  # not a VC, VP, JWS or SD-JWT at all: unreadable input
+                print(f"ler-interop verify: {name}: {fmt.message}", file=sys.stderr)
+                return 2
             outputs.append({"file": name, **result.to_dict()})
             if not args.json:
                 _print_human(name, result)

@@ -1,0 +1,104 @@
+"""`ler-interop verify`: exit codes, --json shape, --now, --unsigned, --context, stdin."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+
+import pytest
+
+from ler_interop import verify_command
+from ler_interop.credentials import crafting, samples
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser()
+    verify_command.add_arguments(parser)
+    code = verify_command.run(parser.parse_args(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def signed_file(tmp_path):
+    signer = crafting.Signer.did_key()
+    vc = signer.issue(samples.achievement_credential("x", valid_until="2030-01-01T00:00:00Z"))
+    path = tmp_path / "vc.json"
+    path.write_text(json.dumps(vc, ensure_ascii=False), encoding="utf-8")
+    return path, vc
+
+
+def test_verified_exits_0_and_names_checks(signed_file, capsys):
+    code, out, _ = run([str(signed_file[0]), "--json"], capsys)
+    body = json.loads(out)
+    assert code == 0 and body["verified"] is True and body["errors"] == []
+    names = {c["name"] for c in body["checks"]}
+    assert {"proof", "issuer-binding"} <= names
+    assert all(set(c) >= {"name", "ok", "message"} for c in body["checks"])
+
+
+def test_now_after_valid_until_exits_1(signed_file, capsys):
+    code, out, _ = run([str(signed_file[0]), "--json", "--now", "2031-01-01T00:00:00Z"], capsys)
+    body = json.loads(out)
+    assert code == 1 and not body["verified"]
+    assert any(e.startswith("validity:") for e in body["errors"])
+
+
+def test_tampered_human_output(signed_file, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(crafting.tamper_claim(signed_file[1])), encoding="utf-8")
+    code, out, _ = run([str(bad)], capsys)
+    assert code == 1
+    assert "NOT VERIFIED" in out and "FAIL proof [bad-signature]" in out
+
+
+def test_unsigned_lints_a_template(tmp_path, capsys):
+    template = tmp_path / "t.json"
+    template.write_text(json.dumps(samples.achievement_credential("did:example:issuer")), encoding="utf-8")
+    code, out, _ = run([str(template), "--unsigned", "--json"], capsys)
+    body = json.loads(out)
+    assert code == 0, body["errors"]
+    assert "proof" not in {c["name"] for c in body["checks"]}
+    broken = samples.achievement_credential("did:example:issuer")
+    del broken["credentialSubject"]["achievement"]["criteria"]
+    template.write_text(json.dumps(broken), encoding="utf-8")
+    code, out, _ = run([str(template), "--unsigned", "--json"], capsys)
+    assert code == 1 and any("criteria" in e for e in json.loads(out)["errors"])
+
+
+def test_context_option_serves_a_missing_context(tmp_path, capsys):
+    ctx_url = "https://contexts.example/extra/v1"
+    doc = samples.language_credential("did:example:issuer")
+    doc["@context"].append(ctx_url)
+    doc["credentialSubject"]["favouriteColour"] = "green"
+    (tmp_path / "vc.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run([str(tmp_path / "vc.json"), "--unsigned", "--json"], capsys)
+    assert code == 1 and ctx_url in out
+    (tmp_path / "ctx.json").write_text(json.dumps({"@context": {"favouriteColour": "https://contexts.example/vocab#favouriteColour"}}))
+    code, out, _ = run([str(tmp_path / "vc.json"), "--unsigned", "--json", "--context", f"{ctx_url}={tmp_path / 'ctx.json'}"], capsys)
+    assert code == 0, out
+
+
+def test_stdin(signed_file, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(signed_file[0].read_bytes())))
+    code, out, _ = run(["-", "--json"], capsys)
+    assert code == 0
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["/nonexistent/vc.json"], "cannot read"),
+    (["{f}", "--now", "yesterday"], "--now"),
+    (["{f}", "--context", "no-equals-sign"], "URL=FILE"),
+])
+def test_usage_errors_exit_2_with_one_line(signed_file, capsys, argv, needle):
+    argv = [a.replace("{f}", str(signed_file[0])) for a in argv]
+    code, out, err = run(argv, capsys)
+    assert code == 2 and needle in err and err.count("\n") == 1 and out == ""
+
+
+def test_not_a_credential_is_unreadable_input(tmp_path, capsys):
+    (tmp_path / "x.txt").write_text("hello", encoding="utf-8")
+    code, out, err = run([str(tmp_path / "x.txt"), "--json"], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "compact JWS" in err
