@@ -147,6 +147,7 @@ MALFORMED_ISSUE: dict[str, Callable[[dict], Any]] = {
     "credential-not-object": lambda c: {"credential": "a string"},
     "missing-context": lambda c: {"credential": {k: v for k, v in c.items() if k != "@context"}},
     "missing-type": lambda c: {"credential": {k: v for k, v in c.items() if k != "type"}},
+    "subject-not-object": lambda c: {"credential": {**c, "credentialSubject": "did:example:x"}},
     "unknown-cryptosuite": lambda c: {"credential": c, "options": {"cryptosuite": "eddsa-rdfc-2099"}},
     "options-not-object": lambda c: {"credential": c, "options": []},
     "foreign-issuer": lambda c: {"credential": {**c, "issuer": "did:example:someone-else"}},

@@ -211,6 +211,12 @@ def _validate_issue_request(body: dict[str, Any]) -> tuple[dict, dict]:
                          f"the first `@context` must be {VC_V2_CONTEXT} (VCDM 2.0)")
     if "VerifiableCredential" not in _types(credential):
         raise BadRequest("malformed-credential", "Malformed credential", "`type` must include VerifiableCredential")
+    subjects = credential.get("credentialSubject")
+    subjects = subjects if isinstance(subjects, list) else [subjects]
+    if not subjects or not all(isinstance(x, dict) for x in subjects):
+        # VCDM 2.0 §4.8: credentialSubject is one or more objects.
+        raise BadRequest("malformed-credential", "Malformed credential",
+                         "`credentialSubject` must be an object or a non-empty list of objects")
     cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
     if not isinstance(cryptosuite, str):
         raise BadRequest("unknown-cryptosuite", "Unsupported cryptosuite", "`options.cryptosuite` must be a string")
