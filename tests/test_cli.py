@@ -28,7 +28,7 @@ def make_suites(tmp_path: Path, name: str, body: str) -> Path:
     share this process (pytest would refuse a second, different `test_x` module)."""
     suites = tmp_path / "suites"
     suites.mkdir()
-    (suites / f"test_{name}.py").write_text(CHECK + textwrap.dedent(body))
+    (suites / f"test_cli_suite_{name}.py").write_text(CHECK + textwrap.dedent(body))
     return suites
 
 

@@ -23,7 +23,7 @@ import rfc8785
 
 from . import findings as R
 from .cryptosuites import SUITES, Cryptosuite, HashInput, hash_input
-from .findings import Finding, ProofResult
+from .findings import Finding, ProofResult, VerificationMethodError
 from .jsonld import ContextError, JsonLdError, OfflineLoader
 from .keys import Key
 
@@ -40,14 +40,6 @@ _DATETIME_STAMP = re.compile(
     r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)$"
 )
 _BASE58_ALPHABET = re.compile(r"^[1-9A-HJ-NP-Za-km-z]+$")
-
-
-class VerificationMethodError(Exception):
-    """Raised by a `resolve_vm` callback; `reason` is KEY_NOT_FOUND or KEY_NOT_AUTHORIZED."""
-
-    def __init__(self, reason: str, message: str):
-        self.reason = reason
-        super().__init__(message)
 
 
 class SigningError(ValueError):

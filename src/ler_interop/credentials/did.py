@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from ler_interop.credentials.findings import KEY_NOT_AUTHORIZED, KEY_NOT_FOUND
+from ler_interop.credentials.findings import KEY_NOT_AUTHORIZED, KEY_NOT_FOUND, VerificationMethodError
 from ler_interop.credentials.keys import Key, KeyFormatError, b64url_decode, b64url_encode
 from ler_interop.net import Http, NetError
 
@@ -43,15 +43,6 @@ DID_PATTERN = re.compile(rf"^did:[a-z0-9]+:(?:{_IDCHAR}*:)*{_IDCHAR}+$")
 _WEB_DOMAIN = re.compile(r"^(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?:%3[Aa](?P<port>[0-9]{1,5}))?$")
 _WEB_PATH_SEGMENT = re.compile(rf"^{_IDCHAR}+$")
 _LOOPBACK_NAMES = {"localhost"}
-
-
-class VerificationMethodError(Exception):
-    """A verification method could not be used; `.reason` is key-not-found or key-not-authorized."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 class DidResolutionError(VerificationMethodError):

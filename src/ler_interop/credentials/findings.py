@@ -28,6 +28,17 @@ WRONG_PURPOSE = "wrong-proof-purpose"
 HOLDER_BINDING = "holder-binding"
 
 
+class VerificationMethodError(Exception):
+    """Raised by a `resolve_vm(vm_url, purpose)` callback (did.DidResolver.resolve_vm or a
+    test's own): `reason` is KEY_NOT_FOUND or KEY_NOT_AUTHORIZED. One class for every
+    securing mechanism, so each turns a resolution failure into that reason, never a crash."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str  # a stable rule id, e.g. "vcdm2.context.first"

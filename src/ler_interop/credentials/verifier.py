@@ -5,8 +5,10 @@ Verification (the securing mechanism: `proof`) and validation (`issuer-binding`,
 credential with a valid signature by a key its issuer does not control is visibly rejected
 for *that* reason (VCDM 2.0 §7.1 verification, §4.7 issuer; Data Integrity §4.5 controller).
 
-`ignore` exists for the reference vendors' fault switches: it names checks or failure
-reasons to treat as passing, so a faulty reference verifier skips exactly one safeguard.
+`ignore` exists for the reference vendors' fault switches: it names checks, failure reasons
+or finding rules to treat as passing, so a faulty reference verifier skips exactly one
+safeguard. A binding check that cannot be judged carries its proof's reason, so ignoring
+that reason forgives both together.
 """
 
 from __future__ import annotations
@@ -146,7 +148,8 @@ class CredentialVerifier:
         if not proof.ok:
             # Unjudgeable for the proof's reason; carrying that reason lets one fault switch
             # (which ignores it) skip exactly one safeguard.
-            return Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason=proof.reason)
+            return Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify",
+                         reason=proof.reason, findings=_proof_findings(proof))
         foreign = [c for c in proof.controllers if did_of(c) != issuer]
         if foreign or not proof.controllers:
             return Check("issuer-binding", False,
@@ -160,7 +163,8 @@ class CredentialVerifier:
         if not holder:
             return Check("holder-binding", True, "presentation names no holder")
         if not proof.ok:
-            return Check("holder-binding", False, "cannot bind the holder: the proof did not verify", reason=proof.reason)
+            return Check("holder-binding", False, "cannot bind the holder: the proof did not verify",
+                         reason=proof.reason, findings=_proof_findings(proof))
         if all(did_of(c) == holder for c in proof.controllers):
             return Check("holder-binding", True, f"signed by the holder {holder}")
         return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding")
@@ -215,7 +219,8 @@ class CredentialVerifier:
         elif result.ok:
             checks.append(Check("issuer-binding", False, f"issuer {iss!r} does not control the signing key", reason="issuer-binding"))
         else:
-            checks.append(Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify", reason=result.reason))
+            checks.append(Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify",
+                                reason=result.reason, findings=_proof_findings(result)))
         if result.ok:
             parsed.document = result.details.get("claims") or {}
         return checks
@@ -225,7 +230,11 @@ def _proof_check(result: ProofResult) -> Check:
     if result.ok:
         methods = ", ".join(result.verification_methods)
         return Check("proof", True, result.message or f"signature verified ({methods})")
-    return Check("proof", False, result.message, reason=result.reason)
+    return Check("proof", False, result.message, reason=result.reason, findings=_proof_findings(result))
+
+
+def _proof_findings(result: ProofResult) -> list[Finding]:
+    return [f if isinstance(f, Finding) else Finding(**f) for f in result.details.get("findings") or []]
 
 
 def _embedded_credentials(vp: dict) -> list[Any]:
@@ -252,7 +261,9 @@ def _apply_ignore(checks: list[Check], ignore: frozenset[str]) -> list[Check]:
     out = []
     for c in checks:
         base = c.name.split(".")[-1]
-        if not c.ok and (c.name in ignore or base in ignore or (c.reason and c.reason in ignore)):
+        rules = {f.rule for f in c.findings}
+        if not c.ok and (c.name in ignore or base in ignore or (c.reason and c.reason in ignore)
+                         or (rules and rules <= ignore)):
             c = Check(c.name, True, f"(ignored) {c.message}", None, [])
         out.append(c)
     return out

@@ -11,7 +11,6 @@ Answers: 200 `{verified: true, checks, warnings: [], errors: []}`; a rejected ar
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,29 +20,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials import dataintegrity
 from ..credentials.did import DidResolutionError, DidResolver
-from ..credentials.did import VerificationMethodError as DidVerificationMethodError
 from ..credentials.findings import Check, VerificationResult
-from ..credentials.keys import Key
-from ..credentials.jsonld import RULE_DROPPED_TERM, RULE_RELATIVE_TYPE
 from ..credentials.verifier import CredentialVerifier
 from ..net import Http, NetError
 from .faults import parse_faults, verifier_ignores
 from .problems import BadRequest, problem_from, read_json_object, stack_trace_500
 
-_RULE_IN_MESSAGE = re.compile(r"\b(jsonld\.[a-z.-]+) at ")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
-# Faults that forgive a failing check when every one of its findings is of these rules.
-FORGIVEN_RULES: dict[str, frozenset[str]] = {
-    "verifier.accept-undefined-terms": frozenset({RULE_DROPPED_TERM}),
-    "verifier.accept-relative-type": frozenset({RULE_RELATIVE_TYPE}),
-}
 
 
 class ReferenceResolver(DidResolver):
-    """The toolkit resolver, with did.py's errors re-raised as the type dataintegrity catches
-    (the two modules each define a VerificationMethodError), and the reject-did-web fault."""
+    """The toolkit resolver with the reject-did-web fault."""
 
     def __init__(self, *args: Any, reject_did_web: bool = False, **kw: Any):
         super().__init__(*args, **kw)
@@ -53,12 +41,6 @@ class ReferenceResolver(DidResolver):
         if self.reject_did_web:  # fault verifier.reject-did-web
             raise DidResolutionError(f"cannot resolve {did}: did:web is not supported by this verifier")
         return super()._fetch_did_web(did)
-
-    def resolve_vm(self, vm_url: str, purpose: str) -> tuple[Key, str]:
-        try:
-            return super().resolve_vm(vm_url, purpose)
-        except DidVerificationMethodError as exc:
-            raise dataintegrity.VerificationMethodError(exc.reason, exc.message) from None
 
 
 @dataclass
@@ -71,7 +53,6 @@ class ReferenceVerifier:
         self.faults = parse_faults(self.faults)
         self._http = Http(self.hosts, timeout=5.0)
         self.ignore = verifier_ignores(self.faults)
-        self.forgiven_rules = frozenset().union(*(FORGIVEN_RULES.get(f, frozenset()) for f in self.faults))
 
     def close(self) -> None:
         self._http.close()
@@ -100,8 +81,7 @@ class ReferenceVerifier:
         early = self._fault_rejection(vc)
         if early is not None:
             return early
-        result = self._toolkit().verify_credential(vc, ignore=self.ignore)
-        return self._forgive(result)
+        return self._toolkit().verify_credential(vc, ignore=self.ignore)
 
     def verify_presentation(self, body: dict[str, Any]) -> VerificationResult:
         if "verifiablePresentation" not in body:
@@ -118,8 +98,7 @@ class ReferenceVerifier:
         early = self._fault_rejection(vp)
         if early is not None:
             return early
-        result = self._toolkit().verify_presentation(vp, challenge=challenge, domain=domain, ignore=self.ignore)
-        return self._forgive(result)
+        return self._toolkit().verify_presentation(vp, challenge=challenge, domain=domain, ignore=self.ignore)
 
     def _fault_rejection(self, artifact: Any) -> VerificationResult | None:
         if "verifier.reject-all" in self.faults:
@@ -128,30 +107,6 @@ class ReferenceVerifier:
             return VerificationResult([Check("data-model", False, "language value objects are not supported",
                                              reason="language-map")])
         return None
-
-    def _forgive(self, result: VerificationResult) -> VerificationResult:
-        """Apply the faults `ignore` cannot express.
-
-        - a check whose findings all break forgiven rules passes (undefined terms, relative types);
-        - a binding check that failed only because its proof failed passes when that proof was
-          ignored (accept-tampered, accept-unknown-cryptosuite).
-        """
-        checks = []
-        for c in result.checks:
-            if not c.ok and self.forgiven_rules:
-                # The `jsonld` check lists findings; the `proof` check (reason "context") only
-                # names their rules in its message, as "<rule> at <path>: ...".
-                rules = {f.rule for f in c.findings} or set(_RULE_IN_MESSAGE.findall(c.message))
-                if rules and rules <= self.forgiven_rules:
-                    c = Check(c.name, True, f"(ignored) {c.message}")
-            checks.append(c)
-        ignored_proofs = {_scope(c.name) for c in checks
-                          if c.name.endswith("proof") and c.ok and c.message.startswith("(ignored)")}
-        return VerificationResult([
-            Check(c.name, True, f"(ignored) {c.message}")
-            if not c.ok and c.name.endswith("binding") and _scope(c.name) in ignored_proofs else c
-            for c in checks
-        ])
 
     # -- the app -------------------------------------------------------------------
     def app(self) -> Starlette:
@@ -189,11 +144,6 @@ class ReferenceVerifier:
 
 async def _health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
-
-
-def _scope(check_name: str) -> str:
-    """"credential[0].proof" -> "credential[0]"; "proof" -> ""."""
-    return check_name.rsplit(".", 1)[0] if "." in check_name else ""
 
 
 def _options(body: dict[str, Any]) -> dict[str, Any]:
