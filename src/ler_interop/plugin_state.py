@@ -5,6 +5,7 @@ attestations, and their liveness (a session-scoped health check per vendor and p
 from __future__ import annotations
 
 import contextlib
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from . import net
+from . import net, redact
 from .checks import CheckMeta
 from .manifest import Attestation, ExpectedFailure, ManifestError, Vendor, load_attestation, load_expected, load_manifest
 
@@ -85,7 +86,11 @@ class PluginState:
         except UnknownFault as exc:
             raise pytest.UsageError(str(exc)) from None
         self.faults = sorted(chosen)
-        servers = self.cleanup.enter_context(start_reference(set(chosen)))
+        # The reference issuer requires a bearer token, so the auth checks run on it too;
+        # the token is registered as a secret and never reaches a report.
+        token = secrets.token_urlsafe(24)
+        redact.register_secret(token)
+        servers = self.cleanup.enter_context(start_reference(set(chosen), token=token))
         folder = Path(tempfile.mkdtemp(prefix="ler-interop-reference-"))
         self.cleanup.callback(shutil.rmtree, folder, True)
         path = folder / "reference-manifest.yaml"

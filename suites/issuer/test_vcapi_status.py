@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ler_interop.credentials.samples import language_credential
 from ler_interop.credentials.statuslist import MIN_ENTRIES, StatusList, StatusListError
 from ler_interop.net import Http
 from ler_interop.protocols.vcapi import json_body
@@ -99,8 +100,10 @@ def test_revocation_visible(issue, template, vcapi, vendor, verifier):
 @pytest.mark.check(id="ISS-VCAPI-035", title="Suspension can be set and lifted through /credentials/status",
                    principles=["P2"], level="MUST", spec=VCAPI_STATUS, role="issuer", protocol="vc-api",
                    requires=["status:suspension", "status-endpoint"])
-def test_suspension_set_and_lifted(issue, template, vcapi, vendor):
-    vc = issue(template())
+def test_suspension_set_and_lifted(issue, issuer_did, vcapi, vendor):
+    # A plain VCDM 2.0 credential: OB 3.0 allows a single credentialStatus, which issuers
+    # use for revocation, so suspension is exercised where several entries are allowed.
+    vc = issue(language_credential(issuer_did))
     entry = _entry(vc, "suspension")
     _flip(vcapi, vendor, vc, "suspension", True)
     assert _bit(vendor.http, entry), "suspension accepted but the list bit is still 0"

@@ -83,6 +83,7 @@ def with_status(counterpart, web_issuer) -> Callable[[dict, str, bool], dict]:
         if flagged:
             counterpart.set_status(name, index, True)
         credential = dict(credential)
-        credential["credentialStatus"] = [status_entry(url, index, purpose)]
+        # One entry as an object: OB 3.0 allows a single credentialStatus (OB 3.0 §B.1.1).
+        credential["credentialStatus"] = status_entry(url, index, purpose)
         return web_issuer.issue(credential)
     return _with_status
