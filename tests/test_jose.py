@@ -17,23 +17,12 @@ from ler_interop.credentials.jose import (
     verify_jws,
 )
 from ler_interop.credentials.jws import parse_compact, sign_compact, unsigned_compact
+from ler_interop.credentials.did import DidResolver
 from ler_interop.credentials.keys import Key, b64url_decode, b64url_encode
 
 
-class VmError(Exception):
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-
-
-def resolve_vm(vm_url: str, purpose: str) -> tuple[Key, str]:
-    """A test-only resolver for did:key (fragment = multikey) and did:jwk (fragment 0)."""
-    did, _, fragment = vm_url.partition("#")
-    if did.startswith("did:key:") and fragment == did[len("did:key:"):]:
-        return Key.from_multikey(fragment), did
-    if did.startswith("did:jwk:") and fragment == "0":
-        return Key.from_jwk(json.loads(b64url_decode(did[len("did:jwk:"):]))), did
-    raise VmError(F.KEY_NOT_FOUND, f"cannot resolve {vm_url}")
+# The toolkit resolver (did:key, did:jwk): the same one the suite verifies with.
+resolve_vm = DidResolver().resolve_vm
 
 
 def kid_of(key: Key) -> str:
@@ -161,7 +150,7 @@ def test_key_resolution_failures():
     assert _reason(no_kid)[:2] == (False, F.MALFORMED_PROOF)
 
     def not_authorized(vm_url: str, purpose: str):
-        raise VmError(F.KEY_NOT_AUTHORIZED, f"{vm_url} is not in {purpose}")
+        raise F.VerificationMethodError(F.KEY_NOT_AUTHORIZED, f"{vm_url} is not in {purpose}")
 
     token = sign_vc_jwt(credential(key.did_key()), key, kid_of(key))
     result = verify_jws(token, not_authorized)

@@ -10,6 +10,7 @@ import pytest
 
 from ler_interop.credentials import findings as F
 from ler_interop.credentials.jws import sign_compact, unsigned_compact
+from ler_interop.credentials.did import DidResolver
 from ler_interop.credentials.keys import Key, b64url_decode
 from ler_interop.credentials.sdjwt import (
     Disclosure,
@@ -26,18 +27,8 @@ VCT = "https://credentials.example/vct/achievement"
 NONCE, AUD = "n-0S6_WzA2Mj", "https://verifier.example"
 
 
-class VmError(Exception):
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-
-
-def resolve_vm(vm_url: str, purpose: str) -> tuple[Key, str]:
-    """Test-only did:key resolver."""
-    did, _, fragment = vm_url.partition("#")
-    if did.startswith("did:key:") and fragment == did[len("did:key:"):]:
-        return Key.from_multikey(fragment), did
-    raise VmError(F.KEY_NOT_FOUND, f"cannot resolve {vm_url}")
+# The toolkit resolver (did:key, did:jwk): the same one the suite verifies with.
+resolve_vm = DidResolver().resolve_vm
 
 
 RESOLVER = resolve_vm  # verify_sd_jwt takes a resolve_vm(vm_url, purpose) like verify_jws
