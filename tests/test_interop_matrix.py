@@ -1,0 +1,37 @@
+"""The issuer x verifier matrix across two vendors: a faulty verifier turns exactly its
+column red, and summary.json and the HTML report carry every cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from ler_interop.cli import main
+from ler_interop.reference.servers import start_reference
+
+SUITES = Path(__file__).resolve().parents[1] / "suites"
+
+
+def _entry(servers, vendor_id: str) -> dict:
+    entry = servers.manifest_vendor()
+    entry["id"], entry["name"] = vendor_id, f"reference {vendor_id}"
+    return entry
+
+
+def test_faulty_verifier_turns_its_column_red(tmp_path):
+    with start_reference() as alpha, start_reference({"verifier.reject-all"}) as beta:
+        manifest = tmp_path / "vendors.yaml"
+        manifest.write_text(yaml.safe_dump({"manifest_version": 1,
+                                            "vendors": [_entry(alpha, "alpha"), _entry(beta, "beta")]}))
+        out = tmp_path / "run"
+        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out),
+                     "-k", "INT-VCAPI-001"])
+    assert code == 1  # beta's verifier does not conform
+    summary = json.loads((out / "summary.json").read_text())
+    cells = {(row["issuer"], row["verifier"]): row["outcome"] for row in summary["matrix"]}
+    assert cells == {("alpha", "alpha"): "pass", ("beta", "alpha"): "pass",
+                     ("alpha", "beta"): "fail", ("beta", "beta"): "fail"}
+    html = (out / "index.html").read_text()
+    assert "alpha" in html and "beta" in html and "matrix" in html.lower()
