@@ -83,7 +83,7 @@ FAULT_FOR: dict[str, str] = {
     # interop (issuer A -> verifier B; the embedded run has one vendor in both roles)
     "INT-VCAPI-001": "verifier.reject-all",
     "INT-VCAPI-002": "issuer.bad-signature",
-    "INT-VCAPI-003": "issuer.drop-unicode",
+    "INT-VCAPI-003": "verifier.latin1-body",
     "INT-VCAPI-004": "verifier.ignore-revocation",
 }
 # A negative check must fail *as* a failure, not as an error: an error would mean the fault
