@@ -137,3 +137,11 @@ def test_fault_makes_its_checks_fail(runs, fault):
         hits = [r for r in mine if r["outcome"] == wanted]
         assert hits, (f"{check} under {fault}: expected at least one {wanted}, got "
                       + "; ".join(f"{r['outcome']} {r['message'][:120]}" for r in mine))
+
+
+def test_a_crashing_verifier_never_passes_a_negative_check(runs):
+    """A 500 is not a rejection: with verifier.500-on-reject every negative check is `error`."""
+    negatives = ["VER-VCAPI-010", "VER-VCAPI-014", "VER-VCAPI-020", "VER-VCAPI-022", "VER-VCAPI-041"]
+    results = runs("verifier.500-on-reject", negatives)
+    assert {r["check"] for r in results} == set(negatives)
+    assert {r["outcome"] for r in results} == {"error"}, [(r["check"], r["outcome"]) for r in results]
