@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -40,6 +42,10 @@ class ResponseTooLarge(NetError):
 
 class JsonTooDeep(NetError):
     pass
+
+
+class DeadlineExceeded(NetError):
+    """The whole exchange (headers and body) took longer than the client's timeout."""
 
 
 @dataclass
@@ -79,6 +85,9 @@ def _is_forbidden_address(host: str) -> bool:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    # ::ffff:169.254.169.254 reaches the IPv4 address, but Python 3.11 does not call it link-local.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
     return ip.is_link_local or ip.is_multicast or ip.is_unspecified
 
 
@@ -105,6 +114,38 @@ class HttpPolicy:
                 f"refused {url!r}: host {host!r} is not among the vendor's declared hosts "
                 f"({', '.join(sorted(self.allowed_hosts)) or 'none'})"
             )
+
+
+class _ConnectionWatch:
+    """Cuts a client's connections when an exchange outlives its deadline.
+
+    httpx's timeouts apply to each socket operation, so a server that drips one byte at a time
+    (status line and headers included) is never timed out by them. httpcore's `trace` extension
+    hands over every socket the client opens; shutting them down unblocks a pending read at
+    once. An Http client serves one exchange at a time, so cutting all its sockets is safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:  # closed (or TLS-wrapped, hence detached) sockets have fileno -1
+                self._sockets = [s for s in self._sockets if s.fileno() != -1] + [sock]
+
+    def cut(self) -> None:
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class Response:
@@ -165,6 +206,7 @@ class Http:
     ):
         self.policy = HttpPolicy({h.lower() for h in allowed_hosts}, timeout, max_bytes, max_depth)
         self.recorder = recorder
+        self._watch = _ConnectionWatch()
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout), follow_redirects=False, headers=headers or {}, verify=verify_tls
         )
@@ -189,6 +231,9 @@ class Http:
             return response
         raise NetError(f"more than {MAX_REDIRECTS} redirects from {url}")
 
+    def _too_slow(self, method: str, url: str) -> str:
+        return f"{method} {redact.redact_url(url)}: no complete answer within {self.policy.timeout:g}s"
+
     def get(self, url: str, **kwargs: Any) -> Response:
         return self.request("GET", url, **kwargs)
 
@@ -210,15 +255,19 @@ class Http:
         )
         started = time.monotonic()
         deadline = started + self.policy.timeout
+        timer = threading.Timer(self.policy.timeout, self._watch.cut)
+        timer.daemon = True
+        timer.start()
+        extensions = {**kwargs.pop("extensions", {}), "trace": self._watch.trace}
         try:
-            with self._client.stream(method, url, **kwargs) as resp:
+            with self._client.stream(method, url, extensions=extensions, **kwargs) as resp:
                 chunks, total = [], 0
                 for chunk in resp.iter_bytes():
                     total += len(chunk)
                     if total > self.policy.max_bytes:
                         raise ResponseTooLarge(f"response from {url} exceeds {self.policy.max_bytes} bytes")
                     if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout(f"response from {url} took longer than {self.policy.timeout}s")
+                        raise DeadlineExceeded(self._too_slow(method, url))
                     chunks.append(chunk)
                 content = b"".join(chunks)
                 exchange.status = resp.status_code
@@ -231,9 +280,13 @@ class Http:
             exchange.error = str(exc)
             raise
         except httpx.HTTPError as exc:
+            if time.monotonic() >= deadline:  # the watch cut the connection, or a read timed out at the end
+                exchange.error = self._too_slow(method, url)
+                raise DeadlineExceeded(exchange.error) from None
             exchange.error = f"{type(exc).__name__}: {exc}"
             raise NetError(f"{method} {redact.redact_url(url)}: {type(exc).__name__}: {exc}") from None
         finally:
+            timer.cancel()
             exchange.duration_ms = round((time.monotonic() - started) * 1000, 1)
             if self.recorder is not None:
                 self.recorder.add(exchange)

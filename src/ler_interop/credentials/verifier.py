@@ -137,7 +137,7 @@ class CredentialVerifier:
         if parsed.kind == "jwt":
             typ = "vp+jwt" if parsed.is_presentation else "vc+jwt"
             return jose.verify_jws(parsed.raw, self.resolver.resolve_vm, expected_typ=typ, purpose=purpose,
-                                   nonce=challenge, aud=domain)
+                                   nonce=challenge, aud=domain, now=self._now)
         return dataintegrity.verify(parsed.document, self.resolver.resolve_vm, expected_purpose=purpose,
                                     challenge=challenge, domain=domain, now=self._now, loader=self.loader)
 

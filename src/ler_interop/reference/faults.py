@@ -26,6 +26,15 @@ CATALOG: dict[str, str] = {
     "issuer.malformed-status-entry": "writes `statusListIndex` as a JSON number instead of a string",
     "issuer.foreign-key": "signs with a did:key that the issuer DID does not list",
     "issuer.no-status": "issues credentials without `credentialStatus`",
+    "issuer.issue-200": "answers a successful issue with 200 instead of 201 Created",
+    "issuer.undefined-term": "adds `issuedVia`, a property no @context defines, and signs anyway",
+    "issuer.strip-offset": "rewrites a `validFrom` with a non-UTC offset to a local time without any offset",
+    "issuer.drop-ext-types": "replaces an `ext:` extension `achievementType` by \"Achievement\"",
+    "issuer.drop-results": "removes `result` from the subject and `resultDescription` from the achievement",
+    "issuer.ignore-cryptosuite": "ignores `options.cryptosuite` and always signs with eddsa-rdfc-2022, unknown names too",
+    "issuer.status-list-bad-proof": "serves status list credentials whose proof does not verify (encodedList re-encoded after signing)",
+    "issuer.inverted-status-bits": "publishes status lists with the bits inverted (a clear credential's bit is 1)",
+    "issuer.private-status-list": "serves status lists without an Access-Control-Allow-Origin header",
     # -- verifier ---------------------------------------------------------------------------
     "verifier.accept-tampered": "accepts credentials whose signature does not verify",
     "verifier.accept-wrong-key": "accepts proofs by keys the issuer does not control or that cannot be found",
@@ -42,6 +51,14 @@ CATALOG: dict[str, str] = {
     "verifier.reject-did-web": "cannot resolve did:web, so rejects every did:web issuer",
     "verifier.reject-language-maps": "rejects credentials holding `{@value, @language}` objects",
     "verifier.reject-all": "rejects every credential and presentation, valid ones too",
+    "verifier.latin1-body": "decodes request bodies as Latin-1 instead of UTF-8 (non-ASCII names are mangled)",
+    "verifier.normalise-unicode": "NFC-normalises every string of the artifact before verifying it",
+    "verifier.ignore-proof-purpose": (
+        "accepts proofs whose proofPurpose is not the expected one (assertionMethod for credentials), "
+        "without checking their signature"),
+    "verifier.ignore-proof-expiry": "accepts proofs past their `expires`, without checking their signature",
+    "verifier.500-on-malformed": "answers a verify request that is not JSON with 500 and a stack trace",
+    "verifier.require-account": "answers 401 to every verify request without a valid bearer token",
 }
 
 # Verifier faults that are just "treat these checks / failure reasons as passing" in the
@@ -59,6 +76,9 @@ VERIFIER_IGNORES: dict[str, frozenset[str]] = {
     # Finding rules: a check is forgiven when every one of its findings breaks only these.
     "verifier.accept-undefined-terms": frozenset({"jsonld.safe-mode.dropped-term"}),
     "verifier.accept-relative-type": frozenset({"jsonld.safe-mode.relative-type"}),
+    # Data Integrity rejects these before checking the signature, so the fault skips it too.
+    "verifier.ignore-proof-purpose": frozenset({"wrong-proof-purpose"}),
+    "verifier.ignore-proof-expiry": frozenset({"proof-expired"}),
 }
 
 

@@ -7,7 +7,9 @@ Faults (see faults.CATALOG) are applied here so each breaks exactly the behaviou
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,16 +22,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..credentials import dataintegrity
+from ..credentials.statuslist import StatusList
 from .faults import parse_faults
 from .identity import DEFAULT_CRYPTOSUITE, ISSUER_CRYPTOSUITES, IssuerIdentity
+from .issue_requests import types_of, validate_issue_request, validate_status_request
 from .mutations import apply_content_faults
 from .problems import BadRequest, bearer_ok, problem, problem_from, read_json_object, stack_trace_500, unauthorized
 from .statushost import HERD_PRIVACY_LENGTH, PURPOSES, SMALL_LENGTH, StatusChangeRefused, StatusRegistry, UnknownCredential
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # Public artifacts a verifier fetches are CORS-open and cacheable (P6).
 PUBLIC_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"}
-STATUS_TYPES = ("BitstringStatusList", "BitstringStatusListEntry")
 # OB 3.0 and CLR 2.0 allow one CredentialStatus (0..1, an object in their JSON Schemas:
 # https://www.imsglobal.org/spec/ob/v3p0/#achievementcredential), so those get revocation only.
 SINGLE_STATUS_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential", "ClrCredential"})
@@ -54,9 +56,10 @@ class ReferenceIssuer:
         self.registry = StatusRegistry(
             self.origin,
             self.identity.did,
-            lambda doc: self.sign(doc, DEFAULT_CRYPTOSUITE),
+            self._sign_status_list,
             length=SMALL_LENGTH if "issuer.small-status-list" in self.faults else HERD_PRIVACY_LENGTH,
             frozen="issuer.status-not-updated" in self.faults,
+            inverted="issuer.inverted-status-bits" in self.faults,
         )
 
     # -- signing -------------------------------------------------------------------
@@ -64,7 +67,15 @@ class ReferenceIssuer:
         return dataintegrity.sign(
             doc, self.identity.key_for(cryptosuite), cryptosuite=cryptosuite,
             verification_method=self.identity.vm_for(cryptosuite),
+            # issuer.undefined-term must sign a credential safe mode refuses (DI §4.4).
+            allow_unsafe="issuer.undefined-term" in self.faults,
         )
+
+    def _sign_status_list(self, doc: dict) -> dict:
+        signed = self.sign(doc, DEFAULT_CRYPTOSUITE)
+        if "issuer.status-list-bad-proof" in self.faults:
+            signed = _reencode_list(signed)
+        return signed
 
     def _secure(self, doc: dict, cryptosuite: str) -> dict:
         if "issuer.foreign-key" in self.faults:
@@ -80,11 +91,13 @@ class ReferenceIssuer:
 
     # -- issuing -------------------------------------------------------------------
     def issue(self, body: dict[str, Any]) -> dict:
-        credential, options = _validate_issue_request(body)
+        credential, options = validate_issue_request(body)
         credential_id = options.get("credentialId")
         if credential_id is not None and not isinstance(credential_id, str):
             raise BadRequest("malformed-options", "Malformed options", "`options.credentialId` must be a string")
         cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
+        if "issuer.ignore-cryptosuite" in self.faults:
+            cryptosuite = DEFAULT_CRYPTOSUITE
         if cryptosuite not in ISSUER_CRYPTOSUITES:
             raise BadRequest("unknown-cryptosuite", "Unsupported cryptosuite",
                              f"cryptosuite {cryptosuite!r} is not one of {', '.join(ISSUER_CRYPTOSUITES)}")
@@ -112,7 +125,7 @@ class ReferenceIssuer:
         if "issuer.no-status" not in self.faults:
             # VC API: credentialId (options) names the credential for /credentials/status, else credential.id.
             handle = credential_id or str(doc["id"])
-            single = bool(SINGLE_STATUS_TYPES & set(_types(doc)))
+            single = bool(SINGLE_STATUS_TYPES & set(types_of(doc)))
             self.registry.allocate(handle, ("revocation",) if single else PURPOSES)
             entries = self.registry.entries(handle)
             if "issuer.malformed-status-entry" in self.faults:
@@ -122,7 +135,7 @@ class ReferenceIssuer:
 
     # -- status --------------------------------------------------------------------
     def update_status(self, body: dict[str, Any]) -> dict:
-        credential_id, changes = _validate_status_request(body)
+        credential_id, changes = validate_status_request(body)
         try:
             for purpose, value in changes:
                 self.registry.set_status(credential_id, purpose, value)
@@ -159,7 +172,9 @@ class ReferenceIssuer:
             vc = await run_in_threadpool(self.issue, body)
         except BadRequest as exc:
             return self._refuse(exc)
-        return JSONResponse({"verifiableCredential": vc}, status_code=201)
+        # VC API issue: 201 Created (fault issuer.issue-200: a plain 200).
+        status = 200 if "issuer.issue-200" in self.faults else 201
+        return JSONResponse({"verifiableCredential": vc}, status_code=status)
 
     async def _status_endpoint(self, request: Request) -> Response:
         if not self._authorized(request):
@@ -177,7 +192,10 @@ class ReferenceIssuer:
             return problem(404, "not-found", "No such status list", f"no {purpose!r} status list here")
         doc = await run_in_threadpool(self.registry.credential, purpose)
         # Status changes must show promptly, so caches revalidate (Bitstring Status List §6.4).
-        return JSONResponse(doc, headers={**PUBLIC_HEADERS, "Cache-Control": "public, max-age=0, must-revalidate"})
+        headers = {**PUBLIC_HEADERS, "Cache-Control": "public, max-age=0, must-revalidate"}
+        if "issuer.private-status-list" in self.faults:
+            del headers["Access-Control-Allow-Origin"]
+        return JSONResponse(doc, headers=headers)
 
     async def _did_endpoint(self, request: Request) -> Response:
         return JSONResponse(self.identity.did_document(), media_type="application/did+json", headers=PUBLIC_HEADERS)
@@ -187,67 +205,11 @@ async def _health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def _types(doc: dict) -> list:
-    return doc["type"] if isinstance(doc.get("type"), list) else [doc.get("type")]
-
-
-def _validate_issue_request(body: dict[str, Any]) -> tuple[dict, dict]:
-    """The VC API IssueCredentialRequest: {credential: object, options?: object}."""
-    if "credential" not in body:
-        raise BadRequest("missing-credential", "Missing credential", "request body has no `credential`")
-    credential, options = body["credential"], body.get("options")
-    options = {} if options is None else options
-    if not isinstance(credential, dict):
-        raise BadRequest("malformed-credential", "Malformed credential", "`credential` must be a JSON object")
-    if not isinstance(options, dict):
-        raise BadRequest("malformed-options", "Malformed options", "`options` must be a JSON object")
-    for name in ("@context", "type"):
-        if name not in credential:
-            raise BadRequest("malformed-credential", "Malformed credential", f"`credential` has no `{name}`")
-    contexts = credential["@context"] if isinstance(credential["@context"], list) else [credential["@context"]]
-    if not contexts or contexts[0] != VC_V2_CONTEXT:
-        # VCDM 2.0 §4.3: the first @context value MUST be the v2 context; v1 is not issued here.
-        raise BadRequest("malformed-credential", "Unsupported data model",
-                         f"the first `@context` must be {VC_V2_CONTEXT} (VCDM 2.0)")
-    if "VerifiableCredential" not in _types(credential):
-        raise BadRequest("malformed-credential", "Malformed credential", "`type` must include VerifiableCredential")
-    subjects = credential.get("credentialSubject")
-    subjects = subjects if isinstance(subjects, list) else [subjects]
-    if not subjects or not all(isinstance(x, dict) for x in subjects):
-        # VCDM 2.0 §4.8: credentialSubject is one or more objects.
-        raise BadRequest("malformed-credential", "Malformed credential",
-                         "`credentialSubject` must be an object or a non-empty list of objects")
-    cryptosuite = options.get("cryptosuite", DEFAULT_CRYPTOSUITE)
-    if not isinstance(cryptosuite, str):
-        raise BadRequest("unknown-cryptosuite", "Unsupported cryptosuite", "`options.cryptosuite` must be a string")
-    return credential, options
-
-
-def _validate_status_request(body: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
-    """UpdateCredentialStatusRequest (https://w3c-ccg.github.io/vc-api/#update-status).
-
-    Current shape: {credentialId, credentialStatus: {type, statusPurpose}, status: bool};
-    also accepted, the earlier list shape: credentialStatus: [{type, statusPurpose, status}].
-    """
-    credential_id = body.get("credentialId")
-    if not isinstance(credential_id, str) or not credential_id:
-        raise BadRequest("malformed-request", "Malformed request", "`credentialId` must be a non-empty string")
-    items = body.get("credentialStatus")
-    if isinstance(items, dict):
-        items = [{**items, "status": body.get("status")}]
-    if not isinstance(items, list) or not items:
-        raise BadRequest("malformed-request", "Malformed request", "`credentialStatus` must be an object or a non-empty list")
-    changes = []
-    for item in items:
-        if not isinstance(item, dict):
-            raise BadRequest("malformed-request", "Malformed request", "each `credentialStatus` must be an object")
-        if item.get("type") not in STATUS_TYPES:
-            raise BadRequest("malformed-request", "Unsupported status type",
-                             f"`credentialStatus.type` must be one of {', '.join(STATUS_TYPES)}")
-        purpose, value = item.get("statusPurpose"), item.get("status")
-        if not isinstance(purpose, str):
-            raise BadRequest("malformed-request", "Malformed request", "`statusPurpose` must be a string")
-        if not isinstance(value, bool):
-            raise BadRequest("malformed-request", "Malformed request", "`status` must be true or false")
-        changes.append((purpose, value))
-    return credential_id, changes
+def _reencode_list(signed: dict) -> dict:
+    """issuer.status-list-bad-proof: the same bits gzipped with another header timestamp,
+    so the list still decodes to the same statuses but the signed bytes changed."""
+    subject = signed["credentialSubject"]
+    bits = StatusList.decode(subject["encodedList"]).to_bytes()
+    other = gzip.compress(bits, compresslevel=9, mtime=1)
+    encoded = "u" + base64.urlsafe_b64encode(other).rstrip(b"=").decode("ascii")
+    return {**signed, "credentialSubject": {**subject, "encodedList": encoded}}

@@ -7,6 +7,7 @@ not the signature).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 
@@ -78,12 +79,66 @@ def drop_criteria(doc: dict) -> dict:
     return _walk(doc, fn)
 
 
+def add_undefined_term(doc: dict) -> dict:
+    """issuer.undefined-term: a property no @context defines; JSON-LD drops it, so the proof
+    never covers it (VC Data Integrity §4.4 safe mode, https://www.w3.org/TR/vc-data-integrity/#context-validation)."""
+    return {**doc, "issuedVia": "portal"}
+
+
+# An explicit offset other than UTC (`Z`, `+00:00`, `-00:00`) at the end of a dateTime.
+_NON_UTC_OFFSET = re.compile(r"(?P<local>.*T[^Z+-]*)(?P<offset>[+-](?!00:00)\d\d:\d\d)$")
+
+
+def strip_offset(doc: dict) -> dict:
+    """issuer.strip-offset: `2026-01-15T09:30:00+09:00` becomes the offset-less local time
+    `2026-01-15T09:30:00`, another instant (VCDM 2.0 §4.9 wants a time-zone offset)."""
+    value = doc.get("validFrom")
+    match = _NON_UTC_OFFSET.fullmatch(value) if isinstance(value, str) else None
+    return {**doc, "validFrom": match["local"]} if match else doc
+
+
+def drop_ext_types(doc: dict) -> dict:
+    """issuer.drop-ext-types: OB 3.0 `ext:` achievementType extensions become a plain "Achievement"
+    (https://www.imsglobal.org/spec/ob/v3p0/#achievementtype-enumeration allows `ext:` values)."""
+
+    def fn(key: str, child: Any) -> Any:
+        if key == "achievementType" and isinstance(child, str) and child.startswith("ext:"):
+            return "Achievement"
+        return child
+
+    return _walk(doc, fn)
+
+
+def drop_results(doc: dict) -> dict:
+    """issuer.drop-results: loses AchievementSubject.result and Achievement.resultDescription
+    (https://www.imsglobal.org/spec/ob/v3p0/#result, #resultdescription)."""
+
+    def fn(key: str, child: Any) -> Any:
+        if key == "credentialSubject":
+            subjects = child if isinstance(child, list) else [child]
+            kept = [_without(s, "result") for s in subjects]
+            return kept if isinstance(child, list) else kept[0]
+        if key == "achievement":
+            return _without(child, "resultDescription")
+        return child
+
+    return _walk(doc, fn)
+
+
+def _without(value: Any, name: str) -> Any:
+    return {k: v for k, v in value.items() if k != name} if isinstance(value, dict) else value
+
+
 CONTENT_FAULTS: dict[str, Callable[[dict], dict]] = {
     "issuer.drop-unicode": drop_unicode,
     "issuer.drop-evidence": drop_property("evidence"),
     "issuer.drop-alignment": drop_property("alignment"),
     "issuer.drop-language-map": drop_language_map,
     "issuer.schema-invalid": drop_criteria,
+    "issuer.undefined-term": add_undefined_term,
+    "issuer.strip-offset": strip_offset,
+    "issuer.drop-ext-types": drop_ext_types,
+    "issuer.drop-results": drop_results,
 }
 
 

@@ -32,7 +32,7 @@ class ReferenceServers:
         self.faults = parse_faults(faults)
         self.token = token
         self.issuer: ReferenceIssuer | None = None
-        self.verifier = ReferenceVerifier(self.faults)
+        self.verifier = ReferenceVerifier(self.faults, token=token)
         self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
         self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
         self.issuer_url = self._issuer_server.url
@@ -92,20 +92,24 @@ class ReferenceServers:
         if self.token is not None:
             issuer["auth"] = {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}
             issuer_supports.append("auth-required")
+        verifier: dict[str, Any] = {
+            "vc-api": {
+                "credentials_verify": f"{self.verifier_url}/credentials/verify",
+                "presentations_verify": f"{self.verifier_url}/presentations/verify",
+            },
+            "supports": [*VERIFIER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, "presentations", *STATUS_SUPPORT,
+                         "did:key", "did:jwk", "did:web"],
+        }
+        if "verifier.require-account" in self.faults and self.token is not None:
+            # The suite's own calls carry the token, so only the anonymous-caller check sees the 401.
+            verifier["auth"] = {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}
         return {
             "id": REFERENCE_VENDOR_ID,
             "name": "ler-interop reference vendor",
             "profiles": ["ob3"],
             "hosts": [LOOPBACK],
             "issuer": issuer,
-            "verifier": {
-                "vc-api": {
-                    "credentials_verify": f"{self.verifier_url}/credentials/verify",
-                    "presentations_verify": f"{self.verifier_url}/presentations/verify",
-                },
-                "supports": [*VERIFIER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, "presentations", *STATUS_SUPPORT,
-                             "did:key", "did:jwk", "did:web"],
-            },
+            "verifier": verifier,
             "health": f"{self.issuer_url}/health",
         }
 

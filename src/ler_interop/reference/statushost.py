@@ -39,6 +39,7 @@ class StatusRegistry:
     sign: Signer
     length: int = HERD_PRIVACY_LENGTH
     frozen: bool = False  # fault issuer.status-not-updated: accept changes, never apply them
+    inverted: bool = False  # fault issuer.inverted-status-bits: publish every bit flipped
     _lists: dict[str, StatusList] = field(init=False)
     _signed: dict[str, dict] = field(init=False, default_factory=dict)
     _index_of: dict[str, int] = field(init=False, default_factory=dict)
@@ -100,6 +101,9 @@ class StatusRegistry:
         with self._lock:
             cached = self._signed.get(purpose)
             if cached is None:
-                unsigned = status_list_credential(self.list_url(purpose), self.issuer, purpose, self._lists[purpose])
+                bits = self._lists[purpose]
+                if self.inverted:
+                    bits = StatusList(bits=bytes(b ^ 0xFF for b in bits.to_bytes()))
+                unsigned = status_list_credential(self.list_url(purpose), self.issuer, purpose, bits)
                 cached = self._signed[purpose] = self.sign(unsigned)
             return cached

@@ -11,6 +11,7 @@ Answers: 200 `{verified: true, checks, warnings: [], errors: []}`; a rejected ar
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..credentials.findings import Check, VerificationResult
 from ..credentials.verifier import CredentialVerifier
 from ..net import Http, NetError
 from .faults import parse_faults, verifier_ignores
-from .problems import BadRequest, problem_from, read_json_object, stack_trace_500
+from .problems import BadRequest, bearer_ok, problem_from, read_json_object, stack_trace_500, unauthorized
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
@@ -47,6 +48,8 @@ class ReferenceResolver(DidResolver):
 class ReferenceVerifier:
     faults: frozenset[str] = frozenset()
     hosts: frozenset[str] = LOOPBACK_HOSTS
+    # Only with fault verifier.require-account: the bearer token callers must send (None: any).
+    token: str | None = None
     _http: Http = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +81,7 @@ class ReferenceVerifier:
             raise BadRequest("malformed-credential", "Malformed credential",
                              "`verifiableCredential` must be a JSON object or a compact token")
         _options(body)
+        vc = self._normalised(vc)
         early = self._fault_rejection(vc)
         if early is not None:
             return early
@@ -95,10 +99,18 @@ class ReferenceVerifier:
         for name, value in (("challenge", challenge), ("domain", domain)):
             if value is not None and not isinstance(value, str):
                 raise BadRequest("malformed-options", "Malformed options", f"`options.{name}` must be a string")
+        vp = self._normalised(vp)
         early = self._fault_rejection(vp)
         if early is not None:
             return early
         return self._toolkit().verify_presentation(vp, challenge=challenge, domain=domain, ignore=self.ignore)
+
+    def _normalised(self, artifact: Any) -> Any:
+        # Fault verifier.normalise-unicode: the signed bytes are the issuer's, so normalising
+        # them can only turn a tampered (re-encoded) value back into a valid one.
+        if "verifier.normalise-unicode" in self.faults:
+            return _nfc(artifact)
+        return artifact
 
     def _fault_rejection(self, artifact: Any) -> VerificationResult | None:
         if "verifier.reject-all" in self.faults:
@@ -118,14 +130,25 @@ class ReferenceVerifier:
 
     def _endpoint(self, verify):
         async def endpoint(request: Request) -> Response:
+            if "verifier.require-account" in self.faults and not self._account_ok(request):
+                return unauthorized()
+            # VC API bodies are JSON, which is UTF-8 (RFC 8259 §8.1); the fault reads Latin-1.
+            encoding = "latin-1" if "verifier.latin1-body" in self.faults else "utf-8"
             try:
-                body = await read_json_object(request)
+                body = await read_json_object(request, encoding=encoding)
                 result = await run_in_threadpool(verify, body)
             except BadRequest as exc:
+                if exc.slug == "malformed-json" and "verifier.500-on-malformed" in self.faults:
+                    return stack_trace_500()
                 return problem_from(exc)
             return self._answer(result)
 
         return endpoint
+
+    def _account_ok(self, request: Request) -> bool:
+        if self.token is not None:
+            return bearer_ok(request, self.token)
+        return bool(request.headers.get("authorization"))
 
     def _answer(self, result: VerificationResult) -> Response:
         body = result.to_dict()
@@ -152,6 +175,16 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(options, dict):
         raise BadRequest("malformed-options", "Malformed options", "`options` must be a JSON object")
     return options
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    return value
 
 
 def _has_language_value(value: Any) -> bool:
