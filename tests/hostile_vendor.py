@@ -1,0 +1,291 @@
+"""Deliberately hostile loopback vendors for the suite's own defence tests (stdlib only).
+
+`HostileVendor` answers its VC API endpoints with one misbehaviour per request, taken in turn
+from a plan: a 10 MB body, 2000-deep JSON, a redirect to an undeclared host (a canary server
+counts any request that gets through), a slow drip, a 500 with a stack trace, invalid JSON, a
+hang. `/b/<behaviour>` always gives that behaviour, for unit tests. Written on the raw socket
+(BaseHTTPRequestHandler) so it can misbehave byte by byte, status line and headers included.
+
+`EchoingOAuthVendor` is an OAuth2-protected vendor that echoes every credential it receives
+(Authorization headers, client secrets, access tokens) back in bodies and headers, so the
+no-secrets test can show redaction holds even when a vendor plays it back.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterator, Sequence
+
+HUGE_BYTES = 10 * 1024 * 1024
+DEEP_LEVELS = 2000
+HANG_LIMIT = 60.0  # a hang ends at this or when the server stops, whichever is first
+DRIP_INTERVAL = 0.25
+STACK_TRACE = (
+    "Traceback (most recent call last):\n"
+    '  File "/srv/hostile/app/issuer.py", line 42, in issue\n'
+    "    credential = sign(request.json['credential'])\n"
+    "KeyError: 'credential'\n"
+)
+
+BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "slow-drip", "stack-trace-500", "invalid-json", "hang")
+# After one pass over the plan, only the fast misbehaviours, so a run's duration stays bounded.
+FAST_BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "stack-trace-500", "invalid-json")
+ROTATING_PATHS = ("/credentials/issue", "/credentials/status", "/credentials/verify", "/presentations/verify")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], owner: Any):
+        super().__init__(("127.0.0.1", 0), handler)
+        self.owner = owner
+
+
+class _Base(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def _read_body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("content-length") or 0))
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json",
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_json(self, status: int, value: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(value).encode(), headers=headers)
+
+
+class _Canary(_Base):
+    """Where hostile redirects point: any request reaching it is a host-guard breach."""
+
+    def _hit(self) -> None:
+        self.server.owner.canary_hits += 1
+        self._send_json(200, {"stolen": True})
+
+    do_GET = do_POST = _hit
+
+
+class _HostileHandler(_Base):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._read_body()
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        vendor: HostileVendor = self.server.owner
+        path = self.path.split("?")[0]
+        if path == "/health":
+            self._send_json(200, {"status": "ok"})
+            return
+        if path.startswith("/b/"):
+            behaviour = path[3:]
+        elif path in ROTATING_PATHS:
+            behaviour = vendor.next_behaviour()
+        else:
+            self._send_json(404, {"title": "not found"})
+            return
+        vendor.record(behaviour)
+        try:
+            getattr(self, "_" + behaviour.replace("-", "_"))()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the suite hung up on us: exactly what it should do
+
+    # -- misbehaviours ----------------------------------------------------------------------
+    def _huge_body(self) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(HUGE_BYTES))
+        self.end_headers()
+        chunk = b" " * 65536
+        for _ in range(HUGE_BYTES // len(chunk)):
+            self.wfile.write(chunk)
+
+    def _deep_json(self) -> None:
+        self._send(200, b'{"verified": ' + b"[" * DEEP_LEVELS + b"]" * DEEP_LEVELS + b"}")
+
+    def _redirect_away(self) -> None:
+        # 307 keeps method and body, so a POST would be replayed to the canary if followed.
+        self._send_json(307, {}, headers={"location": self.server.owner.canary_url + "/stolen"})
+
+    def _slow_drip(self) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "100000")
+        self.end_headers()
+        self._drip(b'{"verified": true, "pad": "' + b"x" * 99970 + b'"}')
+
+    def _header_drip(self) -> None:
+        # Not in the rotating plan: the unit tests show the deadline covers headers too.
+        self._drip(b"HTTP/1.1 200 OK\r\nx-slow: " + b"a" * 10000 + b"\r\n\r\n{}")
+
+    def _stack_trace_500(self) -> None:
+        self._send(500, STACK_TRACE.encode(), content_type="text/plain")
+
+    def _invalid_json(self) -> None:
+        self._send(200, b'{"verified": true, "verifiableCredential": {"id": ')
+
+    def _hang(self) -> None:
+        self.server.owner.wait(HANG_LIMIT)
+
+    def _drip(self, data: bytes) -> None:
+        for byte in data:
+            if self.server.owner.wait(DRIP_INTERVAL):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+
+
+class _Loopback:
+    """Start/stop plumbing shared by the stub vendors (servers in daemon threads)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]):
+        self._stopping = threading.Event()
+        self._servers: list[_Server] = []
+        self.url = self._serve(handler)
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> str:
+        server = _Server(handler, self)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True when the vendor is stopping (so hangs end promptly)."""
+        return self._stopping.wait(seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+
+    def __enter__(self) -> "_Loopback":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class HostileVendor(_Loopback):
+    """A vendor whose every endpoint misbehaves; see the module docstring."""
+
+    def __init__(self, plan: Sequence[str] = BEHAVIOURS, then: Sequence[str] = FAST_BEHAVIOURS):
+        super().__init__(_HostileHandler)
+        self.canary_hits = 0
+        # Same port, other name: "localhost" is not among the declared hosts (only 127.0.0.1).
+        self.canary_url = self._serve(_Canary).replace("127.0.0.1", "localhost")
+        self._plan: Iterator[str] = itertools.chain(plan, itertools.cycle(then))
+        self._lock = threading.Lock()
+        self.served: Counter[str] = Counter()
+
+    def __enter__(self) -> "HostileVendor":
+        return self
+
+    def next_behaviour(self) -> str:
+        with self._lock:
+            return next(self._plan)
+
+    def record(self, behaviour: str) -> None:
+        with self._lock:
+            self.served[behaviour] += 1
+
+    def manifest_vendor(self, supports_like: dict[str, Any], vendor_id: str = "hostile") -> dict[str, Any]:
+        """A manifest entry claiming what `supports_like` (another vendor entry) claims, so the
+        same checks apply to it, with every endpoint on this server."""
+        return {
+            "id": vendor_id,
+            "name": "Hostile Vendor",
+            "issuer": {"vc-api": {"issue": f"{self.url}/credentials/issue", "status": f"{self.url}/credentials/status"},
+                       "supports": list(supports_like["issuer"]["supports"])},
+            "verifier": {"vc-api": {"credentials_verify": f"{self.url}/credentials/verify",
+                                    "presentations_verify": f"{self.url}/presentations/verify"},
+                         "supports": list(supports_like["verifier"]["supports"])},
+            "health": f"{self.url}/health",
+        }
+
+
+def basic_credentials(client_id: str, secret: str) -> str:
+    """The Basic credentials auth.py sends (RFC 6749 §2.3.1: form-encode, then base64)."""
+    from urllib.parse import quote_plus
+
+    return base64.b64encode(f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()).decode("ascii")
+
+
+class _EchoHandler(_Base):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._send_json(200, {"status": "ok"})
+
+    def do_POST(self) -> None:
+        vendor: EchoingOAuthVendor = self.server.owner
+        received = self.headers.get("authorization") or ""
+        body = self._read_body().decode("utf-8", errors="replace")
+        echo = {"x-echo-authorization": received}
+        if self.path == "/oauth/token":
+            if received != "Basic " + vendor.basic:
+                self._send_json(401, {"error": "invalid_client", "received": received}, echo)
+                return
+            client = base64.b64decode(vendor.basic).decode()
+            self._send_json(200, {"access_token": vendor.access_token, "token_type": "Bearer", "expires_in": 300,
+                                  "debug": f"client {client} sent {received}"}, echo)
+            return
+        if received != "Bearer " + vendor.access_token:
+            self._send_json(401, {"title": "unauthorized", "detail": f"got {received!r}"}, echo)
+        elif self.path == "/credentials/issue":
+            self._send_json(500, {"title": "boom", "detail": f"while serving {received}", "request": body}, echo)
+        else:
+            self._send_json(400, {"verified": False, "errors": [{"message": f"caller {received} sent {body[:300]}"}]},
+                            echo)
+
+
+class EchoingOAuthVendor(_Loopback):
+    """OAuth2 client-credentials vendor that plays every secret it receives back to the suite."""
+
+    def __init__(self, client_id: str, client_secret: str, access_token: str):
+        self.client_id, self.client_secret, self.access_token = client_id, client_secret, access_token
+        self.basic = basic_credentials(client_id, client_secret)
+        super().__init__(_EchoHandler)
+
+    def __enter__(self) -> "EchoingOAuthVendor":
+        return self
+
+    def manifest_vendor(self, secret_env: str, vendor_id: str = "echo") -> dict[str, Any]:
+        return {
+            "id": vendor_id,
+            "name": "Echoing OAuth2 Vendor",
+            "auth": {"type": "oauth2", "token_url": f"{self.url}/oauth/token", "client_id": self.client_id,
+                     "client_secret_env": secret_env},
+            "issuer": {"vc-api": {"issue": f"{self.url}/credentials/issue"},
+                       "supports": ["eddsa-rdfc-2022", "auth-required"]},
+            "verifier": {"vc-api": {"credentials_verify": f"{self.url}/credentials/verify"},
+                         "supports": ["eddsa-rdfc-2022"]},
+            "health": f"{self.url}/health",
+        }
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    """(result, seconds) of calling `action`."""
+    started = time.monotonic()
+    result = action()
+    return result, time.monotonic() - started
