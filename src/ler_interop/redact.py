@@ -33,13 +33,28 @@ def register_secret(value: str | None) -> None:
             _known_values.add(value)
 
 
+# Credentials in free text (an echoed Authorization header, a log line in an error body),
+# registered or not. Schemes are case-insensitive (RFC 9110 §11.1,
+# https://www.rfc-editor.org/rfc/rfc9110#section-11.1); the credential must be 12+ token68
+# characters and not a plain lowercase word, so "the bearer of this badge" stays readable.
+_CREDENTIAL_IN_TEXT = re.compile(r"\b((?i:bearer|basic|dpop))(\s+)([A-Za-z0-9._~+/-]{12,}=*)")
+
+
+def _credential_redacted(match: re.Match[str]) -> str:
+    scheme, space, credential = match.groups()
+    if credential.isalpha() and credential.islower():  # a word ("bearer responsibilities"), not a token
+        return match.group(0)
+    return scheme + space + REDACTED
+
+
 def scrub_text(text: str) -> str:
+    """Registered secret values, and bearer/basic credentials, replaced wherever they appear."""
     with _lock:
         values = sorted(_known_values, key=len, reverse=True)
     for value in values:
         if value in text:
             text = text.replace(value, REDACTED)
-    return text
+    return _CREDENTIAL_IN_TEXT.sub(_credential_redacted, text)
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -56,9 +71,6 @@ def redact_json(value: Any) -> Any:
     return value
 
 
-_BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+")
-
-
 def redact_body(text: str, content_type: str = "") -> str:
     """Redact a request/response body given as text, by its content type."""
     ctype = content_type.split(";")[0].strip().lower()
@@ -68,9 +80,8 @@ def redact_body(text: str, content_type: str = "") -> str:
         except (ValueError, RecursionError):
             pass
     if ctype == "application/x-www-form-urlencoded":
-        pairs = parse_qsl(text, keep_blank_values=True)
-        return scrub_text(urlencode([(k, REDACTED if k in SECRET_KEYS else v) for k, v in pairs]))
-    return _BEARER.sub("Bearer " + REDACTED, scrub_text(text))
+        return _redact_pairs(text)
+    return scrub_text(text)
 
 
 def redact_url(url: str) -> str:
@@ -78,5 +89,24 @@ def redact_url(url: str) -> str:
     if "?" not in url:
         return scrub_text(url)
     base, _, query = url.partition("?")
-    pairs = parse_qsl(query, keep_blank_values=True)
-    return scrub_text(base + "?" + urlencode([(k, REDACTED if k in SECRET_KEYS else v) for k, v in pairs]))
+    return scrub_text(base) + "?" + _redact_pairs(query)
+
+
+def _redact_pairs(encoded: str) -> str:
+    """A form body or query string: secret fields blanked, the rest scrubbed after decoding
+    (so a percent-encoded secret is still found). A value holding a JSON object is redacted as
+    JSON: an OpenID4VCI credential offer by value carries its pre-authorized_code that way
+    (https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html#section-4.1)."""
+    pairs = parse_qsl(encoded, keep_blank_values=True)
+    return urlencode([(scrub_text(k), _redact_value(k, v)) for k, v in pairs])
+
+
+def _redact_value(key: str, value: str) -> str:
+    if key in SECRET_KEYS:
+        return REDACTED
+    if value[:1] == "{":
+        try:
+            return json.dumps(redact_json(json.loads(value)), ensure_ascii=False, separators=(",", ":"))
+        except (ValueError, RecursionError):
+            pass
+    return scrub_text(value)
