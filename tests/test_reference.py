@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -281,6 +282,67 @@ def _language_map(http, bad, clean):
     assert isinstance(vc["name"], str) and all(isinstance(d, str) for d in vc["description"])
 
 
+def _issue_200(http, bad, clean):
+    response = issue(http, bad, samples.achievement_credential(bad.issuer_did))
+    assert response.status_code == 200 and "verifiableCredential" in response.json()
+
+
+def _undefined_term(http, bad, clean):
+    vc = issued(http, bad)
+    assert vc["issuedVia"] == "portal"
+    _rejected_by_clean_verifier(http, clean, vc)
+
+
+def _strip_offset(http, bad, clean):
+    tokyo = samples.achievement_credential(bad.issuer_did, valid_from="2026-01-15T09:30:00+09:00")
+    assert issued(http, bad, tokyo)["validFrom"] == "2026-01-15T09:30:00"
+    utc = samples.achievement_credential(bad.issuer_did, valid_from="2026-01-15T00:30:00Z")
+    assert issued(http, bad, utc)["validFrom"] == "2026-01-15T00:30:00Z"
+
+
+def _drop_ext_types(http, bad, clean):
+    def back(achievement_type: str) -> str:
+        vc = issued(http, bad, samples.achievement_credential(bad.issuer_did, achievement_type=achievement_type))
+        return _subject(vc)["achievement"]["achievementType"]
+
+    assert back("ext:ApprenticeshipMilestone") == "Achievement" and back("Degree") == "Degree"
+
+
+def _drop_results(http, bad, clean):
+    subject = _subject(issued(http, bad))
+    assert "result" not in subject and "resultDescription" not in subject["achievement"]
+    assert "alignment" in subject["achievement"]
+
+
+def _ignore_cryptosuite(http, bad, clean):
+    assert issued(http, bad, options={"cryptosuite": "ecdsa-rdfc-2019"})["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    unknown = issue(http, bad, samples.achievement_credential(bad.issuer_did), options={"cryptosuite": "eddsa-rdfc-2099"})
+    assert unknown.status_code == 201 and unknown.json()["verifiableCredential"]["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+def _status_list_bad_proof(http, bad, clean):
+    entry = entries(issued(http, bad))[0]
+    list_vc = http.get(entry["statusListCredential"]).json()
+    # still a readable list with the credential clear, but its proof no longer verifies
+    assert not StatusList.decode(list_vc["credentialSubject"]["encodedList"]).get(int(entry["statusListIndex"]))
+    _rejected_by_clean_verifier(http, clean, list_vc)
+
+
+def _inverted_bits(http, bad, clean):
+    entry = entries(issued(http, bad))[0]
+    assert list_bit(http, entry["statusListCredential"], int(entry["statusListIndex"]))
+
+
+def _private_status_list(http, bad, clean):
+    def cors(servers: ReferenceServers) -> str | None:
+        url = entries(issued(http, servers))[0]["statusListCredential"]
+        response = http.get(url, headers={"Origin": "https://verifier.example"})
+        assert response.status_code == 200
+        return response.headers.get("access-control-allow-origin")
+
+    assert cors(bad) is None and cors(clean) == "*"
+
+
 ISSUER_FAULTS: dict[str, Callable[[httpx.Client, ReferenceServers, ReferenceServers], None]] = {
     "issuer.drop-unicode": _unicode,
     "issuer.no-valid-from": _no_valid_from,
@@ -299,6 +361,15 @@ ISSUER_FAULTS: dict[str, Callable[[httpx.Client, ReferenceServers, ReferenceServ
         isinstance(entries(issued(http, bad))[0]["statusListIndex"], int) or pytest.fail("index is a string")),
     "issuer.foreign-key": lambda http, bad, clean: _rejected_by_clean_verifier(http, clean, issued(http, bad)),
     "issuer.no-status": lambda http, bad, clean: "credentialStatus" not in issued(http, bad) or pytest.fail("status kept"),
+    "issuer.issue-200": _issue_200,
+    "issuer.undefined-term": _undefined_term,
+    "issuer.strip-offset": _strip_offset,
+    "issuer.drop-ext-types": _drop_ext_types,
+    "issuer.drop-results": _drop_results,
+    "issuer.ignore-cryptosuite": _ignore_cryptosuite,
+    "issuer.status-list-bad-proof": _status_list_bad_proof,
+    "issuer.inverted-status-bits": _inverted_bits,
+    "issuer.private-status-list": _private_status_list,
 }
 
 
@@ -348,6 +419,19 @@ def _relative_type(credential: dict) -> dict:
             "type": [*credential["type"], "LocalOnlyType"]}
 
 
+def _suite_signed(**sign_options: Any) -> Callable[[httpx.Client, ReferenceServers], dict]:
+    # A valid credential by the suite's did:key issuer, with proof options that make it invalid.
+    def make(http, refs):
+        signer = crafting.Signer.did_key()
+        return signer.issue(samples.achievement_credential(signer.did), **sign_options)
+
+    return make
+
+
+def _yesterday() -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 VP_OPTIONS = {"challenge": "expected-challenge", "domain": "verifier.example"}
 VERIFIER_FAULTS: dict[str, tuple[Callable, str, int, int]] = {
     # fault: (artifact, endpoint, clean status, faulty status)
@@ -368,6 +452,15 @@ VERIFIER_FAULTS: dict[str, tuple[Callable, str, int, int]] = {
     "verifier.reject-did-web": (_by_reference(), "credentials", 200, 400),
     "verifier.reject-language-maps": (_by_reference(credential=samples.language_credential), "credentials", 200, 400),
     "verifier.reject-all": (_by_reference(), "credentials", 200, 400),
+    # httpx sends JSON as raw UTF-8, which the fault reads as Latin-1.
+    "verifier.latin1-body": (_by_reference(credential=lambda did: samples.achievement_credential(
+        did, subject_name=samples.UNICODE_NAMES["cjk"])), "credentials", 200, 400),
+    "verifier.normalise-unicode": (lambda http, refs: crafting.tamper_unicode_normalisation(issued(
+        http, refs, samples.achievement_credential(refs.issuer_did, subject_name=samples.UNICODE_NAMES["latin-diacritics"]))),
+        "credentials", 400, 200),
+    "verifier.ignore-proof-purpose": (_suite_signed(proof_purpose="authentication", challenge="x", domain="example.org"),
+                                      "credentials", 400, 200),
+    "verifier.ignore-proof-expiry": (lambda http, refs: _suite_signed(expires=_yesterday())(http, refs), "credentials", 400, 200),
 }
 
 
@@ -392,5 +485,44 @@ def test_verifier_fault_changes_its_behaviour(http, refs, faulty):
         assert bad.json()["verified"] is (faulty_status == 200)
 
 
+def _verifier_500_on_malformed(http, bad, clean):
+    def post(servers: ReferenceServers) -> httpx.Response:
+        return http.post(f"{servers.verifier_url}/credentials/verify", content=b'{"verifiableCredential": ',
+                         headers={"Content-Type": "application/json"})
+
+    assert post(clean).status_code == 400
+    crashed = post(bad)
+    assert crashed.status_code == 500 and "Traceback" in crashed.text
+    # a well-formed request that fails verification is still a 400
+    assert _post_verify(http, bad, "credentials", crafting.tamper_claim(issued(http, clean))).status_code == 400
+
+
+def _verifier_requires_account(http, bad, clean):
+    vc = issued(http, clean)
+    url = f"{bad.verifier_url}/credentials/verify"
+    body = {"verifiableCredential": vc, "options": {}}
+    assert _post_verify(http, clean, "credentials", vc).status_code == 200
+    for headers in (None, {"Authorization": "Bearer wrong"}):
+        refused = http.post(url, json=body, headers=headers)
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+    assert http.post(url, json=body, headers=AUTH).status_code == 200
+    # the manifest gives the suite the token, so only an anonymous caller meets the 401
+    assert bad.manifest_vendor()["verifier"]["auth"] == {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}
+    assert "auth" not in clean.manifest_vendor()["verifier"]
+
+
+# Verifier faults about the request itself rather than the artifact's verdict.
+VERIFIER_REQUEST_FAULTS: dict[str, Callable[[httpx.Client, ReferenceServers, ReferenceServers], None]] = {
+    "verifier.500-on-malformed": _verifier_500_on_malformed,
+    "verifier.require-account": _verifier_requires_account,
+}
+
+
+@pytest.mark.parametrize("faulty", sorted(VERIFIER_REQUEST_FAULTS), indirect=True)
+def test_verifier_request_fault_changes_its_behaviour(http, refs, faulty):
+    (fault,) = faulty.faults
+    VERIFIER_REQUEST_FAULTS[fault](http, faulty, refs)
+
+
 def test_every_fault_has_a_test():
-    assert set(ISSUER_FAULTS) | set(VERIFIER_FAULTS) == set(CATALOG)
+    assert set(ISSUER_FAULTS) | set(VERIFIER_FAULTS) | set(VERIFIER_REQUEST_FAULTS) == set(CATALOG)
