@@ -157,3 +157,18 @@ def test_registration_is_thread_safe_and_global():
         thread.join()
     assert scrub_text(" ".join(values)) == " ".join([REDACTED] * len(values))
     assert all(v in redact._known_values for v in values)
+
+
+@pytest.mark.parametrize("levels", [65, 900, 2000])
+def test_json_nested_too_deep_is_not_recorded_at_all(levels: int):
+    """Too deep to redact key by key (and to render safely later): a placeholder instead."""
+    deep = '{"access_token": "at-deep-1", "x": ' + "[" * levels + "]" * levels + "}"
+    shown = redact_body(deep, "application/json")
+    assert shown.startswith(f"[not recorded: JSON nested deeper than {redact.MAX_JSON_DEPTH} levels")
+    assert "at-deep-1" not in shown
+    assert "at-deep-1" not in redact_url("https://v.example/?credential_offer=" + quote(deep))
+
+
+def test_json_at_the_depth_limit_is_still_recorded():
+    body = "[" * redact.MAX_JSON_DEPTH + "]" * redact.MAX_JSON_DEPTH
+    assert redact_body(body, "application/json") == body

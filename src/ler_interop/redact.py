@@ -75,10 +75,9 @@ def redact_body(text: str, content_type: str = "") -> str:
     """Redact a request/response body given as text, by its content type."""
     ctype = content_type.split(";")[0].strip().lower()
     if ctype.endswith("json") or text[:1] in "{[":
-        try:
-            return json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
-        except (ValueError, RecursionError):
-            pass
+        redacted = _redacted_json_text(text)
+        if redacted is not None:
+            return redacted
     if ctype == "application/x-www-form-urlencoded":
         return _redact_pairs(text)
     return scrub_text(text)
@@ -105,8 +104,40 @@ def _redact_value(key: str, value: str) -> str:
     if key in SECRET_KEYS:
         return REDACTED
     if value[:1] == "{":
-        try:
-            return json.dumps(redact_json(json.loads(value)), ensure_ascii=False, separators=(",", ":"))
-        except (ValueError, RecursionError):
-            pass
+        redacted = _redacted_json_text(value, separators=(",", ":"))
+        if redacted is not None:
+            return redacted
     return scrub_text(value)
+
+
+# Deeper JSON is not recorded: its keys cannot be redacted without unbounded recursion, and
+# whatever renders evidence later (HTML, JUnit, Allure) would have to recurse as deep.
+# Matches net.DEFAULT_MAX_DEPTH, beyond which the suite refuses to parse an answer anyway.
+MAX_JSON_DEPTH = 64
+
+
+def _redacted_json_text(text: str, separators: tuple[str, str] | None = None) -> str | None:
+    """JSON text redacted key by key; a placeholder when nested too deep; None if not JSON."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        value = _TOO_DEEP
+    except ValueError:
+        return None
+    if value is _TOO_DEEP or not _depth_within(value, MAX_JSON_DEPTH):
+        return f"[not recorded: JSON nested deeper than {MAX_JSON_DEPTH} levels, {len(text)} chars]"
+    return json.dumps(redact_json(value), ensure_ascii=False, separators=separators)
+
+
+_TOO_DEEP = object()
+
+
+def _depth_within(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return False
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return True

@@ -1,0 +1,123 @@
+"""A hostile vendor in the same run as the reference vendor: the run finishes, writes every
+report, the hostile vendor gets only `error`/`fail` (a 500 or a timeout is never a rejection),
+the reference vendor's results are exactly what they are without it, and nothing the hostile
+vendor pointed at outside its declared hosts was fetched."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from hostile_vendor import BEHAVIOURS, HostileVendor
+from ler_interop.cli import main
+from ler_interop.reference.servers import REFERENCE_TOKEN_ENV, start_reference
+
+# Issuer and verifier checks, positive and negative, one request each to the hostile vendor:
+# eleven requests cover the seven misbehaviours (two of them cost a check timeout each).
+CHECKS = ("ISS-VCAPI-001", "ISS-VCAPI-002", "ISS-VCAPI-020", "ISS-VCAPI-021", "ISS-VCAPI-025",
+          "VER-VCAPI-001", "VER-VCAPI-010", "VER-VCAPI-014", "VER-VCAPI-022", "VER-VCAPI-030", "VER-VCAPI-041")
+CHECK_TIMEOUT = 5
+REPORT_FILES = ("results.jsonl", "summary.json", "index.html", "junit.xml")
+
+
+def is_negative(result: dict[str, Any]) -> bool:
+    """A check that passes when the vendor refuses something."""
+    return result["title"].startswith(("Rejects", "Answers a malformed", "Issuing requires authentication"))
+
+
+def run(tmp_path: Path, name: str, vendors: list[dict[str, Any]]) -> tuple[int, Path, list[dict[str, Any]]]:
+    manifest = tmp_path / f"{name}.yaml"
+    manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": vendors}, sort_keys=False))
+    out = tmp_path / "reports" / name
+    code = main(["run", "--vendors", str(manifest), "--out", str(out), "--run-id", name,
+                 "--check-timeout", str(CHECK_TIMEOUT), "-k", " or ".join(CHECKS)])
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    return code, out, lines
+
+
+def outcomes(lines: list[dict[str, Any]], vendor: str) -> dict[tuple[str, str], str]:
+    return {(r["check"], json.dumps(r["params"], sort_keys=True)): r["outcome"]
+            for r in lines if r["kind"] == "result" and r["vendor"] == vendor}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory):
+    """One run with both vendors, one with the reference alone (same servers, same checks)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    patch = pytest.MonkeyPatch()
+    patch.setenv(REFERENCE_TOKEN_ENV, "")  # start_reference sets it; undone when the module ends
+    try:
+        with start_reference(token=secrets.token_urlsafe(24)) as reference, HostileVendor() as hostile:
+            entry = reference.manifest_vendor()
+            started = time.monotonic()
+            both = run(tmp_path, "both", [entry, hostile.manifest_vendor(entry)])
+            seconds = time.monotonic() - started
+            alone = run(tmp_path, "alone", [entry])
+            yield {"both": both, "alone": alone, "seconds": seconds, "hostile": hostile}
+    finally:
+        patch.undo()
+
+
+def test_the_run_finishes_fails_and_writes_every_report(runs):
+    code, out, lines = runs["both"]
+    assert code == 1
+    for name in REPORT_FILES:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    assert lines[0]["kind"] == "header" and [v["id"] for v in lines[0]["vendors"]] == ["reference", "hostile"]
+    footer = lines[-1]
+    assert footer["kind"] == "footer"
+    assert footer["checks_executed"] == sum(1 for r in lines if r["kind"] == "result")
+    # Two checks can hit the hostile vendor's hang or drip; each is cut at the check timeout.
+    assert runs["seconds"] < 4 * CHECK_TIMEOUT + 20, f"the run took {runs['seconds']:.0f}s"
+
+
+def test_every_misbehaviour_was_served_and_no_redirect_escaped(runs):
+    hostile: HostileVendor = runs["hostile"]
+    assert set(BEHAVIOURS) <= set(hostile.served), f"never served: {set(BEHAVIOURS) - set(hostile.served)}"
+    assert hostile.canary_hits == 0, "a request followed the hostile redirect to an undeclared host"
+
+
+def test_the_hostile_vendor_gets_only_error_or_fail(runs):
+    _, _, lines = runs["both"]
+    hostile = [r for r in lines if r["kind"] == "result" and r["vendor"] == "hostile"]
+    assert {r["check"] for r in hostile} == set(CHECKS)
+    wrong = [(r["check"], r["outcome"], r["message"][:120]) for r in hostile if r["outcome"] not in ("error", "fail")]
+    assert not wrong
+    negatives = [r for r in hostile if is_negative(r)]
+    assert len(negatives) >= 6 and all(r["outcome"] != "pass" for r in negatives)
+    messages = " | ".join(r["message"] for r in hostile)
+    for defence in ("not among the vendor's declared hosts", "exceeds 2097152 bytes", "time limit"):
+        assert defence in messages, f"no hostile result shows the {defence!r} defence: {messages[:2000]}"
+
+
+def test_the_reference_results_are_all_pass_and_unaffected(runs):
+    _, _, both = runs["both"]
+    alone_code, _, alone = runs["alone"]
+    with_hostile = outcomes(both, "reference")
+    assert alone_code == 0
+    assert set(with_hostile.values()) == {"pass"}
+    assert with_hostile == outcomes(alone, "reference")
+
+
+def test_scores_and_verdicts_are_per_vendor(runs):
+    _, out, _ = runs["both"]
+    summary = {v["id"]: v for v in json.loads((out / "summary.json").read_text())["vendors"]}
+    assert all(p["conforms"] for p in summary["reference"]["principles"].values() if p["score"] is not None)
+    assert summary["hostile"]["counts"]["pass"] == 0
+    assert not summary["hostile"]["principles"]["P2"]["conforms"]
+
+
+def test_no_hostile_payload_is_copied_into_the_reports(runs):
+    _, out, lines = runs["both"]
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert path.stat().st_size < 1024 * 1024, f"{path.name} is {path.stat().st_size} bytes"
+    bodies = [e["response_body"] for r in lines if r["kind"] == "result" and r["vendor"] == "hostile"
+              for e in r["evidence"]]
+    assert bodies and max(len(b) for b in bodies) <= 16 * 1024 + 64
