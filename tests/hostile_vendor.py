@@ -17,10 +17,9 @@ import base64
 import itertools
 import json
 import threading
-import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 HUGE_BYTES = 10 * 1024 * 1024
 DEEP_LEVELS = 2000
@@ -49,6 +48,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Base(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
     server: _Server
 
     def log_message(self, *args: object) -> None:  # keep test output quiet
@@ -282,10 +282,3 @@ class EchoingOAuthVendor(_Loopback):
                          "supports": ["eddsa-rdfc-2022"]},
             "health": f"{self.url}/health",
         }
-
-
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    """(result, seconds) of calling `action`."""
-    started = time.monotonic()
-    result = action()
-    return result, time.monotonic() - started
