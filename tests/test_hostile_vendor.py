@@ -121,3 +121,20 @@ def test_no_hostile_payload_is_copied_into_the_reports(runs):
     bodies = [e["response_body"] for r in lines if r["kind"] == "result" and r["vendor"] == "hostile"
               for e in r["evidence"]]
     assert bodies and max(len(b) for b in bodies) <= 16 * 1024 + 64
+
+
+def test_a_health_endpoint_that_drips_its_headers_cannot_hang_the_run(tmp_path: Path):
+    """The health probe runs outside the check time limit; only net.Http's whole-exchange
+    deadline stops a vendor dripping its status line and headers byte by byte."""
+    from ler_interop.plugin_state import HEALTH_TIMEOUT
+
+    with HostileVendor() as hostile:
+        entry = hostile.manifest_vendor({"issuer": {"supports": []}, "verifier": {"supports": []}})
+        entry["health"] = f"{hostile.url}/b/header-drip"
+        started = time.monotonic()
+        code, out, lines = run(tmp_path, "drip", [entry])
+        seconds = time.monotonic() - started
+    results = [r for r in lines if r["kind"] == "result"]
+    assert code == 1 and lines[-1]["kind"] == "footer" and (out / "index.html").is_file()
+    assert results and all(r["outcome"] == "error" and "unreachable" in r["message"] for r in results)
+    assert seconds < HEALTH_TIMEOUT + 10, f"the run took {seconds:.0f}s"
