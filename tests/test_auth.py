@@ -119,9 +119,15 @@ def test_oauth2_unreachable_and_malformed_answers(env):
     respx.post(TOKEN_URL).mock(side_effect=httpx.ConnectError("connection refused"))
     with pytest.raises(AuthError, match=r"^vendor acme: OAuth2 token endpoint \S+ could not be reached: "):
         auth_headers(oauth())
+    calls = respx.routes[0].call_count if respx.routes else 0
+    with pytest.raises(AuthError, match="could not be reached"):  # remembered: no second request
+        auth_headers(oauth())
+    assert (respx.routes[0].call_count if respx.routes else 0) == calls
+    clear_token_cache()
     respx.post(TOKEN_URL).mock(return_value=httpx.Response(200, json={"token_type": "Bearer"}))
     with pytest.raises(AuthError, match="answered 200 without an access_token$"):
         auth_headers(oauth())
+    clear_token_cache()
     respx.post(TOKEN_URL).mock(return_value=httpx.Response(200, json={"access_token": ACCESS, "token_type": "DPoP"}))
     with pytest.raises(AuthError, match="issued a 'DPoP' token; only Bearer tokens are supported$"):
         auth_headers(oauth())

@@ -50,7 +50,7 @@ def test_reference_example_loads():
     manifest = load_manifest(MANIFESTS / "reference.yaml")
     (vendor,) = manifest.vendors
     assert vendor.id == "reference" and vendor.role_names() == ["issuer", "verifier"]
-    assert vendor.declared_hosts() == {"127.0.0.1"}
+    assert vendor.declared_hosts() == {"127.0.0.1:8101", "127.0.0.1:8103"}  # loopback: host:port
     assert vendor.roles["issuer"].endpoint("vc-api", "issue") == "http://127.0.0.1:8101/credentials/issue"
     assert vendor.supports("verifier", "eddsa-jcs-2022") and not vendor.supports("issuer", "eddsa-jcs-2022")
     assert not vendor.supports("nonexistent-role", "eddsa-rdfc-2022")

@@ -35,7 +35,7 @@ def http(recorder: Recorder):
 @respx.mock(assert_all_mocked=True)
 def test_undeclared_host_is_refused_before_any_request(http: Http, recorder: Recorder):
     elsewhere = respx.get("https://elsewhere.example/steal").mock(return_value=httpx.Response(200))
-    with pytest.raises(HostNotAllowed, match=r"host 'elsewhere.example' is not among the vendor's declared hosts "
+    with pytest.raises(HostNotAllowed, match=r"elsewhere.example:443 is not among the vendor's declared hosts "
                                              r"\(issuer.acme.example\)"):
         http.get("https://elsewhere.example/steal")
     assert not elsewhere.called and recorder.exchanges == []
@@ -199,3 +199,14 @@ def test_a_real_10_megabyte_answer_is_abandoned_at_the_cap(hostile: HostileVendo
     with Http(["127.0.0.1"], timeout=5.0) as client:
         with pytest.raises(ResponseTooLarge):
             client.get(f"{hostile.url}/b/huge-body")
+
+
+def test_loopback_vendors_are_told_apart_by_port():
+    """Two vendors on 127.0.0.1: a declared host:port admits only that port."""
+    from ler_interop.net import HttpPolicy, guard_entry
+
+    policy = HttpPolicy({guard_entry("http://127.0.0.1:8101/credentials/issue")})
+    policy.check_url("http://127.0.0.1:8101/status/revocation")
+    with pytest.raises(HostNotAllowed, match="127.0.0.1:8103"):
+        policy.check_url("http://127.0.0.1:8103/credentials/verify")
+    assert guard_entry("https://issuer.acme.example:8443/x") == "issuer.acme.example"

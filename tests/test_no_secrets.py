@@ -39,13 +39,8 @@ def key_material(key: Key) -> list[str]:
     return [key.private_multikey(), key.private_jwk()["d"], key.private_bytes().hex()]
 
 
-# Found by this test, outside the files its author owns: pytest's own failure report of a check
-# (the exception text and `longrepr`) is not scrubbed, and it quotes what the vendor answered.
-# Allure copies it into its *-result.json (`call.excinfo.exconly()`, `report.longreprtext`), and
-# `ler-interop run -v` prints it. The fix belongs in the plugin (scrub the exception's args and
-# the longrepr in pytest_runtest_makereport before allure's wrapper reads them); until then
-# these are strict xfails, so the fix shows up as XPASS.
-PLUGIN_LONGREPR_LEAK = "pytest's failure report (longrepr) of a check is not scrubbed (see module comment)"
+# pytest's own failure report of a check (the exception text and `longrepr`) quotes what the
+# vendor answered; the plugin scrubs both before Allure or the terminal formats them.
 
 
 @pytest.fixture(scope="module")
@@ -129,14 +124,12 @@ def test_no_secret_in_what_a_quiet_run_prints(run):
     assert not leaks_in(run["quiet"]["printed"], "the output", run)
 
 
-@pytest.mark.xfail(strict=True, reason=PLUGIN_LONGREPR_LEAK)
 def test_no_secret_in_the_allure_results(run):
     leaks = [leak for path in all_files(run["allure"])
              for leak in leaks_in(path.read_text(encoding="utf-8", errors="replace"), path.name, run)]
     assert not leaks
 
 
-@pytest.mark.xfail(strict=True, reason=PLUGIN_LONGREPR_LEAK)
 def test_no_secret_in_what_a_verbose_run_prints(run):
     assert "test_issue_returns_201" in run["verbose"]["printed"]
     assert not leaks_in(run["verbose"]["printed"], "the -v output", run)

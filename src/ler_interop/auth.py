@@ -16,7 +16,7 @@ from typing import Any, Callable, Literal
 from urllib.parse import quote_plus
 
 from . import redact
-from .net import Http, NetError, host_of
+from .net import Http, NetError, guard_entry
 
 HttpFactory = Callable[[set[str]], Http]
 
@@ -25,6 +25,7 @@ HttpFactory = Callable[[set[str]], Http]
 DEFAULT_TOKEN_LIFETIME = 300.0
 # Refresh a little before expiry so a request never leaves with a token about to lapse.
 EXPIRY_MARGIN = 30.0
+FAILURE_MEMORY = 60.0  # seconds a failed token request is answered from memory
 
 
 class AuthError(NetError):
@@ -84,6 +85,7 @@ class _CachedToken:
 
 
 _cache: dict[tuple[str, str, str, str, str], _CachedToken] = {}
+_failures: dict[tuple[str, str, str, str, str], tuple["AuthError", float]] = {}
 _cache_lock = threading.Lock()
 _clock: Callable[[], float] = time.monotonic  # tests swap this to move time
 
@@ -91,6 +93,7 @@ _clock: Callable[[], float] = time.monotonic  # tests swap this to move time
 def clear_token_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _failures.clear()
 
 
 def _default_factory(hosts: set[str]) -> Http:
@@ -115,7 +118,15 @@ def oauth2_token(auth: AuthConfig, http_factory: HttpFactory) -> str:
         cached = _cache.get(key)
         if cached and cached.expires_at > _clock():
             return cached.access_token
-    token, lifetime = _request_token(auth, secret, http_factory)
+        failed = _failures.get(key)
+        if failed and failed[1] > _clock():
+            raise failed[0]  # a dead or refusing token endpoint costs one timeout, not one per check
+    try:
+        token, lifetime = _request_token(auth, secret, http_factory)
+    except AuthError as exc:
+        with _cache_lock:
+            _failures[key] = (exc, _clock() + FAILURE_MEMORY)
+        raise
     with _cache_lock:
         _cache[key] = _CachedToken(token, _clock() + max(lifetime - min(EXPIRY_MARGIN, lifetime / 10), 0.0))
     return token
@@ -136,10 +147,12 @@ def _request_token(auth: AuthConfig, secret: str, http_factory: HttpFactory) -> 
         # Client id and secret are form-urlencoded before Basic encoding:
         # https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
         pair = f"{quote_plus(auth.client_id or '')}:{quote_plus(secret)}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        basic = base64.b64encode(pair).decode("ascii")
+        redact.register_secret(basic)  # caught even where a vendor echoes it without "Basic "
+        headers["Authorization"] = "Basic " + basic
     prefix = f"vendor {auth.vendor}: OAuth2 token endpoint {url}"
     try:
-        with http_factory({host_of(url)}) as http:
+        with http_factory({guard_entry(url)}) as http:
             response = http.post(url, data=form, headers=headers)
     except AuthError:
         raise

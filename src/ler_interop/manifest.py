@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from . import redact
 from .auth import AuthConfig
 from .manifest_yaml import ManifestError, SourceDoc, did_you_mean, dotted, read_yaml_file, schema_problems
-from .net import host_of
+from .net import guard_entry
 
 __all__ = [
     "Attestation", "ExpectedFailure", "KNOWN_SUPPORTS", "Manifest", "ManifestError", "ROLES", "RoleConfig",
@@ -90,7 +90,7 @@ class Vendor:
         urls = [url for role in self.roles.values() for url in role.urls()]
         if self.health:
             urls.append(self.health)
-        return {host_of(url) for url in urls} | {h.lower() for h in self.hosts}
+        return {guard_entry(url) for url in urls} | {h.lower() for h in self.hosts}
 
     def supports(self, role: str, token: str) -> bool:
         config = self.roles.get(role)

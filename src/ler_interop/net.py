@@ -95,6 +95,19 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def guard_entry(url: str) -> str:
+    """What a declared URL allows: its host, or host:port for a loopback host (where many
+    vendors share one address and only the port tells them apart)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in LOOPBACK_NAMES or host.startswith("127."):
+        return f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    return host
+
+
 @dataclass
 class HttpPolicy:
     allowed_hosts: set[str]
@@ -109,9 +122,12 @@ class HttpPolicy:
         host = (parts.hostname or "").lower()
         if _is_forbidden_address(host):
             raise HostNotAllowed(f"refused {url!r}: link-local/multicast addresses are never fetched")
-        if host not in self.allowed_hosts:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        # An entry is a host (any port) or host:port; loopback vendors are declared with their
+        # port, so two vendors sharing 127.0.0.1 cannot reach each other through the suite.
+        if host not in self.allowed_hosts and f"{host}:{port}" not in self.allowed_hosts:
             raise HostNotAllowed(
-                f"refused {url!r}: host {host!r} is not among the vendor's declared hosts "
+                f"refused {url!r}: {host}:{port} is not among the vendor's declared hosts "
                 f"({', '.join(sorted(self.allowed_hosts)) or 'none'})"
             )
 

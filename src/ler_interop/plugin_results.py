@@ -133,9 +133,15 @@ def _summary_only(stream_path: Path, out_dir: Path) -> dict[str, Any]:
 # --- hooks (re-exported by plugin.py so pluggy registers them) -----------------------------
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    # A check's failure text quotes what the vendor answered, which may echo a secret. Scrub
+    # the exception before any other plugin (Allure, the terminal) formats it, and the report after.
+    if call.excinfo is not None:
+        _scrub_exception(call.excinfo.value)
     report = yield
+    if report.longrepr is not None:
+        report.longrepr = redact.scrub_text(report.longreprtext)
     state = state_of(item.config)
     meta = item.stash.get(META, None)
     # One result per check: from the call phase, or from setup when the check never ran.
@@ -159,6 +165,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(report, REPORT_ATTR, json.dumps(result, ensure_ascii=False, default=str))
     adjust_report(report, result, (str(item.path), item.location[1] or 0))
     return report
+
+
+def _scrub_exception(exc: BaseException) -> None:
+    try:
+        exc.args = tuple(redact.scrub_text(a) if isinstance(a, str) else a for a in exc.args)
+    except (AttributeError, TypeError):  # exotic exceptions with read-only args
+        pass
 
 
 def _json_safe(value: Any) -> Any:

@@ -34,9 +34,13 @@ class Verdict:
 
 
 def json_body(response: Response) -> Any:
+    """The parsed body, or None when it is not JSON. JSON nested past the cap raises
+    JsonTooDeep (a NetError): the check could not judge, so its outcome is `error`."""
     try:
         return response.json()
-    except (ValueError, JsonTooDeep):
+    except JsonTooDeep:
+        raise
+    except ValueError:
         return None
 
 

@@ -107,7 +107,8 @@ class ReferenceServers:
             "id": REFERENCE_VENDOR_ID,
             "name": "ler-interop reference vendor",
             "profiles": ["ob3"],
-            "hosts": [LOOPBACK],
+            # No `hosts`: the endpoints declare 127.0.0.1 with their ports, so the suite's
+            # guard keeps this vendor to its own servers.
             "issuer": issuer,
             "verifier": verifier,
             "health": f"{self.issuer_url}/health",

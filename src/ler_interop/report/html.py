@@ -48,7 +48,7 @@ def pretty_body(body: Any) -> str:
         return "" if body is None else str(body)
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # hand-made or merged streams may hold anything
         return body
 
 
