@@ -58,5 +58,7 @@ def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
 
 def _brief(text: str, limit: int = 1000) -> str:
     # pytest's assertion rewriting appends an explanation that can be long: keep the start.
-    text = text.strip()
+    from .redact import scrub_text
+
+    text = scrub_text(text.strip())  # scrub before cutting: a cut must not leave half a secret
     return text if len(text) <= limit else text[:limit] + "..."

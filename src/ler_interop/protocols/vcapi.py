@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import redact
 from ..net import Http, JsonTooDeep, NetError, Response
 
 # 4xx answers that are about the request's plumbing, not about the credential.
@@ -31,6 +32,12 @@ class Verdict:
     status: int
     body: Any
     message: str
+
+
+def _quote(value: Any, limit: int = 200) -> str:
+    """Vendor text for a message: scrubbed of known secrets *before* it is cut, so a cut can
+    never leave half a secret behind."""
+    return redact.scrub_text(str(value))[:limit]
 
 
 def json_body(response: Response) -> Any:
@@ -55,15 +62,15 @@ def classify_verify(response: Response) -> Verdict:
             return Verdict(True, status, body, "200 verified: true")
         if isinstance(body, dict) and body.get("verified") is False:
             return Verdict(False, status, body, "200 with verified: false (VC API answers 400 for a failed verification)")
-        raise VendorAnswerError(f"200 without a boolean `verified`: {str(body)[:200]}")
+        raise VendorAnswerError(f"200 without a boolean `verified`: {_quote(body)}")
     if 400 <= status < 500 and status not in NOT_A_VERDICT:
         problem = isinstance(body, dict) and (body.get("verified") is False or "type" in body or "title" in body or "errors" in body)
         if said_verified:
             return Verdict(True, status, body, f"{status} but verified: true")
         if problem:
             return Verdict(False, status, body, f"{status} rejection ({_summary(body)})")
-        raise VendorAnswerError(f"{status} without verified:false or problem details: {str(body)[:200]}")
-    raise VendorAnswerError(f"HTTP {status} is not a verification verdict: {str(body)[:200]}")
+        raise VendorAnswerError(f"{status} without verified:false or problem details: {_quote(body)}")
+    raise VendorAnswerError(f"HTTP {status} is not a verification verdict: {_quote(body)}")
 
 
 def is_proper_rejection(verdict: Verdict) -> bool:
@@ -74,11 +81,11 @@ def is_proper_rejection(verdict: Verdict) -> bool:
 def _summary(body: dict) -> str:
     for key in ("detail", "title", "message"):
         if isinstance(body.get(key), str):
-            return body[key][:160]
+            return _quote(body[key], 160)
     errors = body.get("errors")
     if isinstance(errors, list) and errors:
         first = errors[0]
-        return (first.get("message") or first.get("title") or str(first))[:160] if isinstance(first, dict) else str(first)[:160]
+        return _quote(first.get("message") or first.get("title") or first if isinstance(first, dict) else first, 160)
     return "verified: false"
 
 
@@ -96,7 +103,7 @@ class VcApiClient:
         """The credential in a 201 answer, or VendorAnswerError when the answer has none."""
         body = json_body(response)
         if response.status_code not in (200, 201):
-            raise VendorAnswerError(f"issue answered HTTP {response.status_code}: {str(body)[:200]}")
+            raise VendorAnswerError(f"issue answered HTTP {response.status_code}: {_quote(body)}")
         vc = body.get("verifiableCredential") if isinstance(body, dict) else None
         if not isinstance(vc, dict):
             raise VendorAnswerError("issue answer has no `verifiableCredential` object")
