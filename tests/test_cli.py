@@ -160,3 +160,17 @@ def test_checks_catalog_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["checks", "--json", "--suites", str(suites)]) == 0
     catalog = json.loads(capsys.readouterr().out)
     assert [(c["id"], c["level"]) for c in catalog] == [("CLI-CAT-001", "MUST"), ("CLI-CAT-002", "MAY")]
+
+
+def test_latest_that_is_not_ours_is_left_alone(tmp_path: Path):
+    from ler_interop.run import refresh_latest
+
+    (tmp_path / "latest").mkdir()
+    (tmp_path / "latest" / "precious.txt").write_text("mine")
+    (tmp_path / "r1").mkdir()
+    assert refresh_latest(tmp_path / "r1") is None
+    assert (tmp_path / "latest" / "precious.txt").read_text() == "mine"
+    (tmp_path / "latest" / "precious.txt").unlink()
+    (tmp_path / "latest").rmdir()
+    assert refresh_latest(tmp_path / "r1") == tmp_path / "latest"
+    assert (tmp_path / "latest").resolve() == (tmp_path / "r1").resolve()

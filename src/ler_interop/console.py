@@ -68,12 +68,13 @@ def _score_cell(verdict: Mapping[str, Any]) -> str:
 
 def summary_table(summary: Mapping[str, Any]) -> Table:
     """Vendors x principles: the score (0-100), green when the vendor conforms, red when not."""
-    table = Table(title=f"ler-interop run {summary.get('run_id', '')}", 
+    # Tight padding and unwrapped score columns: the table must stay whole in 80 columns.
+    table = Table(title=f"ler-interop run {summary.get('run_id', '')}", padding=(0, 1), collapse_padding=True,
                   caption="scores 0-100 (red: a MUST check failed or errored); "
                           "p/f/w/u/e/s = pass/fail/warn/unsupported/error/skip")
     table.add_column("vendor", no_wrap=True)
     for principle in PRINCIPLE_IDS:
-        table.add_column(principle, justify="right")
+        table.add_column(principle, justify="right", no_wrap=True, min_width=3)
     table.add_column("p/f/w/u/e/s", justify="right", no_wrap=True)
     table.add_column("conforms", no_wrap=True)
     for vendor in summary.get("vendors", []):

@@ -104,13 +104,16 @@ def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) 
     return argv
 
 
-def refresh_latest(out: Path) -> Path:
-    """Point <out's parent>/latest at this run: a relative symlink, else a copy."""
+def refresh_latest(out: Path) -> Path | None:
+    """Point <out's parent>/latest at this run: a relative symlink, else a copy. A `latest`
+    that is not ours (not a link, not an earlier report copy) is left alone."""
     latest = out.parent / "latest"
-    if latest.is_symlink() or latest.is_file():
+    if latest.is_symlink():
         latest.unlink()
-    elif latest.is_dir():
+    elif latest.is_dir() and (latest / "results.jsonl").is_file():
         shutil.rmtree(latest)
+    elif latest.exists():
+        return None
     try:
         latest.symlink_to(out.name, target_is_directory=True)
     except OSError:  # e.g. Windows without the symlink privilege
@@ -158,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     Console().print(summary_table(summary))
     latest = refresh_latest(out)
-    print(f"reports: {out / 'index.html'} (also {latest})")
+    print(f"reports: {out / 'index.html'}" + (f" (also {latest})" if latest else ""))
     from .scoring import exit_code
 
     verdict = exit_code(summary)
