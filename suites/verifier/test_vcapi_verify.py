@@ -80,13 +80,13 @@ def test_rejects_tampered_proof_value(verify, key_issuer, credential):
 
 @check("VER-VCAPI-012", "Rejects a proof made by another key than the one its verification method names", ["P2"],
        DI + "#verify-proof")
-def test_rejects_wrong_key(verify, web_issuer, credential):
-    assert_rejected(verify(crafting.signed_by_other_key(credential(), web_issuer)), "a proof by another key")
+def test_rejects_wrong_key(verify, key_issuer, credential):
+    assert_rejected(verify(crafting.signed_by_other_key(credential(), key_issuer)), "a proof by another key")
 
 
 @check("VER-VCAPI-013", "Rejects a valid proof by a key the named issuer does not control", ["P2"], VCDM + "#issuer")
-def test_rejects_non_controller(verify, web_issuer, credential):
-    assert_rejected(verify(crafting.signed_by_non_controller(credential(), web_issuer.did)),
+def test_rejects_non_controller(verify, key_issuer, credential):
+    assert_rejected(verify(crafting.signed_by_non_controller(credential(), key_issuer.did)),
                     "a credential naming an issuer that did not sign it")
 
 
