@@ -42,7 +42,9 @@ def test_issued_proof_verifies(issue, template, verifier):
 
 
 @pytest.mark.check(id="ISS-VCAPI-003", title="The issued credential is signed by a key its issuer controls",
-                   principles=["P2"], level="MUST", spec=VCDM + "#issuer", role="issuer", protocol="vc-api")
+                   principles=["P2"], level="MUST",
+                   spec="https://www.w3.org/TR/vc-data-integrity/#relationship-to-verifiable-credentials", role="issuer",
+                   protocol="vc-api")
 def test_issuer_controls_signing_key(issue, template, verifier):
     result = verifier.verify_credential(issue(template()))
     binding = result.check("issuer-binding")

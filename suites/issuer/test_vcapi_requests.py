@@ -81,7 +81,8 @@ def test_requires_auth(vendor, issue_url, template):
 
 
 @pytest.mark.check(id="ISS-VCAPI-026", title="Rejects an unknown cryptosuite option rather than silently using another",
-                   principles=["P1"], level="SHOULD", spec=VCAPI_ISSUE, role="issuer", protocol="vc-api")
+                   principles=["P1"], level="MUST", spec="https://w3c-ccg.github.io/vc-api/#handling-unknown-options-and-data",
+                   role="issuer", protocol="vc-api")
 def test_unknown_cryptosuite_option(vcapi, issue_url, template):
     response = vcapi.issue(issue_url, template(), {"cryptosuite": "eddsa-rdfc-2099"})
     _assert_rejected_as_bad_input(response, "issue with cryptosuite eddsa-rdfc-2099")

@@ -38,13 +38,13 @@ def test_accepts_presentation(verify_presentation, holder, key_issuer, credentia
     assert_accepted(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a valid presentation")
 
 
-@check("VER-VCAPI-041", "Rejects a presentation made for another challenge (replay)", ["P2"], DI + "#proof-purposes")
+@check("VER-VCAPI-041", "Rejects a presentation made for another challenge (replay)", ["P2"], DI + "#verify-proof")
 def test_rejects_wrong_challenge(verify_presentation, holder, key_issuer, credential, challenge):
     vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge="an-old-challenge", domain=DOMAIN)
     assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation for another challenge")
 
 
-@check("VER-VCAPI-042", "Rejects a presentation made for another domain", ["P2"], DI + "#proof-purposes")
+@check("VER-VCAPI-042", "Rejects a presentation made for another domain", ["P2"], DI + "#verify-proof")
 def test_rejects_wrong_domain(verify_presentation, holder, key_issuer, credential, challenge):
     vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge=challenge, domain="evil.example")
     assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation for another domain")
