@@ -145,3 +145,12 @@ def test_a_crashing_verifier_never_passes_a_negative_check(runs):
     results = runs("verifier.500-on-reject", negatives)
     assert {r["check"] for r in results} == set(negatives)
     assert {r["outcome"] for r in results} == {"error"}, [(r["check"], r["outcome"]) for r in results]
+
+
+def test_a_verifier_rejecting_everything_passes_no_negative_check(runs):
+    """Negative checks send the untouched twin first: a verifier that rejects everything never
+    exercised the safeguard, so those checks cannot judge (`error`) instead of passing."""
+    negatives = ["VER-VCAPI-010", "VER-VCAPI-013", "VER-VCAPI-020", "VER-VCAPI-022", "VER-VCAPI-041", "INT-VCAPI-004"]
+    results = runs("verifier.reject-all", negatives)
+    assert {r["check"] for r in results} == set(negatives)
+    assert {r["outcome"] for r in results} == {"error"}, [(r["check"], r["outcome"]) for r in results]

@@ -129,3 +129,51 @@ def test_w3c_vectors_valid_proof_but_issuer_not_the_signer(verifier, path):
     assert result.check("proof").ok, result.check("proof").message
     assert not result.check("issuer-binding").ok
     assert not result.verified
+
+
+def test_a_status_list_pointing_at_itself_is_fetched_once(signer):
+    """A status list's own credentialStatus is never followed (no recursion through a vendor)."""
+    from ler_interop.credentials.statuslist import StatusList, status_entry, status_list_credential
+
+    url = "https://status.example/lists/1"
+    unsigned = status_list_credential(url, signer.did, "revocation", StatusList())
+    unsigned["credentialStatus"] = status_entry(url, 7, "revocation")
+    listed = signer.sign(unsigned)
+    fetched: list[str] = []
+
+    def fetch(u: str) -> dict:
+        fetched.append(u)
+        return listed
+
+    credential = samples.achievement_credential("x")
+    credential["credentialStatus"] = status_entry(url, 3, "revocation")
+    result = CredentialVerifier(DidResolver(), fetch_json=fetch).verify(signer.issue(credential))
+    assert result.check("status").ok, result.check("status").message
+    assert fetched == [url]
+
+
+def test_sd_jwt_key_binding_is_held_to_the_expected_nonce_and_audience(verifier):
+    issuer, holder = Key.generate("Ed25519"), Key.generate("P-256")
+    did = issuer.did_key()
+    token = sdjwt.issue_sd_jwt({"iss": did, "name": "山田 花子"}, issuer, f"{did}#{issuer.public_multikey()}",
+                               vct="https://ler-interop.example/vct/achievement", disclosable=["name"],
+                               holder_jwk=holder.public_jwk())
+    presented = sdjwt.present(token, ["name"], holder_key=holder, nonce="nonce-A", aud="https://verifier-a.example")
+    assert verifier.verify(presented, challenge="nonce-A", domain="https://verifier-a.example").verified
+    replayed = verifier.verify(presented, challenge="nonce-B", domain="https://verifier-b.example")
+    assert failed(replayed)["proof"] == "holder-binding"
+    assert failed(verifier.verify(token, challenge="nonce-A"))["proof"] == "holder-binding"  # no KB-JWT at all
+
+
+def test_waiving_one_step_still_checks_the_signature(signer, verifier):
+    """A fault that forgives undefined terms must not also forgive a tampered signature."""
+    dropped = {"jsonld.safe-mode.dropped-term"}
+    signed = signer.issue(crafting.with_dropped_term(samples.achievement_credential("x")), allow_unsafe=True)
+    assert verifier.verify_credential(signed, ignore=dropped).verified
+    tampered = crafting.tamper_claim(signed)
+    assert failed(verifier.verify_credential(tampered, ignore=dropped))["proof"] == "bad-signature"
+    holder = crafting.Signer.did_key()
+    vp = crafting.presentation(holder, [signer.issue(samples.achievement_credential("x"))], challenge="c", domain="d")
+    vp["proof"]["proofValue"] = crafting.tamper_proof_value(vp)["proof"]["proofValue"]
+    result = verifier.verify(vp, challenge="other", domain="d", ignore={"challenge-mismatch"})
+    assert failed(result)["proof"] == "bad-signature"

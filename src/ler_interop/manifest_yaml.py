@@ -175,6 +175,8 @@ def _messages(error: jsonschema.ValidationError) -> list[tuple[Path_, bool, str]
         return [(path, False, "must be 'none' or a mapping with `type: bearer` or `type: oauth2`")]
     if kind == "const":
         return [(path, False, f"must be {expected!r}, found {instance!r}")]
+    if kind == "not" and schema.get("description"):
+        return [(path, False, f"{instance!r}: {schema['description']}")]
     if kind == "minItems":
         return [(path, False, f"must list at least {expected} entr{'y' if expected == 1 else 'ies'}")]
     if kind == "uniqueItems":

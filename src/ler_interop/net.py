@@ -122,7 +122,10 @@ class HttpPolicy:
         host = (parts.hostname or "").lower()
         if _is_forbidden_address(host):
             raise HostNotAllowed(f"refused {url!r}: link-local/multicast addresses are never fetched")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise HostNotAllowed(f"refused {url!r}: the port is out of range") from None
         # An entry is a host (any port) or host:port; loopback vendors are declared with their
         # port, so two vendors sharing 127.0.0.1 cannot reach each other through the suite.
         if host not in self.allowed_hosts and f"{host}:{port}" not in self.allowed_hosts:
@@ -261,7 +264,10 @@ class Http:
 
     def _one(self, method: str, url: str, **kwargs: Any) -> Response:
         self.policy.check_url(url)
-        request = self._client.build_request(method, url, **kwargs)
+        try:
+            request = self._client.build_request(method, url, **kwargs)
+        except (ValueError, httpx.InvalidURL) as exc:  # e.g. a port out of range in a vendor's URL
+            raise NetError(f"cannot request {redact.redact_url(url)!r}: {exc}") from None
         req_body = request.content.decode("utf-8", errors="replace") if request.content else ""
         exchange = Exchange(
             method=method,

@@ -21,8 +21,10 @@ class VendorError(Exception):
     """Raised (via `vendor_error()`) when the vendor's behaviour prevents any verdict."""
 
 
-class CheckTimeout(VendorError):
-    """The check ran past its time budget (one slow vendor must not hang the run)."""
+class CheckTimeout(BaseException):
+    """The check ran past its time budget (one slow vendor must not hang the run). A
+    BaseException, like KeyboardInterrupt: no `except Exception` in a verifier or a parser
+    may swallow it and turn the interruption into a verdict."""
 
 
 def unsupported(message: str) -> NoReturn:
@@ -44,7 +46,7 @@ def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
         return PASS, ""
     if isinstance(exc, Unsupported):
         return UNSUPPORTED, str(exc)
-    if isinstance(exc, (VendorError, NetError)):
+    if isinstance(exc, (VendorError, NetError, CheckTimeout)):
         return ERROR, str(exc)
     if isinstance(exc, Skipped):
         return SKIP, str(exc.msg) if getattr(exc, "msg", None) else "skipped"

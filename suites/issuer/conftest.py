@@ -31,7 +31,9 @@ def issuer_did(vendor) -> str:
 
 @pytest.fixture
 def verifier(vendor):
-    return suite_verifier(vendor.http)
+    """The suite's verifier, reading DID documents and status lists as any verifier would:
+    without the vendor's API credentials (which must also never go to other hosts)."""
+    return suite_verifier(vendor.http_for("issuer", authorized=False))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ler_interop.credentials.datamodel import parse_datetime
-from ler_interop.protocols.suite_tools import first_subject, missing_claims
+from ler_interop.protocols.suite_tools import first_subject, missing_claims, proof_cryptosuites
 from ler_interop.protocols.vcapi import json_body
 
 VCAPI_ISSUE = "https://w3c-ccg.github.io/vc-api/#issue-credential"
@@ -170,8 +170,7 @@ def test_alignments_survive(issue, template):
 
 def _assert_issues_with(issue, template, verifier, cryptosuite: str) -> None:
     got = issue(template(), cryptosuite=cryptosuite)
-    proofs = got.get("proof") if isinstance(got.get("proof"), list) else [got.get("proof")]
-    suites = [p.get("cryptosuite") for p in proofs if isinstance(p, dict)]
+    suites = proof_cryptosuites(got)
     assert cryptosuite in suites, f"asked for {cryptosuite}, got proofs with {suites}"
     proof = verifier.verify_credential(got).check("proof")
     assert proof.ok, f"{cryptosuite} proof does not verify: [{proof.reason}] {proof.message}"

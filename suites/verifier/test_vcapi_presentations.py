@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from ler_interop.credentials import crafting
-from ler_interop.protocols.vcapi import assert_accepted, assert_rejected
+from ler_interop.protocols.vcapi import assert_accepted, assert_rejected_against_control
 
 VCAPI_VP = "https://w3c-ccg.github.io/vc-api/#verify-presentation"
 DI = "https://www.w3.org/TR/vc-data-integrity/"
@@ -38,20 +38,34 @@ def test_accepts_presentation(verify_presentation, holder, key_issuer, credentia
     assert_accepted(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a valid presentation")
 
 
+def _presented(verify_presentation, holder, credentials, *, challenge, domain, expected_challenge):
+    vp = crafting.presentation(holder, credentials, challenge=challenge, domain=domain)
+    return verify_presentation(vp, {"challenge": expected_challenge, "domain": DOMAIN})
+
+
 @check("VER-VCAPI-041", "Rejects a presentation made for another challenge (replay)", ["P2"], DI + "#verify-proof")
 def test_rejects_wrong_challenge(verify_presentation, holder, key_issuer, credential, challenge):
-    vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge="an-old-challenge", domain=DOMAIN)
-    assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation for another challenge")
+    vcs = [key_issuer.issue(credential())]
+    control = _presented(verify_presentation, holder, vcs, challenge=challenge, domain=DOMAIN, expected_challenge=challenge)
+    replay = _presented(verify_presentation, holder, vcs, challenge="an-old-challenge", domain=DOMAIN,
+                        expected_challenge=challenge)
+    assert_rejected_against_control(control, replay, "a presentation for another challenge")
 
 
 @check("VER-VCAPI-042", "Rejects a presentation made for another domain", ["P2"], DI + "#verify-proof")
 def test_rejects_wrong_domain(verify_presentation, holder, key_issuer, credential, challenge):
-    vp = crafting.presentation(holder, [key_issuer.issue(credential())], challenge=challenge, domain="evil.example")
-    assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation for another domain")
+    vcs = [key_issuer.issue(credential())]
+    control = _presented(verify_presentation, holder, vcs, challenge=challenge, domain=DOMAIN, expected_challenge=challenge)
+    elsewhere = _presented(verify_presentation, holder, vcs, challenge=challenge, domain="evil.example",
+                           expected_challenge=challenge)
+    assert_rejected_against_control(control, elsewhere, "a presentation for another domain")
 
 
 @check("VER-VCAPI-043", "Rejects a presentation carrying a tampered credential", ["P2"], VCAPI_VP)
 def test_rejects_tampered_inner_credential(verify_presentation, holder, key_issuer, credential, challenge):
-    inner = crafting.tamper_claim(key_issuer.issue(credential()))
-    vp = crafting.presentation(holder, [inner], challenge=challenge, domain=DOMAIN)
-    assert_rejected(verify_presentation(vp, {"challenge": challenge, "domain": DOMAIN}), "a presentation with a tampered credential")
+    signed = key_issuer.issue(credential())
+    control = _presented(verify_presentation, holder, [signed], challenge=challenge, domain=DOMAIN,
+                         expected_challenge=challenge)
+    tampered = _presented(verify_presentation, holder, [crafting.tamper_claim(signed)], challenge=challenge,
+                          domain=DOMAIN, expected_challenge=challenge)
+    assert_rejected_against_control(control, tampered, "a presentation with a tampered credential")

@@ -195,8 +195,13 @@ def verify(
     domain: str | None = None,
     now: datetime | None = None,
     loader: OfflineLoader | None = None,
+    waive: frozenset[str] = frozenset(),
 ) -> ProofResult:
-    """Verify every Data Integrity proof on `document` (all must verify: a proof set)."""
+    """Verify every Data Integrity proof on `document` (all must verify: a proof set).
+
+    `waive` (for the reference vendors' fault switches only) names failure reasons or finding
+    rules of the purpose, validity-period, challenge/domain and safe-mode steps to pass over;
+    every other step, the signature above all, still runs."""
     if not isinstance(document, dict):
         return ProofResult.fail(R.MALFORMED_PROOF, "a secured document must be a JSON object")
     proofs = _proofs_of(document)
@@ -213,7 +218,7 @@ def verify(
         try:
             vm, controller, suite = _verify_one(
                 unsecured, proof, resolve_vm, expected_purpose, challenge, domain, now, loader,
-                None if len(proofs) == 1 else index,
+                None if len(proofs) == 1 else index, frozenset(waive),
             )
         except _Reject as rejection:
             per_proof.append({"index": index, "ok": False, "reason": rejection.reason})
@@ -230,17 +235,38 @@ def verify(
     return result
 
 
-def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, expected_purpose: str,
-                challenge: str | None, domain: str | None, now: datetime, loader: OfflineLoader | None,
-                index: int | None) -> tuple[str, str, str]:
-    suite = _check_shape(proof)
-    proof_bytes = _decode_proof_value(proof["proofValue"])
+def _waivable(waive: frozenset[str], step: Callable[..., None], *args: Any) -> None:
+    """Run one step; its rejection is passed over only when `waive` names its reason or every
+    rule among its findings."""
+    try:
+        step(*args)
+    except _Reject as rejection:
+        rules = {f.rule for f in rejection.findings}
+        if rejection.reason not in waive and not (rules and rules <= waive):
+            raise
 
+
+def _check_purpose(proof: dict[str, Any], expected_purpose: str) -> None:
     # DI 1.0 §4.4 step: the proof purpose must be the one the verifier expects.
     if proof["proofPurpose"] != expected_purpose:
         raise _Reject(R.WRONG_PURPOSE, f"proofPurpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}")
-    _check_validity_period(proof, now)
-    _check_challenge_and_domain(proof, challenge, domain)
+
+
+def _raise_problems(problems: list[Finding]) -> None:
+    if problems:
+        raise _Reject(R.CONTEXT_PROBLEM, "; ".join(str(f) for f in problems[:5])
+                      + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""), problems)
+
+
+def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, expected_purpose: str,
+                challenge: str | None, domain: str | None, now: datetime, loader: OfflineLoader | None,
+                index: int | None, waive: frozenset[str] = frozenset()) -> tuple[str, str, str]:
+    suite = _check_shape(proof)
+    proof_bytes = _decode_proof_value(proof["proofValue"])
+
+    _waivable(waive, _check_purpose, proof, expected_purpose)
+    _waivable(waive, _check_validity_period, proof, now)
+    _waivable(waive, _check_challenge_and_domain, proof, challenge, domain)
 
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     document = unsecured
@@ -260,9 +286,7 @@ def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, ex
     except rfc8785.CanonicalizationError as exc:
         raise _Reject(R.MALFORMED_PROOF, f"document cannot be JCS-canonicalized: {exc}") from None
     problems = hashed.document_findings + [_in_proof(f, index) for f in hashed.proof_config_findings]
-    if problems:
-        raise _Reject(R.CONTEXT_PROBLEM, "; ".join(str(f) for f in problems[:5])
-                      + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""), problems)
+    _waivable(waive, _raise_problems, problems)
 
     vm = proof["verificationMethod"]
     try:

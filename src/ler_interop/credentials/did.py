@@ -99,12 +99,16 @@ def did_web_url(did: str, http_hosts: frozenset[str] | set[str] = frozenset()) -
     if match is None:
         raise DidResolutionError(f"{did!r}: {unquote(domain)!r} is not a host name (a port must be written %3A)")
     host, port = match["host"].lower(), match["port"]
+    if port and not 0 < int(port) < 65536:
+        raise DidResolutionError(f"{did!r}: port {port} is out of range")
     # The method-specific identifier MUST NOT include IP addresses (#method-specific-identifier);
     # the suite's own loopback servers are the one exception, and only when the run says so.
     if _is_ip_address(host) and host not in http_hosts:
         raise DidResolutionError(f"{did!r}: did:web must name a domain, not an IP address")
     for segment in path:
-        if not _WEB_PATH_SEGMENT.match(segment) or segment in (".", ".."):
+        # Percent-encoded dots and slashes would let a path climb out of its folder.
+        if (not _WEB_PATH_SEGMENT.match(segment) or unquote(segment) in (".", "..")
+                or "/" in unquote(segment) or "\\" in unquote(segment)):
             raise DidResolutionError(f"{did!r}: path segment {segment!r} is not allowed")
     scheme = "http" if host in http_hosts else "https"
     authority = f"{host}:{port}" if port else host

@@ -76,9 +76,13 @@ class CredentialVerifier:
             return VerificationResult([Check("format", False, str(exc), reason="format")])
         if parsed.is_presentation and not unsigned:
             return self.verify_presentation(parsed, challenge=challenge, domain=domain, ignore=ignore)
-        return self.verify_credential(parsed, ignore=ignore, unsigned=unsigned)
+        return self.verify_credential(parsed, ignore=ignore, unsigned=unsigned, challenge=challenge, domain=domain)
 
-    def verify_credential(self, artifact: Any, *, ignore: Iterable[str] = (), unsigned: bool = False) -> VerificationResult:
+    def verify_credential(self, artifact: Any, *, ignore: Iterable[str] = (), unsigned: bool = False,
+                          check_status: bool = True, challenge: str | None = None,
+                          domain: str | None = None) -> VerificationResult:
+        """challenge/domain bind an SD-JWT presentation's KB-JWT (nonce/aud); when given, the
+        key binding is required, so a KB-JWT made for another verifier is refused."""
         ignore = frozenset(ignore)
         try:
             parsed = artifact if isinstance(artifact, Artifact) else parse_artifact(artifact)
@@ -88,18 +92,18 @@ class CredentialVerifier:
         doc = parsed.document
         if parsed.kind == "sd-jwt":
             if not unsigned:
-                checks += self._secure_sd_jwt(parsed)
+                checks += self._secure_sd_jwt(parsed, nonce=challenge, aud=domain)
         else:
             checks.append(self._jsonld_check(doc))
             if not unsigned:
-                proof = self._proof(parsed, purpose="assertionMethod")
+                proof = self._proof(parsed, purpose="assertionMethod", waive=ignore)
                 checks.append(_proof_check(proof))
                 checks.append(self._issuer_binding(doc, proof))
             checks.append(_findings_check("data-model", datamodel.check_credential(doc), "VCDM 2.0 structure is valid"))
             checks.append(self._schema_check(doc))
         checks.append(self._validity_check(doc, parsed.kind))
-        if not unsigned:
-            checks.append(self._status_check(doc))
+        if not unsigned and check_status:
+            checks.append(self._sd_jwt_status(doc) if parsed.kind == "sd-jwt" else self._status_check(doc))
         return VerificationResult(_apply_ignore(checks, ignore))
 
     def verify_presentation(self, artifact: Any, *, challenge: str | None = None, domain: str | None = None,
@@ -111,7 +115,7 @@ class CredentialVerifier:
             return VerificationResult([Check("format", False, str(exc), reason="format")])
         vp = parsed.document
         checks = [Check("format", True, parsed.describe()), self._jsonld_check(vp)]
-        proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain)
+        proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
         checks.append(_proof_check(proof))
         checks.append(self._holder_binding(vp, proof))
         checks.append(_findings_check("data-model", datamodel.check_presentation(vp), "VCDM 2.0 presentation structure is valid"))
@@ -133,13 +137,14 @@ class CredentialVerifier:
         return check
 
     def _proof(self, parsed: Artifact, *, purpose: str, challenge: str | None = None,
-               domain: str | None = None) -> ProofResult:
+               domain: str | None = None, waive: frozenset[str] = frozenset()) -> ProofResult:
         if parsed.kind == "jwt":
             typ = "vp+jwt" if parsed.is_presentation else "vc+jwt"
             return jose.verify_jws(parsed.raw, self.resolver.resolve_vm, expected_typ=typ, purpose=purpose,
                                    nonce=challenge, aud=domain, now=self._now)
         return dataintegrity.verify(parsed.document, self.resolver.resolve_vm, expected_purpose=purpose,
-                                    challenge=challenge, domain=domain, now=self._now, loader=self.loader)
+                                    challenge=challenge, domain=domain, now=self._now, loader=self.loader,
+                                    waive=waive)
 
     def _issuer_binding(self, doc: dict, proof: ProofResult) -> Check:
         issuer = issuer_id(doc)
@@ -206,12 +211,22 @@ class CredentialVerifier:
                          f"(index {r.index})", reason=f"status.{r.purpose}")
         return Check("status", True, "; ".join(r.message for r in results) or "status clear")
 
+    @staticmethod
+    def _sd_jwt_status(claims: dict) -> Check:
+        if "status" in claims:  # SD-JWT VC points at an IETF Token Status List, not a BSL
+            return Check("status", False, "the SD-JWT `status` claim (Token Status List) is not checked by this suite",
+                         reason="status.unsupported-status-type")
+        return Check("status", True, "no status claim")
+
     def _verify_list(self, list_credential: dict) -> bool:
-        result = self.verify_credential(list_credential, ignore={"status", "schema"})
+        # A status list's own credentialStatus is never followed: a list pointing at itself
+        # (or at another list) would otherwise recurse through the vendor's host.
+        result = self.verify_credential(list_credential, ignore={"schema"}, check_status=False)
         return all(c.ok for c in result.checks if c.name in ("proof", "issuer-binding", "validity"))
 
-    def _secure_sd_jwt(self, parsed: Artifact) -> list[Check]:
-        result = sdjwt.verify_sd_jwt(parsed.raw, self.resolver.resolve_vm, now=self._now)
+    def _secure_sd_jwt(self, parsed: Artifact, *, nonce: str | None, aud: str | None) -> list[Check]:
+        result = sdjwt.verify_sd_jwt(parsed.raw, self.resolver.resolve_vm, now=self._now, nonce=nonce, aud=aud,
+                                     require_kb=nonce is not None or aud is not None)
         checks = [_proof_check(result)]
         iss = (result.details.get("claims") or {}).get("iss")
         if result.ok and iss and all(did_of(c) == iss for c in result.controllers):

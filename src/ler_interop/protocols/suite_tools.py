@@ -49,3 +49,20 @@ def missing_claims(sent: Any, got: Any, path: str = "$") -> list[str]:
             return [path]
         return [p for i, item in enumerate(sent) for p in missing_claims(item, got[i], f"{path}[{i}]")]
     return [] if sent == got else [f"{path} (sent {sent!r}, got {got!r})"]
+
+
+def proof_cryptosuites(credential: dict) -> list[str]:
+    """The cryptosuites of a credential's proof (or proof set)."""
+    proof = credential.get("proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    return [p.get("cryptosuite") for p in proofs if isinstance(p, dict)]
+
+
+def credential_id(credential: dict) -> str:
+    """The issued credential's id, which status updates address; without one, nothing can be judged."""
+    from ..outcomes import vendor_error
+
+    ident = credential.get("id")
+    if not isinstance(ident, str) or not ident:
+        vendor_error("the issued credential has no `id`, so its status cannot be updated through the VC API")
+    return ident

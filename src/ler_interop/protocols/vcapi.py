@@ -18,8 +18,10 @@ from typing import Any
 from .. import redact
 from ..net import Http, JsonTooDeep, NetError, Response
 
-# 4xx answers that are about the request's plumbing, not about the credential.
+# 4xx answers that are about the request's plumbing, not about the credential or its input.
 NOT_A_VERDICT = {401, 403, 404, 405, 406, 408, 413, 415, 429}
+# The answers that say "this input is wrong / this credential does not verify".
+REJECTION_STATUSES = {400, 422}
 
 
 class VendorAnswerError(NetError):
@@ -51,31 +53,52 @@ def json_body(response: Response) -> Any:
         return None
 
 
+def _is_problem_details(body: Any) -> bool:
+    """RFC 9457 problem details (`type` and `title`) or a VC API `errors` list with content."""
+    if not isinstance(body, dict):
+        return False
+    return (isinstance(body.get("type"), str) and isinstance(body.get("title"), str)) or bool(body.get("errors"))
+
+
 def classify_verify(response: Response) -> Verdict:
     """Turn a /credentials/verify or /presentations/verify answer into a verdict, or raise
-    VendorAnswerError when the answer is no verdict at all."""
+    VendorAnswerError when the answer is no verdict at all.
+
+    Accepted: 200 with `verified: true` (the boolean) and no errors. Rejected: 400 or 422 with
+    `verified: false` or problem details; 200 with `verified: false` is a rejection in the wrong
+    class (negative checks fail on it). Anything else — 401/403/404, other 4xx, 5xx, a 4xx
+    claiming `verified: true`, a non-boolean `verified` — is no verdict, so the check errors.
+    """
     body = json_body(response)
     status = response.status_code
-    said_verified = isinstance(body, dict) and body.get("verified")
+    verified = body.get("verified") if isinstance(body, dict) else None
     if status == 200:
-        if isinstance(body, dict) and body.get("verified") is True and not body.get("errors"):
+        if verified is True and not body.get("errors"):
             return Verdict(True, status, body, "200 verified: true")
-        if isinstance(body, dict) and body.get("verified") is False:
+        if verified is False:
             return Verdict(False, status, body, "200 with verified: false (VC API answers 400 for a failed verification)")
-        raise VendorAnswerError(f"200 without a boolean `verified`: {_quote(body)}")
-    if 400 <= status < 500 and status not in NOT_A_VERDICT:
-        problem = isinstance(body, dict) and (body.get("verified") is False or "type" in body or "title" in body or "errors" in body)
-        if said_verified:
-            return Verdict(True, status, body, f"{status} but verified: true")
-        if problem:
-            return Verdict(False, status, body, f"{status} rejection ({_summary(body)})")
-        raise VendorAnswerError(f"{status} without verified:false or problem details: {_quote(body)}")
+        raise VendorAnswerError(f"200 without a boolean `verified` (or with errors): {_quote(body)}")
+    if status in REJECTION_STATUSES and verified is not True and (verified is False or _is_problem_details(body)):
+        return Verdict(False, status, body, f"{status} rejection ({_summary(body)})")
     raise VendorAnswerError(f"HTTP {status} is not a verification verdict: {_quote(body)}")
 
 
 def is_proper_rejection(verdict: Verdict) -> bool:
-    """A rejection in the class the VC API requires: 4xx, not 200 + verified:false."""
-    return not verdict.accepted and 400 <= verdict.status < 500
+    """A rejection in the class the VC API requires: 400/422, not 200 + verified:false."""
+    return not verdict.accepted and verdict.status in REJECTION_STATUSES
+
+
+def assert_bad_input_rejected(response: Response, what: str) -> None:
+    """A malformed request must get 400 or 422: a 2xx accepted garbage and a 5xx crashed
+    (both fail); 401/403/404/405 and other plumbing answers say nothing about the input."""
+    from ..outcomes import vendor_error
+
+    status = response.status_code
+    if status in NOT_A_VERDICT:
+        vendor_error(f"{what}: answered {status}, which says nothing about the input (check auth and endpoint)")
+    assert not 200 <= status < 300, f"{what}: accepted with {status}"
+    assert status < 500, f"{what}: crashed with {status}; a malformed request deserves 400 or 422"
+    assert status in REJECTION_STATUSES, f"{what}: answered {status}, expected 400 or 422"
 
 
 def _summary(body: dict) -> str:
@@ -131,3 +154,27 @@ def assert_rejected(verdict: Verdict, what: str) -> None:
     """Only a proper rejection passes: 4xx with verified:false or problem details."""
     assert not verdict.accepted, f"accepted {what} ({verdict.message})"
     assert is_proper_rejection(verdict), f"rejected {what} but not as the VC API requires: {verdict.message}"
+
+
+def _warnings(body: Any) -> list:
+    if not isinstance(body, dict):
+        return []
+    return [w for key in ("warnings", "problemDetails") for w in (body.get(key) or []) if w]
+
+
+def assert_rejected_against_control(control: Verdict, verdict: Verdict, what: str, *,
+                                    warning_suffices: bool = False) -> None:
+    """A negative check with a positive control: the untouched twin of the broken artifact must
+    be accepted first, or the check never exercised the safeguard (a verifier rejecting
+    everything would otherwise "pass" every negative check) and cannot judge.
+
+    warning_suffices: the VC API lets a verifier report validity-period and status problems as
+    warnings beside `verified: true`; a warning the control did not get counts as flagging it.
+    """
+    from ..outcomes import vendor_error
+
+    if not control.accepted:
+        vendor_error(f"could not exercise the check: the verifier also rejects the untouched twin ({control.message})")
+    if warning_suffices and verdict.accepted and len(_warnings(verdict.body)) > len(_warnings(control.body)):
+        return
+    assert_rejected(verdict, what)
