@@ -98,12 +98,23 @@ def host_of(url: str) -> str:
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback IP (127.0.0.0/8, ::1): the one definition the suite uses."""
+    host = host.lower().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def guard_entry(url: str) -> str:
     """What a declared URL allows: its host, or host:port for a loopback host (where many
     vendors share one address and only the port tells them apart)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if host in LOOPBACK_NAMES or host.startswith("127."):
+    if is_loopback(host):
         return f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
     return host
 

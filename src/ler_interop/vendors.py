@@ -14,7 +14,6 @@ from .auth import auth_headers
 from .manifest import RoleConfig, Vendor
 from .outcomes import unsupported
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -90,4 +89,4 @@ class VendorContext:
 
 def loopback_http(recorder: net.Recorder, timeout: float = net.DEFAULT_TIMEOUT, extra_hosts: Iterable[str] = ()) -> net.Http:
     """Client for the suite's own loopback servers (counterpart host, reference vendors)."""
-    return net.Http([*LOOPBACK_HOSTS, *extra_hosts], timeout=timeout, recorder=recorder)
+    return net.Http([*net.LOOPBACK_NAMES, *extra_hosts], timeout=timeout, recorder=recorder)

@@ -45,27 +45,28 @@ def test_status_entries_well_formed(issue, template, verifier):
 @pytest.mark.check(id="ISS-VCAPI-031", title="The status list holds at least 131,072 entries (herd privacy)",
                    principles=["P2"], level="MUST", spec=BSL + "#bitstringstatuslistcredential", role="issuer",
                    protocol="vc-api", requires=["status:revocation"])
-def test_status_list_large_enough(issue, template, vendor):
+def test_status_list_large_enough(issue, template, verifier):
     entry = _entry(issue(template()), "revocation")
-    list_vc = vendor.http.get(entry["statusListCredential"]).json()
+    list_vc = verifier.fetch_json(entry["statusListCredential"])
     try:
         bits = StatusList.decode(list_vc["credentialSubject"]["encodedList"])
+    except (KeyError, TypeError):
+        raise AssertionError("the status list credential has no credentialSubject.encodedList") from None
     except StatusListError as exc:
         raise AssertionError(f"encodedList unreadable: [{exc.reason}] {exc.message}") from None
     assert bits.length >= MIN_ENTRIES, f"status list has {bits.length} entries, fewer than {MIN_ENTRIES}"
 
 
-@pytest.mark.check(id="ISS-VCAPI-032", title="The status list credential verifies and is issued by the credential's issuer",
+@pytest.mark.check(id="ISS-VCAPI-032", title="The status list credential verifies, signed by a key its issuer controls",
                    principles=["P2"], level="MUST", spec=BSL + "#bitstringstatuslistcredential", role="issuer",
                    protocol="vc-api", requires=["status:revocation"])
 def test_status_list_credential_verifies(issue, template, vendor, verifier):
     vc = issue(template())
-    list_vc = vendor.http.get(_entry(vc, "revocation")["statusListCredential"]).json()
-    result = verifier.verify_credential(list_vc)
-    for name in ("proof", "issuer-binding"):
+    list_vc = verifier.fetch_json(_entry(vc, "revocation")["statusListCredential"])
+    result = verifier.verify_credential(list_vc, check_status=False)
+    # The list's issuer MAY differ from the credential's (BSL §2.2); it must still be bound to its proof.
+    for name in ("proof", "issuer-binding", "data-model"):
         assert result.check(name).ok, f"status list credential {name}: {result.check(name).message}"
-    issuer = lambda d: d["issuer"]["id"] if isinstance(d.get("issuer"), dict) else d.get("issuer")  # noqa: E731
-    assert issuer(list_vc) == issuer(vc), f"list issued by {issuer(list_vc)}, credential by {issuer(vc)}"
 
 
 @pytest.mark.check(id="ISS-VCAPI-033", title="A newly issued credential is neither revoked nor suspended",

@@ -61,7 +61,7 @@ def reachable_counterpart(counterpart, vendor):
     a verifier elsewhere could not resolve its did:web documents or status lists: those checks
     are skipped (not scored) rather than failed for the suite's own reach."""
     url = vendor.endpoint("verifier", "vc-api", "credentials_verify")
-    if net.host_of(url) not in net.LOOPBACK_NAMES and not net.host_of(url).startswith("127."):
+    if not net.is_loopback(net.host_of(url)):
         pytest.skip(f"the suite's did:web/status host ({counterpart.url}) is loopback-only; "
                     f"the verifier at {net.host_of(url)} cannot reach it")
     return counterpart
@@ -88,11 +88,9 @@ def credential() -> Callable[..., dict]:
 def with_status(reachable_counterpart, web_issuer) -> Callable[[dict, str, bool], dict]:
     """Sign `credential` as a did:web issuer whose status list (for `purpose`) has the
     credential's bit set to `flagged`."""
-    from ler_interop.counterparts.host import Signer as ListSigner
-
     def _with_status(credential: dict, purpose: str, flagged: bool) -> dict:
         name = f"{purpose}-{uuid.uuid4().hex[:10]}"
-        url = reachable_counterpart.publish_status_list(name, purpose, StatusList(), ListSigner(web_issuer.key, web_issuer.vm))
+        url = reachable_counterpart.publish_status_list(name, purpose, StatusList(), web_issuer)
         index = 4242
         if flagged:
             reachable_counterpart.set_status(name, index, True)

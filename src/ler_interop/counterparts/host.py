@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials import dataintegrity
 from ..credentials.crafting import Signer as CredentialSigner
 from ..credentials.keys import Key
 from ..credentials.statuslist import StatusList, status_list_credential
@@ -44,23 +43,6 @@ class StatusSigner(Protocol):
     def did(self) -> str: ...
 
     def sign(self, doc: dict) -> dict: ...
-
-
-@dataclass(frozen=True)
-class Signer:
-    """A key and the verification method naming it; the issuer is the method's DID."""
-
-    key: Key
-    verification_method: str
-    cryptosuite: str | None = None  # default: follows the key type
-
-    @property
-    def did(self) -> str:
-        return self.verification_method.split("#", 1)[0]
-
-    def sign(self, doc: dict) -> dict:
-        suite = self.cryptosuite or ("eddsa-rdfc-2022" if self.key.type == "Ed25519" else "ecdsa-rdfc-2019")
-        return dataintegrity.sign(doc, self.key, cryptosuite=suite, verification_method=self.verification_method)
 
 
 @dataclass

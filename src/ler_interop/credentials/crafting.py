@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import base58
-
 from . import dataintegrity
 from .keys import Key
 from .samples import xsd_datetime
 
-B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # base58btc
 
 
 @dataclass
@@ -161,7 +159,3 @@ def presentation(holder: Signer, credentials: list[dict], *, challenge: str, dom
         "verifiableCredential": credentials,
     }
     return holder.sign(vp, proof_purpose="authentication", challenge=challenge, domain=domain)
-
-
-def multibase_b58(data: bytes) -> str:
-    return "z" + base58.b58encode(data).decode("ascii")

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from ler_interop.credentials.findings import KEY_NOT_AUTHORIZED, KEY_NOT_FOUND, VerificationMethodError
 from ler_interop.credentials.keys import Key, KeyFormatError, b64url_decode, b64url_encode
-from ler_interop.net import Http, NetError
+from ler_interop.net import Http, NetError, is_loopback
 
 DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1_CONTEXT = "https://w3id.org/security/multikey/v1"
@@ -42,7 +42,6 @@ DID_PATTERN = re.compile(rf"^did:[a-z0-9]+:(?:{_IDCHAR}*:)*{_IDCHAR}+$")
 # A DNS host name (RFC 1123 labels) for did:web, optionally with a %3A-encoded port.
 _WEB_DOMAIN = re.compile(r"^(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?:%3[Aa](?P<port>[0-9]{1,5}))?$")
 _WEB_PATH_SEGMENT = re.compile(rf"^{_IDCHAR}+$")
-_LOOPBACK_NAMES = {"localhost"}
 
 
 class DidResolutionError(VerificationMethodError):
@@ -58,15 +57,6 @@ class VerificationMethod:
     type: str
     controller: str
     key: Key
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _is_ip_address(host: str) -> bool:
@@ -248,7 +238,7 @@ class DidResolver:
         http_hosts: set[str] | frozenset[str] = frozenset(),
         documents: dict[str, dict] | None = None,
     ):
-        not_loopback = sorted(h for h in http_hosts if not _is_loopback(h))
+        not_loopback = sorted(h for h in http_hosts if not is_loopback(h))
         if not_loopback:
             # Plain http is for the suite's own loopback servers; everything else needs TLS.
             raise ValueError(f"plain-http did:web hosts must be loopback, got {', '.join(not_loopback)}")

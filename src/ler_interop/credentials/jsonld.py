@@ -72,10 +72,6 @@ def _bundled_document(file: str) -> Any:
     return json.loads(text)
 
 
-def bundled_context_urls() -> list[str]:
-    return sorted(_index())
-
-
 def bundled_context(url: str) -> Any:
     """The parsed bundled context for `url`; `ContextError` when it is not bundled."""
     entry = _index().get(url)

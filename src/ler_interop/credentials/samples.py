@@ -7,7 +7,6 @@ international frameworks (P3, P5), a spread of `achievementType`s (OB 3.0 §B.1.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -116,10 +115,3 @@ def language_credential(issuer: str) -> dict[str, Any]:
         ],
         "credentialSubject": {"id": f"did:example:learner-{uuid.uuid4().hex[:12]}"},
     }
-
-
-def issue_request_template(credential: dict[str, Any]) -> dict[str, Any]:
-    """What the suite POSTs to an issuer: no proof, and no issuer-set fields it wants to observe."""
-    out = copy.deepcopy(credential)
-    out.pop("proof", None)
-    return out

@@ -7,19 +7,21 @@ from typing import Any
 
 from ..credentials.did import DidResolver
 from ..credentials.verifier import CredentialVerifier
-from ..net import Http
+from ..net import LOOPBACK_NAMES, Http, NetError
 
-# did:web over plain http is accepted only for loopback hosts (the reference vendors and the
-# suite's own counterpart host); everywhere else did:web means https (did:web §3.2.1).
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def suite_verifier(http: Http) -> CredentialVerifier:
     """The suite's independent verifier, fetching only through the given guarded client."""
-    resolver = DidResolver(http=http, http_hosts=set(LOOPBACK_HOSTS))
+    # did:web over plain http only for loopback hosts (the reference vendors and the suite's
+    # own counterpart host); everywhere else did:web means https (did:web §3.2.1).
+    resolver = DidResolver(http=http, http_hosts=set(LOOPBACK_NAMES))
 
     def fetch_json(url: str) -> Any:
-        return http.get(url, headers={"accept": "application/json"}).json()
+        response = http.get(url, headers={"accept": "application/json"})
+        if response.status_code != 200:
+            raise NetError(f"{url} answered HTTP {response.status_code}")
+        return response.json()
 
     return CredentialVerifier(resolver, fetch_json=fetch_json)
 

@@ -15,7 +15,7 @@ from typing import Any
 from .faults import parse_faults
 from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
-from .serving import LOOPBACK, LoopbackServer
+from .serving import LoopbackServer
 from .verifier import ReferenceVerifier
 
 REFERENCE_VENDOR_ID = "reference"

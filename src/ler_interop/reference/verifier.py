@@ -24,11 +24,10 @@ from starlette.routing import Route
 from ..credentials.did import DidResolutionError, DidResolver
 from ..credentials.findings import Check, VerificationResult
 from ..credentials.verifier import CredentialVerifier
-from ..net import Http, NetError
+from ..net import LOOPBACK_NAMES, Http, NetError
 from .faults import parse_faults, verifier_ignores
 from .problems import BadRequest, bearer_ok, problem_from, read_json_object, stack_trace_500, unauthorized
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 class ReferenceResolver(DidResolver):
@@ -47,7 +46,7 @@ class ReferenceResolver(DidResolver):
 @dataclass
 class ReferenceVerifier:
     faults: frozenset[str] = frozenset()
-    hosts: frozenset[str] = LOOPBACK_HOSTS
+    hosts: frozenset[str] = LOOPBACK_NAMES
     # Only with fault verifier.require-account: the bearer token callers must send (None: any).
     token: str | None = None
     _http: Http = field(init=False)
@@ -62,7 +61,7 @@ class ReferenceVerifier:
 
     def _toolkit(self) -> CredentialVerifier:
         # A fresh resolver per request: did:web documents and status lists change between calls.
-        resolver = ReferenceResolver(http=self._http, http_hosts=LOOPBACK_HOSTS,
+        resolver = ReferenceResolver(http=self._http, http_hosts=LOOPBACK_NAMES,
                                      reject_did_web="verifier.reject-did-web" in self.faults)
         return CredentialVerifier(resolver, fetch_json=self._fetch_json)
 
