@@ -9,17 +9,13 @@ from __future__ import annotations
 import pytest
 
 from ler_interop.credentials.datamodel import parse_datetime
+from ler_interop.credentials.verifier import issuer_id
 from ler_interop.protocols.suite_tools import first_subject, missing_claims, proof_cryptosuites
 from ler_interop.protocols.vcapi import json_body
 
 VCAPI_ISSUE = "https://w3c-ccg.github.io/vc-api/#issue-credential"
 VCDM = "https://www.w3.org/TR/vc-data-model-2.0/"
 OB3 = "https://www.imsglobal.org/spec/ob/v3p0/"
-
-
-def _issuer_of(vc: dict) -> str | None:
-    issuer = vc.get("issuer")
-    return issuer.get("id") if isinstance(issuer, dict) else issuer
 
 
 @pytest.mark.check(id="ISS-VCAPI-001", title="Issues an OB 3.0 AchievementCredential with 201 Created",
@@ -195,11 +191,11 @@ def test_issues_eddsa_rdfc_2022(issue, template, verifier):
                    role="issuer", protocol="vc-api")
 def test_issuer_did_resolves(issue, template, verifier):
     a, b = issue(template()), issue(template())
-    assert _issuer_of(a) == _issuer_of(b), "two credentials name different issuers"
+    assert issuer_id(a) == issuer_id(b), "two credentials name different issuers"
     from ler_interop.credentials.did import DidResolutionError
 
     try:
-        verifier.resolver.resolve(_issuer_of(a))
+        verifier.resolver.resolve(issuer_id(a))
     except DidResolutionError as exc:
-        raise AssertionError(f"issuer DID {_issuer_of(a)} does not resolve: {exc.message}") from None
+        raise AssertionError(f"issuer DID {issuer_id(a)} does not resolve: {exc.message}") from None
     assert verifier.verify_credential(a).check("issuer-binding").ok, "issuer DID does not list the signing key"
