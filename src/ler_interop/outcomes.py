@@ -7,6 +7,7 @@ not judge (vendor unreachable, transport garbage, a crash, a timeout); `skip`.
 
 from __future__ import annotations
 
+import re
 from typing import NoReturn
 
 PASS, FAIL, WARN, UNSUPPORTED, ERROR, SKIP = "pass", "fail", "warn", "unsupported", "error", "skip"
@@ -58,9 +59,17 @@ def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
     return ERROR, f"check crashed: {type(exc).__name__}: {_brief(str(exc))}"
 
 
+_INTROSPECTION = re.compile(r"^\s*(assert (False|True|not\b.*)|\+\s+where\b.*)$")
+
+
 def _brief(text: str, limit: int = 1000) -> str:
-    # pytest's assertion rewriting appends an explanation that can be long: keep the start.
+    """The check's own message, scrubbed and cut. pytest's assertion rewriting appends the
+    evaluated expression; the `assert False` / `+ where ...` lines repeat internals and are
+    dropped, while a value diff (`- expected` / `+ got`) is kept."""
     from .redact import scrub_text
 
     text = scrub_text(text.strip())  # scrub before cutting: a cut must not leave half a secret
+    lines = text.splitlines()
+    if len(lines) > 1:
+        text = "\n".join([lines[0], *(line for line in lines[1:] if not _INTROSPECTION.match(line))]).strip()
     return text if len(text) <= limit else text[:limit] + "..."
