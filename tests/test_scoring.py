@@ -34,19 +34,21 @@ def test_only_must_failures_deny_conformance() -> None:
     assert scoring.principle_verdicts([r("unsupported", "MUST"), r("skip", "MUST")])["P1"] == {"score": None, "conforms": True}
 
 
-def test_expected_failure_that_fails_keeps_conformance_but_not_score() -> None:
+def test_expected_failure_is_shown_but_never_turns_into_conformance() -> None:
+    """The expected file is the vendor's own: it quiets the exit code, not the verdict."""
     results = [r("pass"), r("fail", expected_failure="known bug #12")]
     assert scoring.effective_outcome(results[1]) == scoring.EXPECTED_FAIL
-    assert scoring.principle_verdicts(results)["P1"] == {"score": 50.0, "conforms": True}
+    assert scoring.principle_verdicts(results)["P1"] == {"score": 50.0, "conforms": False}
     assert scoring.effective_outcome(r("warn", "SHOULD", expected_failure="x")) == scoring.EXPECTED_FAIL
 
 
-def test_expected_failure_that_passes_breaks_conformance_at_any_level() -> None:
+def test_expected_failure_that_passes_is_flagged_at_any_level() -> None:
     for level in ("MUST", "SHOULD", "MAY"):
         stale = r("pass", level, principles=("P2",), profiles=("ob3",), expected_failure="fixed since?")
         assert scoring.effective_outcome(stale) == scoring.UNEXPECTED_PASS
-        assert scoring.principle_verdicts([stale])["P2"] == {"score": 100.0, "conforms": False}
-        assert scoring.profile_verdicts([stale]) == {"ob3": {"conforms": False, "checks": 1}}
+        assert scoring.principle_verdicts([stale])["P2"] == {"score": 100.0, "conforms": True}
+        assert scoring.profile_verdicts([stale]) == {"ob3": {"conforms": True, "checks": 1}}
+        assert scoring.expectation_counts([stale])["unexpected_pass"] == 1
 
 
 def test_expected_failure_does_not_excuse_an_error_or_cover_neutral_outcomes() -> None:
@@ -67,7 +69,7 @@ def test_profile_verdicts() -> None:
         "declared-only": {"conforms": False, "checks": 0},  # nothing showed it
         "clr2": {"conforms": False, "checks": 2},           # a profile demands its features
         "jff": {"conforms": False, "checks": 1},            # every check must pass, SHOULD too
-        "xf": {"conforms": True, "checks": 1},              # expected fail does not break it
+        "xf": {"conforms": False, "checks": 1},             # an expected fail is still a fail
     }
 
 
@@ -91,6 +93,6 @@ def test_summary_counts_and_expectations_per_vendor() -> None:
     summary = _summary([r("pass"), r("fail", expected_failure="k"), r("pass", expected_failure="s"), r("skip", vendor="beta")])
     acme, beta = summary["vendors"]
     assert acme["counts"] == {"pass": 2, "fail": 1, "warn": 0, "unsupported": 0, "error": 0, "skip": 0}
-    assert acme["expected"] == {"expected_fail": 1, "unexpected_pass": 1}
+    assert acme["expected"] == {"expected_fail": 1, "unexpected_pass": 1, "unexpected_fail": 0}
     assert acme["principles"]["P1"] == {"score": 66.7, "conforms": False}
     assert beta["principles"]["P1"] == {"score": None, "conforms": True}

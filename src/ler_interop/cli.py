@@ -7,7 +7,6 @@ Exit status for every command: 0 success, 1 a verdict against a vendor (or a fai
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 import time
 from typing import NoReturn
@@ -34,7 +33,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the reference vendors until Ctrl-C")
     serve.add_argument("--fault", metavar="NAME", action="append", default=[], help=_fault_help())
-    serve.add_argument("--port-base", type=int, metavar="PORT", help="first port to listen on (default: free ports)")
     serve.add_argument("--token", help="require this bearer token on the issuing endpoint")
 
     checks.add_arguments(commands.add_parser("checks", help="print the check catalog"))
@@ -102,7 +100,9 @@ def report(args: argparse.Namespace) -> int:
         print(f"ler-interop report: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {out / 'index.html'}, summary.json, junit.xml ({summary['checks_executed']} results)")
-    return 0
+    from .scoring import exit_code
+
+    return exit_code(summary)  # merged shards gate CI like a single run
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -116,13 +116,7 @@ def serve(args: argparse.Namespace) -> int:
     except UnknownFault as exc:
         print(f"ler-interop serve: {str(exc).split(';')[0]} (the known ones: ler-interop serve --help)", file=sys.stderr)
         return 2
-    kwargs = {"token": args.token}
-    if args.port_base is not None:
-        if "port_base" not in inspect.signature(start_reference).parameters:
-            print("ler-interop serve: --port-base is not supported by this build (free ports are used)", file=sys.stderr)
-            return 2
-        kwargs["port_base"] = args.port_base
-    with start_reference(faults, **kwargs) as servers:
+    with start_reference(faults, token=args.token) as servers:
         for role, url in servers.urls.items():
             print(f"{role}: {url}")
         print(f"faults: {', '.join(sorted(faults)) or 'none'}")

@@ -59,7 +59,7 @@ def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
     return ERROR, f"check crashed: {type(exc).__name__}: {_brief(str(exc))}"
 
 
-_INTROSPECTION = re.compile(r"^\s*(assert (False|True|not\b.*)|\+\s+where\b.*)$")
+_INTROSPECTION = re.compile(r"^\s*(assert \(?(False|True|None\b.*|not\b.*)|\+\s+where\b.*)$")
 
 
 def _brief(text: str, limit: int = 1000) -> str:

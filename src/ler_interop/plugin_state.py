@@ -144,7 +144,7 @@ def uses_vendors(item: pytest.Item) -> bool:
 
 def item_vendors(item: pytest.Item) -> tuple[str | None, dict[str, str], list[tuple[str, str]]]:
     """(result vendor, interop cell params, [(vendor id, role)]) from the item's parametrisation.
-    The result vendor of an interop cell is its verifier (notes/contracts.md, results stream)."""
+    The result vendor of an interop cell is its verifier (docs/CONTRACTS.md, results stream)."""
     # Only real vendor ids: an empty parameter set leaves a placeholder that pytest skips.
     params = {k: v for k, v in getattr(getattr(item, "callspec", None), "params", {}).items()
               if isinstance(v, str) or (k != "vendor" and k not in PARTICIPANTS)}

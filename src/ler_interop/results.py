@@ -1,7 +1,7 @@
 """The JSON-lines results stream: the one record of a run, from which every report is derived.
 
 A stream is a header line, result lines, attested lines and a footer line
-(see notes/contracts.md, "Results stream"). Lines are flushed as they are written so a crash
+(see docs/CONTRACTS.md, "Results stream"). Lines are flushed as they are written so a crash
 loses nothing already recorded, and a reader tolerates a torn last line. Shards and xdist
 workers write separate streams; `merge` joins them and refuses streams of different suite or
 spec versions, because their check ids and rules need not mean the same thing.

@@ -13,9 +13,10 @@ import io
 import json
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from rich.console import Console
@@ -108,6 +109,8 @@ def refresh_latest(out: Path) -> Path | None:
     """Point <out's parent>/latest at this run: a relative symlink, else a copy. A `latest`
     that is not ours (not a link, not an earlier report copy) is left alone."""
     latest = out.parent / "latest"
+    if latest.resolve() == out.resolve():  # --out .../latest: the run *is* latest
+        return None
     if latest.is_symlink():
         latest.unlink()
     elif latest.is_dir() and (latest / "results.jsonl").is_file():
@@ -132,6 +135,24 @@ def _summary(out: Path) -> dict[str, Any] | None:
     return None
 
 
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """CI cancellations, `docker stop` and Kubernetes send SIGTERM: treat it like Ctrl-C, so the
+    interrupted run still writes its footer and every report for the checks that ran."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     suites = Path(args.suites) if args.suites else find_suites()
@@ -146,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     plugins = [] if args.verbose else [ProgressPlugin(console)]
     captured = io.StringIO()
     # pytest's own terminal output is kept out of the way unless --verbose; the bar goes to stderr.
-    with contextlib.redirect_stdout(sys.stdout if args.verbose else captured):
+    with contextlib.redirect_stdout(sys.stdout if args.verbose else captured), _sigterm_interrupts():
         code = pytest.main(argv, plugins=plugins)
     if code == pytest.ExitCode.USAGE_ERROR:
         return 2  # pytest (or the plugin) already said why on stderr

@@ -1,7 +1,7 @@
 """The cross-vendor interoperability matrix, derived from interop results.
 
 An interop result is a cell: role "interop", params {"issuer": A, "verifier": B} (later also
-"wallet"), vendor = the verifier (notes/contracts.md). Several checks may exercise the same
+"wallet"), vendor = the verifier (docs/CONTRACTS.md). Several checks may exercise the same
 cell (one per cryptosuite, say); the cell shows the worst of them, so one broken path is never
 hidden behind a working one.
 """

@@ -1,5 +1,5 @@
 """summary.json: per-vendor counts, principle scores and verdicts, profiles, attested items, and
-the interop matrix — exactly the shape in notes/contracts.md ("summary.json"), plus one additive
+the interop matrix — exactly the shape in docs/CONTRACTS.md ("summary.json"), plus one additive
 per-vendor key, `expected`, counting expected fails and unexpected passes (why a vendor with
 no failing MUST check may still not conform)."""
 
