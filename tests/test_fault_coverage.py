@@ -80,9 +80,10 @@ FAULT_FOR: dict[str, str] = {
     "VER-VCAPI-041": "verifier.ignore-challenge",
     "VER-VCAPI-042": "verifier.ignore-domain",
     "VER-VCAPI-043": "verifier.accept-tampered",
-    # interop (issuer A -> verifier B; the embedded run has one vendor in both roles)
+    # interop (issuer A -> verifier B; the embedded run has one vendor in both roles). A cell judges
+# the verifier; an issuer defect makes it `skip` (test_an_issuer_defect_skips_the_cell).
     "INT-VCAPI-001": "verifier.reject-all",
-    "INT-VCAPI-002": "issuer.bad-signature",
+    "INT-VCAPI-002": "verifier.reject-all",
     "INT-VCAPI-003": "verifier.latin1-body",
     "INT-VCAPI-004": "verifier.ignore-revocation",
 }
@@ -154,3 +155,9 @@ def test_a_verifier_rejecting_everything_passes_no_negative_check(runs):
     results = runs("verifier.reject-all", negatives)
     assert {r["check"] for r in results} == set(negatives)
     assert {r["outcome"] for r in results} == {"error"}, [(r["check"], r["outcome"]) for r in results]
+
+
+def test_an_issuer_defect_skips_the_interop_cell(runs):
+    """The verifier is never charged for the issuer's defects: the cell is skipped."""
+    results = runs("issuer.bad-signature", ["INT-VCAPI-001", "INT-VCAPI-003"])
+    assert {r["outcome"] for r in results} == {"skip"}, [(r["check"], r["outcome"], r["message"]) for r in results]

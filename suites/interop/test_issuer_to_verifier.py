@@ -1,14 +1,21 @@
 """Cross-vendor interoperability (P5 Alignment): a credential issued by vendor A is accepted
 by vendor B's verifier, for every issuer x verifier pair in the manifest. Each cell of the
-report's matrix is one of these results, with the HTTP exchanges of both sides as evidence."""
+report's matrix is one of these results, with the HTTP exchanges of both sides as evidence.
+
+A cell judges the verifier B (its result is recorded under B). When issuer A cannot feed it —
+no credential, one the suite's own verifier rejects, a cryptosuite other than asked, a
+revocation refused — the cell is `skip`: B is never charged for A's defects, which A's own
+issuer checks report.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from ler_interop.credentials import samples
+from ler_interop.net import NetError
 from ler_interop.outcomes import unsupported
-from ler_interop.protocols.suite_tools import credential_id, proof_cryptosuites
+from ler_interop.protocols.suite_tools import first_subject, proof_cryptosuites, suite_verifier
 from ler_interop.protocols.vcapi import VcApiClient, assert_accepted, assert_rejected_against_control, classify_verify
 
 VCAPI = "https://w3c-ccg.github.io/vc-api/"
@@ -19,20 +26,28 @@ def check(id, title, principles, spec, level="MUST"):
                              protocol="vc-api")
 
 
-def _issue(issuer_vendor, credential: dict, **options) -> dict:
+def _issuer_id(issuer_vendor) -> str:
+    return issuer_vendor.role("issuer").protocols["vc-api"].get("issuer_id") or "did:example:ler-interop-issuer"
+
+
+def _issued(issuer_vendor, credential: dict, **options) -> dict:
+    """A's credential, or skip when A cannot provide one the suite's own verifier accepts."""
     client = VcApiClient(issuer_vendor.http)
     config = issuer_vendor.role("issuer").protocols["vc-api"]
-    response = client.issue(config["issue"], credential, {**(config.get("options") or {}), **options})
-    return client.issued_credential(response)
+    try:
+        vc = client.issued_credential(client.issue(config["issue"], credential, {**(config.get("options") or {}), **options}))
+    except NetError as exc:
+        pytest.skip(f"issuer {issuer_vendor.id} could not issue ({exc}); its issuer checks report it")
+    own = suite_verifier(issuer_vendor.http_for("issuer", authorized=False)).verify_credential(vc)
+    if not own.verified:
+        pytest.skip(f"issuer {issuer_vendor.id}'s credential fails the suite's own verifier "
+                    f"({'; '.join(own.errors)[:300]}); its issuer checks report it")
+    return vc
 
 
 def _verify(verifier_vendor, vc: dict):
     url = verifier_vendor.endpoint("verifier", "vc-api", "credentials_verify")
     return classify_verify(VcApiClient(verifier_vendor.http).verify_credential(url, vc))
-
-
-def _issuer_id(issuer_vendor) -> str:
-    return issuer_vendor.role("issuer").protocols["vc-api"].get("issuer_id") or "did:example:ler-interop-issuer"
 
 
 def _require(vendor, role: str, token: str) -> None:
@@ -42,7 +57,7 @@ def _require(vendor, role: str, token: str) -> None:
 
 @check("INT-VCAPI-001", "A credential issued by A is accepted by B's verifier", ["P5", "P1"], VCAPI + "#verify-credential")
 def test_issued_here_verified_there(issuer_vendor, verifier_vendor):
-    vc = _issue(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor)))
+    vc = _issued(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor)))
     assert_accepted(_verify(verifier_vendor, vc), f"a credential issued by {issuer_vendor.id}")
 
 
@@ -52,26 +67,37 @@ def test_issued_here_verified_there(issuer_vendor, verifier_vendor):
 def test_cryptosuite_interop(issuer_vendor, verifier_vendor, cryptosuite):
     _require(issuer_vendor, "issuer", cryptosuite)
     _require(verifier_vendor, "verifier", cryptosuite)
-    vc = _issue(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor)), cryptosuite=cryptosuite)
-    assert cryptosuite in proof_cryptosuites(vc), f"{issuer_vendor.id} was asked for {cryptosuite}, used {proof_cryptosuites(vc)}"
+    vc = _issued(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor)), cryptosuite=cryptosuite)
+    if cryptosuite not in proof_cryptosuites(vc):
+        pytest.skip(f"issuer {issuer_vendor.id} was asked for {cryptosuite} and used {proof_cryptosuites(vc)}")
     assert_accepted(_verify(verifier_vendor, vc), f"a {cryptosuite} credential issued by {issuer_vendor.id}")
 
 
 @check("INT-VCAPI-003", "A learner's name in another script survives from A to B", ["P5", "P7"], VCAPI + "#verify-credential")
 def test_unicode_interop(issuer_vendor, verifier_vendor):
-    credential = samples.achievement_credential(_issuer_id(issuer_vendor), subject_name=samples.UNICODE_NAMES["arabic"])
-    assert_accepted(_verify(verifier_vendor, _issue(issuer_vendor, credential)), "an Arabic learner name")
+    name = samples.UNICODE_NAMES["arabic"]
+    vc = _issued(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor), subject_name=name))
+    if first_subject(vc).get("name") != name:
+        pytest.skip(f"issuer {issuer_vendor.id} changed the name to {first_subject(vc).get('name')!r}")
+    assert_accepted(_verify(verifier_vendor, vc), "an Arabic learner name")
 
 
-@check("INT-VCAPI-004", "A credential A revoked is rejected by B", ["P5", "P2"], "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm")
+@check("INT-VCAPI-004", "A credential A revoked is rejected by B", ["P5", "P2"],
+       "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm")
 def test_revocation_interop(issuer_vendor, verifier_vendor):
     for token in ("status:revocation", "status-endpoint"):
         _require(issuer_vendor, "issuer", token)
     _require(verifier_vendor, "verifier", "status:revocation")
-    vc = _issue(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor)))
+    vc = _issued(issuer_vendor, samples.achievement_credential(_issuer_id(issuer_vendor)))
     control = _verify(verifier_vendor, vc)  # before revocation: the positive control
+    if not isinstance(vc.get("id"), str):
+        pytest.skip(f"issuer {issuer_vendor.id}'s credential has no id to revoke")
     status_url = issuer_vendor.endpoint("issuer", "vc-api", "status")
-    response = VcApiClient(issuer_vendor.http).update_status(status_url, credential_id(vc), "revocation", True)
-    assert response.status_code in (200, 201, 204), f"{issuer_vendor.id} could not revoke: HTTP {response.status_code}"
+    response = VcApiClient(issuer_vendor.http).update_status(status_url, vc["id"], "revocation", True)
+    if not 200 <= response.status_code < 300:
+        pytest.skip(f"issuer {issuer_vendor.id} did not revoke (HTTP {response.status_code})")
+    revoked = suite_verifier(issuer_vendor.http_for("issuer", authorized=False)).verify_credential(vc).check("status")
+    if revoked.reason != "status.revocation":
+        pytest.skip(f"issuer {issuer_vendor.id}'s list does not show the revocation ({revoked.message})")
     assert_rejected_against_control(control, _verify(verifier_vendor, vc), f"a credential {issuer_vendor.id} revoked",
                                     warning_suffices=True)
