@@ -23,6 +23,8 @@ def _entries(vc: dict) -> list[dict]:
 def _entry(vc: dict, purpose: str) -> dict:
     for entry in _entries(vc):
         if entry.get("statusPurpose") == purpose:
+            assert isinstance(entry.get("statusListCredential"), str), \
+                f"the {purpose} status entry has no statusListCredential URL"
             return entry
     raise AssertionError(f"issued credential has no BitstringStatusListEntry with statusPurpose {purpose!r}")
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 
 from . import datamodel, dataintegrity, jose, jsonld, schemas, sdjwt, statuslist
 from .artifacts import Artifact, ArtifactError, parse_artifact
+from ..net import NetError
 from .findings import Check, Finding, ProofResult, VerificationResult
 
 FetchJson = Callable[[str], Any]
@@ -54,6 +55,9 @@ class CredentialVerifier:
 
     resolver: Any
     fetch_json: FetchJson | None = None
+    # The suite judging a vendor sets this: a status list it could not fetch (host not declared,
+    # timeout, 5xx) leaves the check unable to judge (`error`), not a verdict against the vendor.
+    raise_transport_errors: bool = False
     now: datetime | None = None
     loader: Any = None
     extra_contexts: dict[str, dict] = field(default_factory=dict)
@@ -194,10 +198,23 @@ class CredentialVerifier:
             return Check("status", True, "no credentialStatus")
         if self.fetch_json is None:
             return Check("status", False, "status not checked: no status list fetcher configured", reason="status.unchecked")
+        transport: list[Exception] = []
+
+        def fetch(url: str) -> Any:
+            try:
+                return self.fetch_json(url)
+            except NetError as exc:
+                transport.append(exc)
+                raise
+
         try:
-            results = statuslist.check_status(doc, self.fetch_json, verify_list=self._verify_list, now=self._now)
+            results = statuslist.check_status(doc, fetch, verify_list=self._verify_list, now=self._now)
         except Exception as exc:  # a hostile status list must not crash the verifier
+            if isinstance(exc, NetError) and self.raise_transport_errors:
+                raise
             return Check("status", False, f"status could not be checked: {exc}", reason="status.error")
+        if transport and self.raise_transport_errors:
+            raise transport[0]
         bad = [r for r in results if not r.ok]
         if bad:
             # Distinct reasons: an unreadable list, a list too short for herd privacy, and a

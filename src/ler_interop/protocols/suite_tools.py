@@ -23,7 +23,7 @@ def suite_verifier(http: Http) -> CredentialVerifier:
             raise NetError(f"{url} answered HTTP {response.status_code}")
         return response.json()
 
-    return CredentialVerifier(resolver, fetch_json=fetch_json)
+    return CredentialVerifier(resolver, fetch_json=fetch_json, raise_transport_errors=True)
 
 
 def first_subject(credential: dict) -> dict:
@@ -68,3 +68,11 @@ def credential_id(credential: dict) -> str:
     if not isinstance(ident, str) or not ident:
         vendor_error("the issued credential has no `id`, so its status cannot be updated through the VC API")
     return ident
+
+
+def achievement_of(credential: dict) -> dict:
+    """The subject's `achievement` object; a vendor that returns anything else fails the check
+    that reads it (an assertion), rather than crashing it."""
+    achievement = first_subject(credential).get("achievement")
+    assert isinstance(achievement, dict), f"credentialSubject.achievement is not an object: {str(achievement)[:120]!r}"
+    return achievement
