@@ -6,6 +6,8 @@ The suite asks the vendor to issue, then judges the result with its own verifier
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from ler_interop.credentials.datamodel import parse_datetime
@@ -43,6 +45,8 @@ def test_issued_proof_verifies(issue, template, verifier):
                    protocol="vc-api")
 def test_issuer_controls_signing_key(issue, template, verifier):
     result = verifier.verify_credential(issue(template()))
+    if not result.check("proof").ok:  # ISS-VCAPI-002 reports that; the binding cannot be judged
+        pytest.skip(f"binding not judged: the proof does not verify ({result.check('proof').message})")
     binding = result.check("issuer-binding")
     assert binding.ok, binding.message
 
@@ -69,15 +73,17 @@ def test_issued_ob3_schema_valid(issue, template, verifier):
 def test_keeps_every_claim(issue, template):
     sent = template()
     got = issue(sent)
-    sent_subject, got_subject = first_subject(sent), first_subject(got)
-    lost = missing_claims(sent_subject, got_subject, "$.credentialSubject")
-    lost += missing_claims(sent.get("evidence"), got.get("evidence"), "$.evidence")
+    # Everything given must come back: only the issuer's own id may be replaced (it signs as
+    # itself); proof and credentialStatus are the issuer's to add.
+    given = copy.deepcopy(sent)
+    given["issuer"].pop("id", None)
+    lost = missing_claims(given, got)
     assert not lost, f"claims lost or changed: {', '.join(lost[:5])}"
 
 
 @pytest.mark.check(id="ISS-VCAPI-007", title="Unicode learner names survive issuance byte for byte (CJK, Arabic, Cyrillic, Greek)",
                    principles=["P7"], level="MUST", spec=VCDM + "#credential-subject", role="issuer", protocol="vc-api")
-@pytest.mark.parametrize("script", ["cjk", "arabic", "cyrillic", "greek", "latin-diacritics"])
+@pytest.mark.parametrize("script", ["cjk", "arabic", "cyrillic", "greek", "latin-diacritics", "decomposed"])
 def test_unicode_names_survive(issue, template, verifier, script):
     from ler_interop.credentials.samples import UNICODE_NAMES
 
@@ -198,4 +204,6 @@ def test_issuer_did_resolves(issue, template, verifier):
         verifier.resolver.resolve(issuer_id(a))
     except DidResolutionError as exc:
         raise AssertionError(f"issuer DID {issuer_id(a)} does not resolve: {exc.message}") from None
-    assert verifier.verify_credential(a).check("issuer-binding").ok, "issuer DID does not list the signing key"
+    result = verifier.verify_credential(a)
+    if result.check("proof").ok:  # with a broken proof the binding is ISS-VCAPI-002's to report
+        assert result.check("issuer-binding").ok, result.check("issuer-binding").message

@@ -8,7 +8,8 @@ import pytest
 from ler_interop.credentials.samples import language_credential
 from ler_interop.credentials.statuslist import MIN_ENTRIES, StatusList, StatusListError
 from ler_interop.protocols.suite_tools import credential_id
-from ler_interop.protocols.vcapi import json_body
+from ler_interop.outcomes import vendor_error
+from ler_interop.protocols.vcapi import NOT_A_VERDICT, json_body
 
 BSL = "https://www.w3.org/TR/vc-bitstring-status-list/"
 VCAPI_STATUS = "https://w3c-ccg.github.io/vc-api/#update-status"
@@ -84,6 +85,8 @@ def test_new_credential_status_clear(issue, template, verifier):
 def _flip(vcapi, vendor, vc: dict, purpose: str, value: bool) -> None:
     url = vendor.endpoint("issuer", "vc-api", "status")
     response = vcapi.update_status(url, credential_id(vc), purpose, value)
+    if response.status_code in NOT_A_VERDICT:
+        vendor_error(f"status update answered {response.status_code}, which says nothing about the request (auth? endpoint?)")
     assert response.status_code in (200, 201, 204), \
         f"status update answered {response.status_code}: {str(json_body(response))[:200]}"
 
@@ -94,7 +97,9 @@ def _flip(vcapi, vendor, vc: dict, purpose: str, value: bool) -> None:
 def test_revocation_visible(issue, template, vcapi, vendor, verifier):
     vc = issue(template())
     _entry(vc, "revocation")
-    assert _status(verifier, vc).ok, "the credential is flagged before it was revoked"
+    before = _status(verifier, vc)
+    if not before.ok:  # ISS-VCAPI-030..033 report an unreadable or pre-flagged list
+        pytest.skip(f"not judged: the status cannot be read before revocation ({before.message})")
     _flip(vcapi, vendor, vc, "revocation", True)
     status = _status(verifier, vc)
     assert status.reason == "status.revocation", f"status endpoint accepted the revocation, the list says: {status.message}"

@@ -22,6 +22,8 @@ UNICODE_NAMES = {
     "cyrillic": "Анна Каренина",
     "greek": "Αλέξανδρος Παπαδόπουλος",
     "latin-diacritics": "Zoë Ñúñez-Øster",
+    # The same letters decomposed (NFD): an issuer that normalises Unicode changes the bytes.
+    "decomposed": "Zoe\u0308 N\u0303u\u0301n\u0303ez-\u00d8ster",
 }
 
 ESCO_SKILL = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"

@@ -35,7 +35,9 @@ def first_subject(credential: dict) -> dict:
 
 def missing_claims(sent: Any, got: Any, path: str = "$") -> list[str]:
     """JSON paths of everything in `sent` that is absent or different in `got`. Issuers may
-    add (proof, status, ids) but must not drop or rewrite what they were given."""
+    add (proof, status, ids) but must not drop or rewrite what they were given. JSON-LD arrays
+    are unordered sets (unless @list), so items match in any order, and a one-item array may
+    come back as the item itself, or a scalar as a one-item array."""
     if isinstance(sent, dict):
         if not isinstance(got, dict):
             return [path]
@@ -44,12 +46,18 @@ def missing_claims(sent: Any, got: Any, path: str = "$") -> list[str]:
             out += missing_claims(value, got.get(key), f"{path}.{key}") if key in got else [f"{path}.{key}"]
         return out
     if isinstance(sent, list):
-        if not isinstance(got, list) or len(got) < len(sent):
-            # VCDM lets a single-item array be compacted to the item itself.
-            if len(sent) == 1 and not isinstance(got, list):
-                return missing_claims(sent[0], got, path)
-            return [path]
-        return [p for i, item in enumerate(sent) for p in missing_claims(item, got[i], f"{path}[{i}]")]
+        items = got if isinstance(got, list) else [got]
+        unused = list(range(len(items)))
+        out = []
+        for i, item in enumerate(sent):
+            match = next((j for j in unused if not missing_claims(item, items[j])), None)
+            if match is not None:
+                unused.remove(match)
+            else:  # explain against the same position, where there is one
+                out += missing_claims(item, items[i], f"{path}[{i}]") if i < len(items) else [f"{path}[{i}]"]
+        return out
+    if isinstance(got, list) and len(got) == 1:
+        got = got[0]
     return [] if sent == got else [f"{path} (sent {sent!r}, got {got!r})"]
 
 
