@@ -174,3 +174,14 @@ def test_latest_that_is_not_ours_is_left_alone(tmp_path: Path):
     (tmp_path / "latest").rmdir()
     assert refresh_latest(tmp_path / "r1") == tmp_path / "latest"
     assert (tmp_path / "latest").resolve() == (tmp_path / "r1").resolve()
+
+
+def test_a_partial_run_says_so(tmp_path: Path):
+    from ler_interop.cli import main as cli
+
+    out = tmp_path / "r"
+    assert cli(["run", "--out", str(out), "-k", "ISS-VCAPI-001"]) == 0
+    header = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert header["selection"] == {"keyword": "ISS-VCAPI-001"}
+    assert json.loads((out / "summary.json").read_text())["selection"] == {"keyword": "ISS-VCAPI-001"}
+    assert "Partial run" in (out / "index.html").read_text()

@@ -100,7 +100,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = state_of(session.config)
     if state.sink is not None:
         vendors = [{"id": v.id, "name": v.name, "roles": v.role_names(), "profiles": list(v.profiles)} for v in state.vendors]
-        state.sink.start(vendors, state.faults, state.attested)
+        opt = session.config.option
+        selection = {k: v for k, v in (("keyword", opt.keyword), ("role", opt.role), ("vendor", opt.vendor)) if v}
+        state.sink.start(vendors, state.faults, state.attested, selection)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

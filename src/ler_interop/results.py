@@ -120,6 +120,7 @@ class ResultsWriter:
         vendors: list[Mapping[str, Any]],
         faults: Iterable[str] = (),
         started: str | None = None,
+        selection: Mapping[str, Any] | None = None,
     ) -> None:
         record = {
             "kind": "header",
@@ -130,6 +131,8 @@ class ResultsWriter:
             "vendors": [dict(v) for v in vendors],
             "faults": sorted(faults),
         }
+        if selection:  # a partial run (-k, --role, --vendor): its verdicts cover only what ran
+            record["selection"] = dict(selection)
         with self._lock:
             if self._header_written:
                 raise ResultsError(f"results stream {self.path} already has a header")

@@ -41,7 +41,7 @@ def vendor_summary(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
 
 
 def build_summary(stream: Stream) -> dict[str, Any]:
-    return {
+    summary = {
         "run_id": stream.header.get("run_id", ""),
         "suite_version": stream.header.get("suite_version", ""),
         "spec_versions": stream.header.get("spec_versions", {}),
@@ -49,3 +49,6 @@ def build_summary(stream: Stream) -> dict[str, Any]:
         "vendors": [vendor_summary(v, stream) for v in vendor_entries(stream)],
         "matrix": matrix_rows(stream.results),
     }
+    if stream.header.get("selection"):  # a partial run: verdicts cover only what ran
+        summary["selection"] = stream.header["selection"]
+    return summary
