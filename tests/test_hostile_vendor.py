@@ -138,3 +138,30 @@ def test_a_health_endpoint_that_drips_its_headers_cannot_hang_the_run(tmp_path: 
     assert code == 1 and lines[-1]["kind"] == "footer" and (out / "index.html").is_file()
     assert results and all(r["outcome"] == "error" and "unreachable" in r["message"] for r in results)
     assert seconds < HEALTH_TIMEOUT + 10, f"the run took {seconds:.0f}s"
+
+
+def test_a_vendor_that_keeps_hanging_is_cut_off_after_three_timeouts(tmp_path: Path):
+    """The circuit breaker: three timed-out checks in a row and the vendor's remaining checks
+    are `error` at once, instead of each costing a full time limit."""
+    from ler_interop.plugin_state import MAX_CONSECUTIVE_TIMEOUTS
+
+    checks = ["VER-VCAPI-001", "VER-VCAPI-005", "VER-VCAPI-010", "VER-VCAPI-011", "VER-VCAPI-014",
+              "VER-VCAPI-020", "VER-VCAPI-021", "VER-VCAPI-030"]
+    with HostileVendor(plan=(), then=("hang",)) as hanging:
+        supports = {"issuer": {"supports": []}, "verifier": {"supports": ["eddsa-rdfc-2022"]}}
+        entry = hanging.manifest_vendor(supports)
+        del entry["issuer"]
+        manifest = tmp_path / "vendors.yaml"
+        manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": [entry]}))
+        out = tmp_path / "run"
+        started = time.monotonic()
+        code = main(["run", "--vendors", str(manifest), "--out", str(out), "--check-timeout", "2",
+                     "-k", " or ".join(checks)])
+        seconds = time.monotonic() - started
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    results = [r for r in results if r["kind"] == "result"]
+    assert code == 1 and len(results) == len(checks)
+    assert {r["outcome"] for r in results} == {"error"}
+    cut = [r for r in results if "in a row" in r["message"]]
+    assert len(cut) == len(checks) - MAX_CONSECUTIVE_TIMEOUTS, [r["message"][:80] for r in results]
+    assert seconds < (MAX_CONSECUTIVE_TIMEOUTS + 2) * 2 + 10, f"took {seconds:.1f}s"

@@ -19,7 +19,7 @@ import pytest
 from . import SPEC_VERSIONS, __version__, net, redact
 from .checks import CheckMeta
 from .manifest import Attestation, ExpectedFailure
-from .outcomes import FAIL, PASS, WARN, classify
+from .outcomes import FAIL, PASS, WARN, CheckTimeout, classify
 from .plugin_state import META, NO_VENDOR, PARTICIPANTS, RECORDER, item_vendors, state_of, uses_vendors
 from .results import ResultsWriter
 
@@ -151,6 +151,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if primary is None and uses_vendors(item):
         return report  # an empty parameter set: no vendor plays this role, nothing was checked
     outcome, message = classify(call.excinfo.value if call.excinfo else None, meta.level)
+    if call.when == "call":
+        timed_out = call.excinfo is not None and _is_timeout(call.excinfo.value)
+        for vendor_id, _ in participants:
+            state.note_outcome(vendor_id, timed_out)
     evidence = [e.to_dict() for e in item.stash.get(RECORDER, net.Recorder()).exchanges]
     for vendor_id, _ in participants:
         health = state.health.get(vendor_id)
@@ -165,6 +169,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(report, REPORT_ATTR, json.dumps(result, ensure_ascii=False, default=str))
     adjust_report(report, result, (str(item.path), item.location[1] or 0))
     return report
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, (net.DeadlineExceeded, CheckTimeout)) or (
+        isinstance(exc, net.NetError) and "Timeout" in str(exc))
 
 
 def _scrub_exception(exc: BaseException) -> None:

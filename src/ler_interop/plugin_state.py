@@ -23,6 +23,9 @@ DEFAULT_CHECK_TIMEOUT = 60.0
 HEALTH_TIMEOUT = 5.0
 
 
+MAX_CONSECUTIVE_TIMEOUTS = 3
+
+
 @dataclass
 class Health:
     alive: bool
@@ -44,6 +47,7 @@ class PluginState:
     expected: dict[str, list[ExpectedFailure]] = field(default_factory=dict)
     attested: dict[str, list[Attestation]] = field(default_factory=dict)
     health: dict[str, Health] = field(default_factory=dict)
+    timeouts: dict[str, int] = field(default_factory=dict)
     sink: Any = None  # plugin_results.ResultsSink on the controller
     cleanup: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
@@ -97,6 +101,18 @@ class PluginState:
         manifest = {"manifest_version": 1, "vendors": [servers.manifest_vendor()]}
         path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
         return path
+
+    def note_outcome(self, vendor_id: str, timed_out: bool) -> None:
+        """A circuit breaker: a vendor that is up but times out on MAX_CONSECUTIVE_TIMEOUTS checks
+        in a row is treated as dead, so its remaining checks are `error` at once instead of each
+        costing a full timeout (one hanging vendor must not stretch the run by hours)."""
+        if not timed_out:
+            self.timeouts[vendor_id] = 0
+            return
+        self.timeouts[vendor_id] = self.timeouts.get(vendor_id, 0) + 1
+        if self.timeouts[vendor_id] >= MAX_CONSECUTIVE_TIMEOUTS:
+            self.health[vendor_id] = Health(False, f"vendor {vendor_id!r} timed out on {self.timeouts[vendor_id]} "
+                                                   "checks in a row; its remaining checks were not run")
 
     def health_of(self, vendor_id: str) -> Health:
         """Any HTTP answer from the vendor's health URL is alive; a transport error or timeout
