@@ -185,3 +185,12 @@ def test_a_partial_run_says_so(tmp_path: Path):
     assert header["selection"] == {"keyword": "ISS-VCAPI-001"}
     assert json.loads((out / "summary.json").read_text())["selection"] == {"keyword": "ISS-VCAPI-001"}
     assert "Partial run" in (out / "index.html").read_text()
+
+
+def test_manifest_check_without_secrets(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    example = Path(__file__).resolve().parents[1] / "fixtures" / "manifests" / "example-vendor.yaml"
+    for name in ("ACME_ISSUER_TOKEN", "ACME_VERIFIER_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["manifest", "check", str(example)]) == 2
+    assert "ACME_ISSUER_TOKEN" in capsys.readouterr().err
+    assert main(["manifest", "check", "--no-secrets", str(example)]) == 0

@@ -43,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     manifest = commands.add_parser("manifest", help="check or import a vendor manifest")
     manifest_commands = manifest.add_subparsers(dest="manifest_command", metavar="ACTION", required=True)
-    manifest_commands.add_parser("check", help="validate a manifest").add_argument("file", metavar="FILE")
+    check = manifest_commands.add_parser("check", help="validate a manifest")
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--no-secrets", action="store_true",
+                       help="do not require the environment variables named by token_env/client_secret_env "
+                            "(lint a manifest in CI without its secrets)")
     imported = manifest_commands.add_parser("import", help="convert a W3C vc-test-suite-implementations JSON file")
     imported.add_argument("file", metavar="W3C.json")
     imported.add_argument("-o", "--out", metavar="OUT", help="output YAML (default: stdout)")
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import manifest
 
         if args.manifest_command == "check":
-            return manifest.check_command(args.file)
+            return manifest.check_command(args.file, require_secrets=not args.no_secrets)
         return manifest.import_command(args.file, args.out)
     from .verify_command import run as verify
 
