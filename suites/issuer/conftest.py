@@ -8,15 +8,8 @@ from typing import Any, Callable
 import pytest
 
 from ler_interop.credentials import samples
-from ler_interop.protocols.suite_tools import suite_verifier
-from ler_interop.protocols.vcapi import VcApiClient
+from ler_interop.protocols.suite_tools import declared_issuer_id, issue_through, suite_verifier
 
-PLACEHOLDER_ISSUER = "did:example:ler-interop-issuer"
-
-
-@pytest.fixture
-def vcapi(vendor) -> VcApiClient:
-    return VcApiClient(vendor.http)
 
 
 @pytest.fixture
@@ -26,7 +19,7 @@ def issue_url(vendor) -> str:
 
 @pytest.fixture
 def issuer_did(vendor) -> str:
-    return vendor.role("issuer").protocols["vc-api"].get("issuer_id") or PLACEHOLDER_ISSUER
+    return declared_issuer_id(vendor)
 
 
 @pytest.fixture
@@ -37,13 +30,10 @@ def verifier(vendor):
 
 
 @pytest.fixture
-def issue(vcapi, issue_url, vendor) -> Callable[..., dict]:
+def issue(vendor) -> Callable[..., dict]:
     """Issue `credential` and return the issued credential (errors if there is none)."""
-    options = dict(vendor.role("issuer").protocols["vc-api"].get("options") or {})
-
     def _issue(credential: dict, **extra_options: Any) -> dict:
-        response = vcapi.issue(issue_url, credential, {**options, **extra_options})
-        return vcapi.issued_credential(response)
+        return issue_through(vendor, credential, **extra_options)
 
     return _issue
 

@@ -14,12 +14,7 @@ from ler_interop.credentials import samples
 from ler_interop.credentials.crafting import Signer
 from ler_interop.credentials.keys import Key
 from ler_interop.credentials.statuslist import StatusList, status_entry
-from ler_interop.protocols.vcapi import VcApiClient, Verdict, classify_verify
-
-
-@pytest.fixture
-def vcapi(vendor) -> VcApiClient:
-    return VcApiClient(vendor.http)
+from ler_interop.protocols.vcapi import Verdict, classify_verify
 
 
 @pytest.fixture
