@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import fault_map_oid4vci
+import fault_map_oid4vp
 from ler_interop.checks import catalog
 from ler_interop.cli import main
 from ler_interop.reference.faults import CATALOG
@@ -87,6 +89,9 @@ FAULT_FOR: dict[str, str] = {
     "INT-VCAPI-003": "verifier.latin1-body",
     "INT-VCAPI-004": "verifier.ignore-revocation",
 }
+# The OpenID protocols keep their maps in their own files.
+FAULT_FOR.update(fault_map_oid4vci.FAULT_FOR)
+FAULT_FOR.update(fault_map_oid4vp.FAULT_FOR)
 # A negative check must fail *as* a failure, not as an error: an error would mean the fault
 # broke the plumbing, not the safeguard the check is about.
 NOT_PASSED = {"MUST": "fail", "SHOULD": "warn", "MAY": "warn"}

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .faults_oid4vci import OID4VCI_FAULTS
+from .faults_oid4vp import OID4VP_FAULTS
+
 CATALOG: dict[str, str] = {
     # -- issuer -----------------------------------------------------------------------------
     "issuer.drop-unicode": "replaces every non-ASCII character in `name` values with '?'",
@@ -59,6 +62,9 @@ CATALOG: dict[str, str] = {
     "verifier.ignore-proof-expiry": "accepts proofs past their `expires`, without checking their signature",
     "verifier.500-on-malformed": "answers a verify request that is not JSON with 500 and a stack trace",
     "verifier.require-account": "answers 401 to every verify request without a valid bearer token",
+    # -- OpenID4VCI issuer and OpenID4VP verifier (their own modules) ------------------------
+    **OID4VCI_FAULTS,
+    **OID4VP_FAULTS,
 }
 
 # Verifier faults that are just "treat these checks / failure reasons as passing" in the

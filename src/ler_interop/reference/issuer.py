@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from ..credentials import dataintegrity
 from ..credentials.statuslist import StatusList
+from . import oid4vci
 from .faults import parse_faults
 from .identity import DEFAULT_CRYPTOSUITE, ISSUER_CRYPTOSUITES, IssuerIdentity
 from .issue_requests import types_of, validate_issue_request, validate_status_request
@@ -154,6 +155,7 @@ class ReferenceIssuer:
             Route("/status/{purpose}", self._status_list_endpoint, methods=["GET"]),
             Route("/.well-known/did.json", self._did_endpoint, methods=["GET"]),
             Route("/health", _health, methods=["GET"]),
+            *oid4vci.routes(self),
         ])
 
     def _authorized(self, request: Request) -> bool:

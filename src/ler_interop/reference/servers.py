@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
+from . import oid4vci, oid4vp
 from .faults import parse_faults
 from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
@@ -100,6 +101,8 @@ class ReferenceServers:
             "supports": [*VERIFIER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, "presentations", *STATUS_SUPPORT,
                          "did:key", "did:jwk", "did:web"],
         }
+        oid4vci.extend_manifest(issuer, self.issuer_url)
+        oid4vp.extend_manifest(verifier, self.verifier_url)
         if "verifier.require-account" in self.faults and self.token is not None:
             # The suite's own calls carry the token, so only the anonymous-caller check sees the 401.
             verifier["auth"] = {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}

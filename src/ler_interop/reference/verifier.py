@@ -25,6 +25,7 @@ from ..credentials.did import DidResolutionError, DidResolver
 from ..credentials.findings import Check, VerificationResult
 from ..credentials.verifier import CredentialVerifier
 from ..net import LOOPBACK_NAMES, Http, NetError
+from . import oid4vp
 from .faults import parse_faults, verifier_ignores
 from .problems import BadRequest, bearer_ok, problem_from, read_json_object, stack_trace_500, unauthorized
 
@@ -125,6 +126,7 @@ class ReferenceVerifier:
             Route("/credentials/verify", self._endpoint(self.verify_credential), methods=["POST"]),
             Route("/presentations/verify", self._endpoint(self.verify_presentation), methods=["POST"]),
             Route("/health", _health, methods=["GET"]),
+            *oid4vp.routes(self),
         ])
 
     def _endpoint(self, verify):
