@@ -1,5 +1,6 @@
 """Recognise what a person or a vendor handed us: a JSON(-LD) VC/VP, a compact JWS
-(`vc+jwt` / `vp+jwt`, VC-JOSE-COSE §3.1), or an SD-JWT (`<jwt>~<disclosure>~...~[<kb-jwt>]`).
+(`vc+jwt` / `vp+jwt`, VC-JOSE-COSE §3.1; or `jwt_vc_json`, the VCDM 1.1 encoding with a
+`vc`/`vp` claim, jwtvc.py), or an SD-JWT (`<jwt>~<disclosure>~...~[<kb-jwt>]`).
 
 Parsing here is structural only (no signature checked), with the suite's JSON depth cap.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..net import JsonTooDeep, json_depth_ok, parse_json
+from .jwtvc import decoded_document, is_jwt_vc_payload
 from .keys import b64url_decode
 
 MAX_ARTIFACT_BYTES = 4 * 1024 * 1024
@@ -24,7 +26,7 @@ class ArtifactError(ValueError):
 
 @dataclass
 class Artifact:
-    kind: str  # "jsonld" | "jwt" | "sd-jwt"
+    kind: str  # "jsonld" | "jwt" | "jwt_vc_json" | "sd-jwt"
     raw: Any  # the dict, or the compact serialisation
     document: dict  # the VC/VP claims (for JWTs: the unverified payload)
     header: dict | None = None
@@ -37,6 +39,8 @@ class Artifact:
 
     def describe(self) -> str:
         what = "presentation" if self.is_presentation else "credential"
+        if self.kind == "jwt_vc_json":
+            return f"{what} as a jwt_vc_json JWT (VCDM 1.1 encoding, alg {self.header.get('alg')!r})"
         if self.kind == "jwt":
             return f"{what} secured as compact JWS (typ {self.header.get('typ')!r}, alg {self.header.get('alg')!r})"
         if self.kind == "sd-jwt":
@@ -83,6 +87,8 @@ def parse_artifact(value: Any) -> Artifact:
         header, payload = _split_jws(jwt)
         return Artifact("sd-jwt", text, payload, header)
     header, payload = _split_jws(text)
+    if is_jwt_vc_payload(payload):
+        return Artifact("jwt_vc_json", text, decoded_document(payload), header)
     return Artifact("jwt", text, payload, header)
 
 

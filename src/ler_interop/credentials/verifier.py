@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import datamodel, dataintegrity, jose, jsonld, schemas, sdjwt, statuslist
+from . import datamodel, dataintegrity, jose, jsonld, jws, jwtvc, schemas, sdjwt, statuslist
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
-from .findings import Check, Finding, ProofResult, VerificationResult
+from .findings import HOLDER_BINDING, Check, Finding, ProofResult, VerificationResult
 
 FetchJson = Callable[[str], Any]
 
@@ -73,7 +73,7 @@ class CredentialVerifier:
     # -- public entry points ----------------------------------------------------------
     def verify(self, artifact: Any, *, challenge: str | None = None, domain: str | None = None,
                ignore: Iterable[str] = (), unsigned: bool = False) -> VerificationResult:
-        """Verify whatever `artifact` is: a VC or VP as JSON, a vc+jwt/vp+jwt, or an SD-JWT."""
+        """Verify whatever `artifact` is: a VC or VP as JSON, a vc+jwt/vp+jwt, a jwt_vc_json JWT, or an SD-JWT."""
         try:
             parsed = parse_artifact(artifact)
         except ArtifactError as exc:
@@ -105,28 +105,38 @@ class CredentialVerifier:
                 checks.append(self._issuer_binding(doc, proof))
             checks.append(_findings_check("data-model", datamodel.check_credential(doc), "VCDM 2.0 structure is valid"))
             checks.append(self._schema_check(doc))
-        checks.append(self._validity_check(doc, parsed.kind))
+        checks.append(self._validity_check(doc, parsed))
         if not unsigned and check_status:
             checks.append(self._sd_jwt_status(doc) if parsed.kind == "sd-jwt" else self._status_check(doc))
         return VerificationResult(_apply_ignore(checks, ignore))
 
     def verify_presentation(self, artifact: Any, *, challenge: str | None = None, domain: str | None = None,
-                            ignore: Iterable[str] = ()) -> VerificationResult:
+                            ignore: Iterable[str] = (), bind_subjects: bool = False) -> VerificationResult:
+        """`bind_subjects` adds a `subject-binding` check per embedded credential: its subject
+        is the presentation's holder, so a credential issued to someone else cannot be passed
+        on (OpenID4VP §14.1 Cryptographic Holder Binding, for formats without `cnf`)."""
         ignore = frozenset(ignore)
         try:
             parsed = artifact if isinstance(artifact, Artifact) else parse_artifact(artifact)
         except ArtifactError as exc:
             return VerificationResult([Check("format", False, str(exc), reason="format")])
         vp = parsed.document
-        checks = [Check("format", True, parsed.describe()), self._jsonld_check(vp)]
+        checks = [Check("format", True, parsed.describe())]
+        if parsed.kind != "jwt_vc_json":  # a jwt_vc_json presentation is plain JSON, not JSON-LD
+            checks.append(self._jsonld_check(vp))
         proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
         checks.append(_proof_check(proof))
         checks.append(self._holder_binding(vp, proof))
-        checks.append(_findings_check("data-model", datamodel.check_presentation(vp), "VCDM 2.0 presentation structure is valid"))
+        findings = datamodel.check_presentation(vp)
+        if parsed.kind == "jwt_vc_json":  # the 1.1 encoding carries credentials as JWT strings
+            findings = [f for f in findings if f.rule != "vcdm2.verifiableCredential.object"]
+        checks.append(_findings_check("data-model", findings, "presentation structure is valid"))
         for i, item in enumerate(_embedded_credentials(vp)):
             inner = self.verify_credential(item, ignore=ignore)
             for c in inner.checks:
                 checks.append(Check(f"credential[{i}].{c.name}", c.ok, c.message, c.reason, c.findings))
+            if bind_subjects:
+                checks.append(_subject_binding(f"credential[{i}].subject-binding", item, _id_or_none(vp.get("holder"))))
         return VerificationResult(_apply_ignore(checks, ignore))
 
     # -- steps -------------------------------------------------------------------------
@@ -142,6 +152,10 @@ class CredentialVerifier:
 
     def _proof(self, parsed: Artifact, *, purpose: str, challenge: str | None = None,
                domain: str | None = None, waive: frozenset[str] = frozenset()) -> ProofResult:
+        if parsed.kind == "jwt_vc_json":
+            if parsed.is_presentation:
+                return jwtvc.verify_jwt_vp(parsed.raw, self.resolver.resolve_vm, nonce=challenge, aud=domain, now=self._now)
+            return jwtvc.verify_jwt_vc(parsed.raw, self.resolver.resolve_vm, purpose=purpose)
         if parsed.kind == "jwt":
             typ = "vp+jwt" if parsed.is_presentation else "vc+jwt"
             return jose.verify_jws(parsed.raw, self.resolver.resolve_vm, expected_typ=typ, purpose=purpose,
@@ -186,11 +200,13 @@ class CredentialVerifier:
         findings = [f for f in findings if not f.rule.startswith("vcdm2.")]
         return _findings_check("schema", findings, f"valid against the {profile} schema and rules")
 
-    def _validity_check(self, doc: dict, kind: str) -> Check:
-        if kind == "sd-jwt":
+    def _validity_check(self, doc: dict, parsed: Artifact) -> Check:
+        if parsed.kind == "sd-jwt":
             return Check("validity", True, "exp/nbf checked with the SD-JWT")
-        return _findings_check("validity", datamodel.check_validity_period(doc, self._now),
-                               "within its validity period")
+        findings = datamodel.check_validity_period(doc, self._now)
+        if parsed.kind == "jwt_vc_json":  # exp/nbf are the credential's validity in the 1.1 encoding
+            findings += jwtvc.validity_findings(jws.parse_compact(parsed.raw).payload_json(), self._now)
+        return _findings_check("validity", findings, "within its validity period")
 
     def _status_check(self, doc: dict) -> Check:
         entries = doc.get("credentialStatus")
@@ -267,6 +283,27 @@ def _proof_check(result: ProofResult) -> Check:
 
 def _proof_findings(result: ProofResult) -> list[Finding]:
     return [f if isinstance(f, Finding) else Finding(**f) for f in result.details.get("findings") or []]
+
+
+def _id_or_none(value: Any) -> str | None:
+    value = value.get("id") if isinstance(value, dict) else value
+    return value if isinstance(value, str) and value else None
+
+
+def _subject_binding(name: str, item: Any, holder: str | None) -> Check:
+    try:
+        doc = parse_artifact(item).document
+    except ArtifactError as exc:
+        return Check(name, False, f"cannot read the credential: {exc}", reason=HOLDER_BINDING)
+    subjects = doc.get("credentialSubject")
+    subjects = subjects if isinstance(subjects, list) else [subjects]
+    ids = [_id_or_none(s) for s in subjects]
+    if holder is None:
+        return Check(name, False, "the presentation names no holder to bind the credential to", reason=HOLDER_BINDING)
+    if ids and all(i == holder for i in ids):
+        return Check(name, True, f"the credential's subject is the holder {holder}")
+    return Check(name, False, f"credential subject {', '.join(map(str, ids))} is not the presenting holder {holder}",
+                 reason=HOLDER_BINDING)
 
 
 def _embedded_credentials(vp: dict) -> list[Any]:
