@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import datamodel, dataintegrity, jose, jsonld, jws, jwtvc, schemas, sdjwt, statuslist
+from . import datamodel, dataintegrity, jose, jsonld, jws, jwtvc, schemas, sdjwt, statuslist, tokenstatus
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
 from .findings import HOLDER_BINDING, Check, Finding, ProofResult, VerificationResult
@@ -61,6 +61,8 @@ class CredentialVerifier:
     now: datetime | None = None
     loader: Any = None
     extra_contexts: dict[str, dict] = field(default_factory=dict)
+    # Fetches a Token Status List token (a JWT, not JSON) for SD-JWT VC status; same guard.
+    fetch_text: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         if self.loader is None:
@@ -244,12 +246,25 @@ class CredentialVerifier:
                          f"(index {r.index})", reason=f"status.{r.purpose}")
         return Check("status", True, "; ".join(r.message for r in results) or "status clear")
 
-    @staticmethod
-    def _sd_jwt_status(claims: dict) -> Check:
-        if "status" in claims:  # SD-JWT VC points at an IETF Token Status List, not a BSL
-            return Check("status", False, "the SD-JWT `status` claim (Token Status List) is not checked by this suite",
-                         reason="status.unsupported-status-type")
-        return Check("status", True, "no status claim")
+    def _sd_jwt_status(self, claims: dict) -> Check:
+        """SD-JWT VC status is an IETF Token Status List reference (tokenstatus.py)."""
+        if "status" not in claims:
+            return Check("status", True, "no status claim")
+        if self.fetch_text is None:
+            return Check("status", False, "status not checked: no status list fetcher configured", reason="status.unchecked")
+        iss = claims.get("iss") if isinstance(claims.get("iss"), str) else None
+        try:
+            value = tokenstatus.status_of(claims, self.fetch_text, self.resolver.resolve_vm, issuer=iss, now=self._now)
+        except tokenstatus.TokenStatusError as exc:
+            return Check("status", False, f"status could not be checked: {exc}", reason=f"status.{exc.reason}")
+        except Exception as exc:  # a hostile status list must not crash the verifier
+            if isinstance(exc, NetError) and self.raise_transport_errors:
+                raise
+            return Check("status", False, f"status could not be checked: {exc}", reason="status.error")
+        if value == tokenstatus.VALID:
+            return Check("status", True, "token status list: valid")
+        reason = {tokenstatus.INVALID: "status.revocation", tokenstatus.SUSPENDED: "status.suspension"}.get(value, "status.flagged")
+        return Check("status", False, f"token status list: {tokenstatus.describe(value)}", reason=reason)
 
     def _verify_list(self, list_credential: dict) -> bool:
         # A status list's own credentialStatus is never followed: a list pointing at itself

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..credentials import tokenstatus
 from ..credentials.did import DidResolver
 from ..credentials.verifier import CredentialVerifier
 from ..net import LOOPBACK_NAMES, Http, NetError
@@ -23,7 +24,13 @@ def suite_verifier(http: Http) -> CredentialVerifier:
             raise NetError(f"{url} answered HTTP {response.status_code}")
         return response.json()
 
-    return CredentialVerifier(resolver, fetch_json=fetch_json, raise_transport_errors=True)
+    def fetch_text(url: str) -> str:
+        response = http.get(url, headers={"accept": tokenstatus.MEDIA_TYPE})
+        if response.status_code != 200:
+            raise NetError(f"{url} answered HTTP {response.status_code}")
+        return response.text
+
+    return CredentialVerifier(resolver, fetch_json=fetch_json, fetch_text=fetch_text, raise_transport_errors=True)
 
 
 def first_subject(credential: dict) -> dict:
