@@ -64,8 +64,12 @@ def test_summary_has_the_contract_shape() -> None:
     assert set(summary) == {"run_id", "suite_version", "spec_versions", "checks_executed", "vendors", "matrix"}
     assert summary["checks_executed"] == 11
     acme = summary["vendors"][0]
-    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected"}
+    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols"}
     assert acme["counts"] == {"pass": 3, "fail": 2, "warn": 1, "unsupported": 1, "error": 1, "skip": 1}
+    # The same counts, split by role and protocol (every line adds up to the vendor's counts).
+    assert sum(sum(row["counts"].values()) for row in acme["protocols"]) == sum(acme["counts"].values())
+    assert [(row["role"], row["protocol"]) for row in acme["protocols"]] == sorted(
+        {(r["role"], r["protocol"]) for r in sample_stream().results if r["vendor"] == "acme"})
     # P1 applicable (MUST, weight 3 each): ISS-1 pass, ISS-2 fail, ISS-5 error, ISS-7 expected fail,
     # ISS-8 unexpected pass -> earned 6 of 15 = 40.0; ISS-4 unsupported and ISS-6 skip are not applicable.
     assert acme["principles"]["P1"] == {"score": 40.0, "conforms": False}

@@ -1,7 +1,8 @@
 """summary.json: per-vendor counts, principle scores and verdicts, profiles, attested items, and
 the interop matrix — exactly the shape in docs/CONTRACTS.md ("summary.json"), plus one additive
-per-vendor key, `expected`, counting expected fails and unexpected passes (why a vendor with
-no failing MUST check may still not conform)."""
+per-vendor keys: `expected`, counting expected fails and unexpected passes (why a vendor with
+no failing MUST check may still not conform), and `protocols`, the outcome counts per role and
+exchange protocol."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def vendor_summary(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
         "id": vendor["id"],
         "name": vendor["name"],
         "counts": count_outcomes(results),
+        # One line per role and protocol (issuer over VC API, issuer over OpenID4VCI, ...), so
+        # a vendor sees at once which exchange protocol its failures are in.
+        "protocols": [
+            {"role": role, "protocol": protocol, "counts": count_outcomes(group)}
+            for (role, protocol), group in _by_role_and_protocol(results)
+        ],
         "principles": scoring.principle_verdicts(results),
         "profiles": scoring.profile_verdicts(results, vendor.get("profiles", [])),
         "attested": [
@@ -38,6 +45,13 @@ def vendor_summary(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
         ],
         "expected": scoring.expectation_counts(results),
     }
+
+
+def _by_role_and_protocol(results: list[Mapping[str, Any]]) -> list[tuple[tuple[str, str], list[Mapping[str, Any]]]]:
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for result in results:
+        groups.setdefault((result.get("role") or "-", result.get("protocol") or "none"), []).append(result)
+    return sorted(groups.items())
 
 
 def build_summary(stream: Stream) -> dict[str, Any]:
