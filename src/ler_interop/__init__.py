@@ -10,7 +10,7 @@ SPEC_VERSIONS = {
     "vc-di-ecdsa": "1.0 (W3C Recommendation 2025-05-15)",
     "vc-jose-cose": "1.0 (W3C Recommendation 2025-05-15)",
     "vc-bitstring-status-list": "1.0 (W3C Recommendation 2025-05-15)",
-    "vc-api": "VCALM 0.x (W3C CCG draft)",
+    "vc-api": "VCALM 1.0 (W3C CCG Final Report 2026-03-20)",
     "openid4vci": "1.0 (Final)",
     "openid4vp": "1.0 (Final)",
     "sd-jwt-vc": "draft-ietf-oauth-sd-jwt-vc",

@@ -19,7 +19,7 @@ from ler_interop.protocols.suite_tools import (declared_issuer_id, first_subject
                                               suite_verifier)
 from ler_interop.protocols.vcapi import VcApiClient, assert_accepted, assert_rejected_against_control, classify_verify
 
-VCAPI = "https://w3c-ccg.github.io/vc-api/"
+VCAPI = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/"
 
 
 def check(id, title, principles, spec, level="MUST"):

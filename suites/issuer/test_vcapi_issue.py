@@ -15,7 +15,7 @@ from ler_interop.credentials.verifier import issuer_id
 from ler_interop.protocols.suite_tools import achievement_of, first_subject, missing_claims, proof_cryptosuites
 from ler_interop.protocols.vcapi import json_body
 
-VCAPI_ISSUE = "https://w3c-ccg.github.io/vc-api/#issue-credential"
+VCAPI_ISSUE = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#issue-credential"
 VCDM = "https://www.w3.org/TR/vc-data-model-2.0/"
 OB3 = "https://www.imsglobal.org/spec/ob/v3p0/"
 

@@ -10,7 +10,7 @@ import pytest
 from ler_interop.outcomes import vendor_error
 from ler_interop.protocols.vcapi import NOT_A_VERDICT, assert_bad_input_rejected, json_body
 
-VCAPI_ISSUE = "https://w3c-ccg.github.io/vc-api/#issue-credential"
+VCAPI_ISSUE = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#issue-credential"
 LEAK = re.compile(r"Traceback \(most recent call last\)|\bat [\w.$]+\([\w]+\.java:\d+\)|node_modules/|"
                   r"File \"/[^\"]+\.py\", line \d+|\bpanic:|goroutine \d+", re.I)
 
@@ -73,7 +73,7 @@ def test_errors_do_not_leak(vendor, issue_url):
 
 
 @pytest.mark.check(id="ISS-VCAPI-025", title="Issuing requires authentication when the vendor declares it",
-                   principles=["P2"], level="MUST", spec="https://w3c-ccg.github.io/vc-api/#authorization",
+                   principles=["P2"], level="MUST", spec="https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#authorization",
                    role="issuer", protocol="vc-api", requires=["auth-required"])
 def test_requires_auth(vendor, issue_url, template, options, control):
     anonymous = vendor.http_for("issuer", authorized=False)
@@ -84,7 +84,7 @@ def test_requires_auth(vendor, issue_url, template, options, control):
 
 
 @pytest.mark.check(id="ISS-VCAPI-026", title="Rejects an unknown cryptosuite option rather than silently using another",
-                   principles=["P1"], level="MUST", spec="https://w3c-ccg.github.io/vc-api/#handling-unknown-options-and-data",
+                   principles=["P1"], level="MUST", spec="https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#options",
                    role="issuer", protocol="vc-api")
 def test_unknown_cryptosuite_option(vcapi, issue_url, template, options, control):
     response = vcapi.issue(issue_url, template(), {**options, "cryptosuite": "eddsa-rdfc-2099"})

@@ -12,7 +12,7 @@ from ler_interop.outcomes import vendor_error
 from ler_interop.protocols.vcapi import NOT_A_VERDICT, json_body
 
 BSL = "https://www.w3.org/TR/vc-bitstring-status-list/"
-VCAPI_STATUS = "https://w3c-ccg.github.io/vc-api/#update-status"
+VCAPI_STATUS = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#update-status"
 
 
 def _entries(vc: dict) -> list[dict]:

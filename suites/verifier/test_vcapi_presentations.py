@@ -10,7 +10,7 @@ import pytest
 from ler_interop.credentials import crafting
 from ler_interop.protocols.vcapi import assert_accepted, assert_rejected_against_control
 
-VCAPI_VP = "https://w3c-ccg.github.io/vc-api/#verify-presentation"
+VCAPI_VP = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#verify-presentation"
 DI = "https://www.w3.org/TR/vc-data-integrity/"
 
 

@@ -13,7 +13,7 @@ from ler_interop.credentials import crafting
 from ler_interop.credentials.samples import UNICODE_NAMES, language_credential
 from ler_interop.protocols.vcapi import assert_accepted, assert_rejected_against_control
 
-VCAPI_VERIFY = "https://w3c-ccg.github.io/vc-api/#verify-credential"
+VCAPI_VERIFY = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#verify-credential"
 DI = "https://www.w3.org/TR/vc-data-integrity/"
 VCDM = "https://www.w3.org/TR/vc-data-model-2.0/"
 BSL = "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm"
@@ -190,7 +190,7 @@ def test_malformed_request(vendor, verify_url):
 
 
 @check("VER-VCAPI-031", "Verification needs no account: the verify endpoint answers without credentials", ["P6"],
-       "https://w3c-ccg.github.io/vc-api/#authorization", level="SHOULD")
+       "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#authorization", level="SHOULD")
 def test_verify_without_account(vendor, verify_url, key_issuer, credential):
     from ler_interop.protocols.vcapi import VcApiClient, classify_verify
 

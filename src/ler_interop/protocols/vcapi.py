@@ -1,6 +1,6 @@
 """W3C VC API (VCALM) client: issue, verify, update status — and how to read the answers.
 
-Spec: https://w3c-ccg.github.io/vc-api/ — issue: POST /credentials/issue {credential, options}
+Spec: https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/ — issue: POST /credentials/issue {credential, options}
 -> 201 {verifiableCredential}; verify: POST /credentials/verify {verifiableCredential, options}
 -> 200 {verified: true} / 400 with errors; POST /presentations/verify {verifiablePresentation,
 options: {challenge, domain}}; POST /credentials/status.

@@ -51,7 +51,7 @@ def validate_issue_request(body: dict[str, Any]) -> tuple[dict, dict]:
 
 
 def validate_status_request(body: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
-    """UpdateCredentialStatusRequest (https://w3c-ccg.github.io/vc-api/#update-status).
+    """UpdateCredentialStatusRequest (https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#update-status).
 
     Current shape: {credentialId, credentialStatus: {type, statusPurpose}, status: bool};
     also accepted, the earlier list shape: credentialStatus: [{type, statusPurpose, status}].

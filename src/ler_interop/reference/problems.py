@@ -2,7 +2,7 @@
 
 Errors are RFC 9457 problem details (`type`, `title`, `detail`, content type
 application/problem+json), which the VC API uses for its error answers
-(https://w3c-ccg.github.io/vc-api/#error-handling). A malformed request is always a 4xx.
+(https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#error-handling). A malformed request is always a 4xx.
 """
 
 from __future__ import annotations
