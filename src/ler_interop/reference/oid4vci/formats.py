@@ -1,0 +1,91 @@
+"""The credentials the reference issuer hands out over OpenID4VCI, one per proven key.
+
+The offer's `claims` are the learner's: `{"name": ..., "achievement": {...}}`, merged into an
+Open Badges 3.0 AchievementCredential (credentials/samples.py). Holder binding: the subject
+id is the wallet's DID for the W3C formats; an SD-JWT VC carries the key as `cnf.jwk`, with
+the learner's name and achievement as selectively disclosable claims.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from ...credentials import samples
+from ...credentials.keys import Key
+from ...credentials.sdjwt import issue_sd_jwt
+from .metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC, SD_JWT_VCT
+from .proofs import ProvenKey
+from .service import Service
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for name, value in extra.items():
+        out[name] = _merge(out[name], value) if isinstance(value, dict) and isinstance(out.get(name), dict) else value
+    return out
+
+
+def _ascii(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(ch if ord(ch) < 128 else "?" for ch in value)
+    if isinstance(value, dict):
+        return {k: _ascii(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_ascii(v) for v in value]
+    return value
+
+
+def subject_claims(svc: Service, claims: dict[str, Any]) -> dict[str, Any]:
+    """The learner's claims over the template's defaults (name, achievement)."""
+    template = samples.achievement_credential(svc.issuer.identity.did)["credentialSubject"]
+    merged = _merge({"name": template["name"], "achievement": template["achievement"]}, copy.deepcopy(claims))
+    merged.pop("id", None)  # the subject id is the holder's key, never the offer's say
+    if svc.has("issuer.oid4vci-schema-invalid") and isinstance(merged.get("achievement"), dict):
+        merged["achievement"].pop("criteria", None)
+    return _ascii(merged) if svc.has("issuer.oid4vci-ascii-names") else merged
+
+
+def _w3c_credential(svc: Service, claims: dict[str, Any], holder: ProvenKey) -> dict[str, Any]:
+    subject_id = f"did:example:{uuid.uuid4().hex}" if svc.has("issuer.oid4vci-unbound-credential") else holder.did
+    credential = samples.achievement_credential(svc.issuer.identity.did, subject_id=subject_id)
+    credential["credentialSubject"] = {**credential["credentialSubject"], **subject_claims(svc, claims)}
+    return credential
+
+
+def _corrupt_jws(token: str) -> str:
+    """Change one signature character (keeping canonical base64url) of the first JWS."""
+    jwt, sep, rest = token.partition("~")
+    head, payload, sig = jwt.split(".")
+    sig = ("B" if sig[0] != "B" else "C") + sig[1:]
+    return f"{head}.{payload}.{sig}{sep}{rest}"
+
+
+def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: ProvenKey) -> Any:
+    """One credential of `configuration_id` for `holder` (runs in a thread: signing is slow)."""
+    issuer = svc.issuer
+    bad_signature = svc.has("issuer.oid4vci-bad-credential-signature")
+    if configuration_id == LDP_VC:
+        signed = issuer.issue({"credential": _w3c_credential(svc, claims, holder), "options": {}})
+        if bad_signature:
+            proof = signed["proof"]
+            value = proof["proofValue"]
+            signed = {**signed, "proof": {**proof, "proofValue": value[:-1] + ("2" if value[-1] != "2" else "3")}}
+        return signed
+    key: Key = issuer.identity.ed25519
+    kid = issuer.identity.vm_for("eddsa-rdfc-2022")
+    if configuration_id == JWT_VC_JSON:
+        from ...credentials.jwtvc import sign_jwt_vc
+
+        token = sign_jwt_vc(issuer.prepare(_w3c_credential(svc, claims, holder)), key, kid)
+    elif configuration_id == SD_JWT_VC:
+        disclosed = subject_claims(svc, claims)
+        clear = svc.has("issuer.oid4vci-sd-jwt-clear-claims")
+        unbound = svc.has("issuer.oid4vci-unbound-credential")
+        token = issue_sd_jwt(disclosed, key, kid, vct=SD_JWT_VCT, iss=issuer.identity.did,
+                             disclosable=() if clear else sorted(disclosed),
+                             holder_jwk=None if unbound else holder.key.public_jwk())
+    else:
+        raise ValueError(f"no credential format for {configuration_id!r}")
+    return _corrupt_jws(token) if bad_signature else token

@@ -1,0 +1,26 @@
+"""The one object the OpenID4VCI endpoints share: the reference issuer, its faults and state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .state import IssuanceState
+
+
+@dataclass
+class Service:
+    issuer: Any  # reference.issuer.ReferenceIssuer: identity, sign(), prepare(), issue(), faults, token
+    state: IssuanceState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.state = IssuanceState(static_nonce=self.has("issuer.oid4vci-static-nonce"),
+                                   reusable_codes=self.has("issuer.oid4vci-reusable-pre-auth-code"))
+
+    @property
+    def url(self) -> str:
+        """The Credential Issuer Identifier (§12.2.1): the issuer's origin."""
+        return str(self.issuer.origin)
+
+    def has(self, fault: str) -> bool:
+        return fault in self.issuer.faults
