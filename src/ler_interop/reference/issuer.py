@@ -110,6 +110,11 @@ class ReferenceIssuer:
             # Undefined terms, unknown contexts: the caller's credential cannot be secured.
             raise BadRequest("cannot-secure", "Credential cannot be secured", str(exc)) from None
 
+    def prepare(self, credential: dict) -> dict:
+        """The credential filled in (issuer, validFrom, id, status) but not yet secured: for a
+        securing mechanism other than Data Integrity (OpenID4VCI's jwt_vc_json)."""
+        return apply_content_faults(self._fill_in(credential, None), self.faults)
+
     def _fill_in(self, credential: dict, credential_id: str | None) -> dict:
         doc = copy.deepcopy(credential)
         did = self.identity.did
