@@ -61,13 +61,18 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: (REDACTED if k.lower() in SECRET_HEADERS else scrub_text(v)) for k, v in headers.items()}
 
 
+# URIs whose query carries secrets inside a JSON string value: an OpenID4VCI credential offer
+# by value holds its pre-authorized_code (https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html#section-4.1.2).
+SECRET_BEARING_URI_SCHEMES = ("openid-credential-offer:",)
+
+
 def redact_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: (REDACTED if k in SECRET_KEYS else redact_json(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_json(v) for v in value]
     if isinstance(value, str):
-        return scrub_text(value)
+        return redact_url(value) if value.startswith(SECRET_BEARING_URI_SCHEMES) else scrub_text(value)
     return value
 
 
