@@ -44,3 +44,34 @@ def template(issuer_did) -> Callable[..., dict]:
         return samples.achievement_credential(issuer_did, **kw)
 
     return _template
+
+
+# -- OpenID4VCI: the suite acts as the wallet ---------------------------------------------------
+
+
+@pytest.fixture
+def oid4vci(vendor):
+    """The vendor's Credential Issuer as an anonymous wallet sees it; the offers backchannel
+    alone carries the vendor's API credentials."""
+    from ler_interop.outcomes import unsupported
+    from ler_interop.protocols.oid4vci import Oid4vciClient
+
+    config = vendor.role("issuer").protocols.get("oid4vci")
+    if not config:
+        unsupported(f"vendor {vendor.id!r} declares no issuer oid4vci section")
+    return Oid4vciClient(vendor.http_for("issuer", authorized=False), config["credential_issuer"],
+                         config.get("offers"), backchannel=vendor.http)
+
+
+@pytest.fixture
+def wallet(oid4vci):
+    from ler_interop.protocols.oid4vci_wallet import Wallet
+
+    return Wallet(oid4vci)
+
+
+@pytest.fixture
+def learner() -> dict:
+    """The claims offered: a CJK learner name and an Arabic achievement name (P7)."""
+    return {"name": samples.UNICODE_NAMES["cjk"],
+            "achievement": {"name": "شهادة إدارة البيانات", "description": "Data stewardship — Ἀρχή, Грамотность"}}

@@ -151,10 +151,14 @@ def describe(response: Response) -> str:
 
 
 class Oid4vciClient:
-    """One vendor's Credential Issuer, through its guarded, recording Http client."""
+    """One vendor's Credential Issuer, through its guarded, recording Http clients: `http` acts
+    as an anonymous wallet (no vendor API credentials), `backchannel` (default: `http`) carries
+    the vendor's auth to its offers backchannel."""
 
-    def __init__(self, http: Http, credential_issuer: str, offers_url: str | None = None):
+    def __init__(self, http: Http, credential_issuer: str, offers_url: str | None = None,
+                 backchannel: Http | None = None):
         self.http = http
+        self.backchannel = backchannel or http
         self.credential_issuer = credential_issuer
         self.offers_url = offers_url
         self._metadata: dict[str, Any] | None = None
@@ -212,7 +216,7 @@ class Oid4vciClient:
         redact.register_secret(tx_code)
         body = {"credential_configuration_id": configuration_id, "claims": claims, "tx_code": tx_code,
                 "by_reference": by_reference}
-        response = self.http.post(self.offers_url, json=body)
+        response = self.backchannel.post(self.offers_url, json=body)
         answer = json_body(response)
         if not 200 <= response.status_code < 300 or not isinstance(answer, dict) or not isinstance(answer.get("offer"), str):
             raise VendorAnswerError(f"offer backchannel: {describe(response)}")
