@@ -14,6 +14,10 @@ from ler_interop.credentials import samples
 from ler_interop.credentials.crafting import Signer
 from ler_interop.credentials.keys import Key
 from ler_interop.credentials.statuslist import StatusList, status_entry
+from ler_interop.outcomes import unsupported
+from ler_interop.protocols import oid4vp_present
+from ler_interop.protocols.oid4vp import Oid4vpClient
+from ler_interop.protocols.oid4vp_wallet import SuiteWallet
 from ler_interop.protocols.vcapi import Verdict, classify_verify
 
 
@@ -94,3 +98,53 @@ def with_status(reachable_counterpart, web_issuer) -> Callable[[dict, str, bool]
         credential["credentialStatus"] = status_entry(url, index, purpose)
         return web_issuer.issue(credential)
     return _with_status
+
+
+# -- OpenID4VP: the suite as the holder's wallet ------------------------------------------------
+@pytest.fixture
+def oid4vp_client(vendor) -> Oid4vpClient:
+    """The vendor's OpenID4VP verifier: its backchannel with the role's auth; request_uri and
+    response_uri called anonymously, as a wallet would."""
+    url = vendor.endpoint("verifier", "oid4vp", "presentation_requests")
+    return Oid4vpClient(vendor.http, vendor.http_for("verifier", authorized=False), url)
+
+
+@pytest.fixture(scope="session")
+def oid4vp_holder() -> Signer:
+    """The suite's holder: a did:key whose key signs presentations and KB-JWTs."""
+    return Signer.did_key(Key.generate("Ed25519"))
+
+
+@pytest.fixture
+def wallet(oid4vp_client, oid4vp_holder, key_issuer) -> SuiteWallet:
+    return SuiteWallet(oid4vp_client, oid4vp_holder, key_issuer)
+
+
+@pytest.fixture
+def oid4vp_format(vendor, request) -> str:
+    """The credential format a parametrised OpenID4VP check presents in; a format the verifier
+    does not declare is `unsupported`."""
+    fmt = request.param
+    if not vendor.supports("verifier", fmt):
+        unsupported(f"vendor {vendor.id!r} declares no OpenID4VP verifier support for {fmt}")
+    return fmt
+
+
+@pytest.fixture
+def oid4vp_counterpart(counterpart, vendor):
+    """The counterpart host (did:web documents, status lists) when the vendor's OpenID4VP
+    verifier can reach it: loopback only, so a verifier elsewhere skips (see reachable_counterpart)."""
+    url = vendor.endpoint("verifier", "oid4vp", "presentation_requests")
+    if not net.is_loopback(net.host_of(url)):
+        pytest.skip(f"the suite's did:web/status host ({counterpart.url}) is loopback-only; "
+                    f"the verifier at {net.host_of(url)} cannot reach it")
+    return counterpart
+
+
+@pytest.fixture
+def oid4vp_any_format(vendor) -> str:
+    """The first credential format (ldp_vc, jwt_vc_json, dc+sd-jwt) the OpenID4VP verifier declares."""
+    fmt = next((f for f in oid4vp_present.FORMATS if vendor.supports("verifier", f)), None)
+    if fmt is None:
+        unsupported(f"vendor {vendor.id!r} declares none of {', '.join(oid4vp_present.FORMATS)}")
+    return fmt

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...credentials import jsonld, sdjwt
 from ...credentials.artifacts import ArtifactError, parse_artifact
-from ...credentials.findings import CHALLENGE_MISMATCH, DOMAIN_MISMATCH, HOLDER_BINDING
+from ...credentials.findings import CHALLENGE_MISMATCH, DOMAIN_MISMATCH, HOLDER_BINDING, PROOF_EXPIRED
 from ...credentials.jws import JwsError, parse_compact
 from ...credentials.sdjwt_format import Disclosure, parse_sd_jwt, reveal
 from ...credentials.verifier import CredentialVerifier
@@ -36,6 +36,8 @@ FORGIVEN_KB_CODES = {
     "verifier.oid4vp-ignore-holder-binding": {"signature", "no-cnf"},
     "verifier.oid4vp-ignore-sd-hash": {"sd_hash"},
 }
+# An SD-JWT VC's validity is its `exp`, which the toolkit reports as an expired signature.
+FORGIVEN_SD_JWT_REASONS = {"verifier.ignore-expiry": {PROOF_EXPIRED}}
 FORGIVEN_DCQL = {
     "verifier.oid4vp-ignore-missing-claims": {"missing-claim"},
     "verifier.oid4vp-ignore-type": {"type"},
@@ -65,6 +67,7 @@ class Judge:
         self.ignore = self.ignore | {r for f in self.faults for r in FORGIVEN_REASONS.get(f, ())}
         self.kb_forgiven = {c for f in self.faults for c in FORGIVEN_KB_CODES.get(f, ())}
         self.dcql_forgiven = {c for f in self.faults for c in FORGIVEN_DCQL.get(f, ())}
+        self.sd_jwt_ignore = self.ignore | {r for f in self.faults for r in FORGIVEN_SD_JWT_REASONS.get(f, ())}
 
     def judge(self, vp_token_text: str) -> Judgement:
         out = Judgement()
@@ -118,10 +121,10 @@ class Judge:
         if not isinstance(presentation, str):
             return [], ["a dc+sd-jwt presentation is an SD-JWT+KB string"]
         result = self.toolkit.verify_credential(presentation, challenge=self.nonce, domain=self.client_id,
-                                                ignore=self.ignore)
+                                                ignore=self.sd_jwt_ignore)
         if not result.verified and self._kb_code(presentation) in self.kb_forgiven:
             # A verifier skipping that KB-JWT step: what remains is the credential's own checks.
-            result = self.toolkit.verify_credential(_without_kb(presentation), ignore=self.ignore)
+            result = self.toolkit.verify_credential(_without_kb(presentation), ignore=self.sd_jwt_ignore)
         errors = [f"{c.name}: {c.message}" for c in result.checks if not c.ok]
         try:
             claims = _disclosed_claims(presentation)

@@ -1,0 +1,178 @@
+"""OpenID4VP verifiers reject, as a verdict, every presentation broken in one way: bound to
+another request or verifier, replayed, tampered, stale, withdrawn, someone else's, short of a
+claim asked, or of a type not asked.
+
+Each check first presents the untouched twin to a fresh request (the positive control), so a
+verifier that rejects everything gets `error`, never a pass; a 500 is never a rejection
+(protocols/oid4vp.classify).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from ler_interop.credentials import crafting
+from ler_interop.credentials.jws import b64url_decode_strict, encode_json
+from ler_interop.credentials.keys import Key, b64url_encode
+from ler_interop.credentials.samples import utc_now, xsd_datetime
+from ler_interop.credentials.statuslist import StatusList, status_entry
+from ler_interop.protocols import oid4vp_present as present
+from ler_interop.protocols.oid4vp import assert_rejected_against_control
+
+VP = "https://openid.net/specs/openid-4-verifiable-presentations-1_0.html"
+W3C_FORMATS = pytest.mark.parametrize("oid4vp_format", ["ldp_vc", "jwt_vc_json"], indirect=True)
+ALL_FORMATS = pytest.mark.parametrize("oid4vp_format", present.FORMATS, indirect=True)
+SD_JWT = "dc+sd-jwt"
+
+
+def check(id, title, principles, spec, level="MUST", requires=()):
+    return pytest.mark.check(id=id, title=title, principles=principles, level=level, spec=spec, role="verifier",
+                             protocol="oid4vp", requires=["oid4vp", *requires])
+
+
+def _broken(wallet, fmt, good, broken_presentation):
+    """(control, verdict): `good` presented properly to one fresh request, then the broken
+    presentation `broken_presentation(asked)` to another."""
+    control = wallet.present_valid(fmt, good)
+    asked = wallet.ask(fmt)
+    return control, wallet.answer(asked, broken_presentation(asked))
+
+
+@check("VER-OID4VP-020", "Rejects a presentation bound to another nonce", ["P2"], VP + "#section-14.2.2")
+@ALL_FORMATS
+def test_rejects_wrong_nonce(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    control, verdict = _broken(wallet, oid4vp_format, good,
+                               lambda asked: wallet.presentation(asked, good, nonce=b64url_encode(uuid.uuid4().bytes * 2)))
+    assert_rejected_against_control(control, verdict, f"a {oid4vp_format} presentation for another nonce")
+
+
+@check("VER-OID4VP-021", "Rejects a presentation made for another verifier (audience)", ["P2"], VP + "#section-14.2.2")
+@ALL_FORMATS
+def test_rejects_wrong_audience(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    # The same verifier's id without its prefix is another client id (§5.9.1, §14.10).
+    control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(
+        asked, good, client_id=asked.request.original_client_id or "redirect_uri:https://elsewhere.example/cb"))
+    assert_rejected_against_control(control, verdict, f"a {oid4vp_format} presentation for another audience")
+
+
+@check("VER-OID4VP-022", "Rejects a presentation carrying a credential changed after signing", ["P2"], VP + "#section-8.6")
+@W3C_FORMATS
+def test_rejects_tampered_credential(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    control, verdict = _broken(wallet, oid4vp_format, good,
+                               lambda asked: wallet.presentation(asked, _tampered(oid4vp_format, good)))
+    assert_rejected_against_control(control, verdict, f"a tampered {oid4vp_format} credential")
+
+
+def _tampered(fmt: str, good):
+    """The learner's name edited after signing, signature kept."""
+    if fmt == "ldp_vc":
+        return crafting.tamper_claim(good)
+    head, payload, signature = good.split(".")
+    claims = json.loads(b64url_decode_strict(payload))
+    claims["vc"]["credentialSubject"]["name"] += " (edited)"
+    return f"{head}.{b64url_encode(encode_json(claims))}.{signature}"
+
+
+@check("VER-OID4VP-023", "Rejects an SD-JWT whose Key Binding JWT signature was altered", ["P2"],
+       VP + "#appendix-B.3.6", requires=[SD_JWT])
+def test_rejects_tampered_kb_jwt(wallet, credential):
+    good = wallet.issue(SD_JWT, credential())
+
+    def tampered(asked):
+        presented = wallet.presentation(asked, good)
+        head, _, signature = presented.rpartition(".")
+        flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+        return f"{head}.{flipped}"
+    control, verdict = _broken(wallet, SD_JWT, good, tampered)
+    assert_rejected_against_control(control, verdict, "an SD-JWT+KB with an altered KB-JWT signature")
+
+
+@check("VER-OID4VP-024", "Rejects an SD-JWT whose KB-JWT sd_hash does not match the presented SD-JWT", ["P2"],
+       "https://www.rfc-editor.org/rfc/rfc9901#section-7.3", requires=[SD_JWT])
+def test_rejects_wrong_sd_hash(wallet, credential):
+    good = wallet.issue(SD_JWT, credential())
+    wrong = b64url_encode(uuid.uuid4().bytes * 2)
+    control, verdict = _broken(wallet, SD_JWT, good,
+                               lambda asked: wallet.presentation(asked, good, kb_claims={"sd_hash": wrong}))
+    assert_rejected_against_control(control, verdict, "an SD-JWT+KB whose sd_hash is another presentation's")
+
+
+@check("VER-OID4VP-025", "Rejects a presentation of an expired credential", ["P2"],
+       "https://www.w3.org/TR/vc-data-model-2.0/#validity-period")
+@ALL_FORMATS
+def test_rejects_expired(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    now = utc_now()
+    doc = credential(valid_from=xsd_datetime(now - timedelta(days=30)), valid_until=xsd_datetime(now - timedelta(days=1)))
+    expired = wallet.issue(oid4vp_format, doc, exp=int(time.time()) - 86400)
+    control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(asked, expired))
+    assert_rejected_against_control(control, verdict, f"an expired {oid4vp_format} credential")
+
+
+@check("VER-OID4VP-026", "Rejects a presentation of a revoked credential (Bitstring Status List)", ["P2"],
+       "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm", requires=["ldp_vc", "status:revocation"])
+def test_rejects_revoked(wallet, credential, oid4vp_counterpart):
+    issuer = oid4vp_counterpart.signer()
+
+    def with_status(flagged: bool):
+        name = f"revocation-{uuid.uuid4().hex[:10]}"
+        url = oid4vp_counterpart.publish_status_list(name, "revocation", StatusList(), issuer)
+        if flagged:
+            oid4vp_counterpart.set_status(name, 4242, True)
+        doc = credential()
+        doc["credentialStatus"] = status_entry(url, 4242, "revocation")
+        return wallet.issue("ldp_vc", doc, issuer=issuer)
+    revoked = with_status(True)
+    control, verdict = _broken(wallet, "ldp_vc", with_status(False), lambda asked: wallet.presentation(asked, revoked))
+    assert_rejected_against_control(control, verdict, "a revoked credential")
+
+
+@check("VER-OID4VP-027", "Rejects a credential presented by someone it was not issued to (holder binding)", ["P2"],
+       VP + "#section-8.6")
+@ALL_FORMATS
+def test_rejects_unbound_holder(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    someone_else = crafting.Signer.did_key(Key.generate("Ed25519"))
+    theirs = wallet.issue(oid4vp_format, credential(), subject=someone_else)
+    control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(asked, theirs))
+    assert_rejected_against_control(control, verdict, f"a {oid4vp_format} credential issued to {someone_else.did}")
+
+
+@check("VER-OID4VP-028", "Rejects a presentation lacking a claim the DCQL query asked for", ["P2", "P1"],
+       VP + "#section-6.4.1")
+@ALL_FORMATS
+def test_rejects_missing_claim(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    if oid4vp_format == SD_JWT:  # the name is not disclosed
+        control, verdict = _broken(wallet, SD_JWT, good, lambda asked: wallet.presentation(
+            asked, good, disclose=[("credentialSubject", "achievement", "name")]))
+    else:  # a credential without the asked claim at all
+        lacking = credential()
+        del lacking["credentialSubject"]["name"]
+        partial = wallet.issue(oid4vp_format, lacking)
+        control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(asked, partial))
+    assert_rejected_against_control(control, verdict, f"a {oid4vp_format} presentation without credentialSubject.name")
+
+
+@check("VER-OID4VP-029", "Rejects a credential of a type the query did not ask for", ["P2", "P1"],
+       VP + "#section-6.4.2")
+@ALL_FORMATS
+def test_rejects_unasked_type(wallet, credential, oid4vp_format):
+    good = wallet.issue(oid4vp_format, credential())
+    if oid4vp_format == SD_JWT:
+        other = present.sd_jwt_badge(wallet.issuer, wallet.holder.key, credential(),
+                                     vct="https://ler-interop.example/vct/library-card")
+    else:  # the same claims in a plain VerifiableCredential, not an OpenBadgeCredential
+        doc = credential()
+        doc["type"] = ["VerifiableCredential"]
+        other = wallet.issue(oid4vp_format, doc)
+    control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(asked, other))
+    assert_rejected_against_control(control, verdict, f"a {oid4vp_format} credential of another type")
