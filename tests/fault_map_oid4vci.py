@@ -17,3 +17,15 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-011": "issuer.oid4vci-nonce-cacheable",
     "ISS-OID4VCI-012": "issuer.oid4vci-static-nonce",
 }
+FAULT_FOR.update({
+    # what the credential endpoint issues
+    "ISS-OID4VCI-013": "issuer.oid4vci-legacy-response",
+    "ISS-OID4VCI-014": "issuer.oid4vci-bad-credential-signature",
+    "ISS-OID4VCI-015": "issuer.oid4vci-unbound-credential",
+    "ISS-OID4VCI-016": "issuer.oid4vci-schema-invalid",
+    "ISS-OID4VCI-017": "issuer.oid4vci-ascii-names",
+    "ISS-OID4VCI-018": "issuer.oid4vci-sd-jwt-clear-claims",
+    "ISS-OID4VCI-030": "issuer.oid4vci-batch-same-key",
+    "ISS-OID4VCI-031": "issuer.oid4vci-notification-refused",
+    "ISS-OID4VCI-032": "issuer.oid4vci-notification-any-id",
+})

@@ -1,0 +1,179 @@
+"""OpenID4VCI 1.0 issuers: what the credential endpoint issues (§8.3, Appendix A), batch
+issuance and notifications (§11). Every issued credential is judged by the suite's own verifier.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ler_interop.credentials.keys import Key, KeyFormatError
+from ler_interop.outcomes import unsupported
+from ler_interop.protocols.oid4vci import SPEC, describe
+from ler_interop.protocols.oid4vci_formats import UnreadableCredential, bound_key, sd_jwt_parts, subject_claims
+from ler_interop.protocols.oid4vci_wallet import assert_refused
+from ler_interop.protocols.vcapi import json_body
+
+FORMATS = ["ldp_vc", "jwt_vc_json", "dc+sd-jwt"]
+W3C_FORMATS = ["ldp_vc", "jwt_vc_json"]
+
+
+def _read(fn, *args):
+    """A credential the suite cannot read as its format fails the check reading it."""
+    try:
+        return fn(*args)
+    except UnreadableCredential as exc:
+        raise AssertionError(str(exc)) from None
+
+
+def _same_key(bound, holder) -> bool:
+    if isinstance(bound, dict):
+        try:
+            return Key.from_jwk(bound).public_jwk() == holder.key.public_jwk()
+        except KeyFormatError:
+            return False
+    return bound == holder.did
+
+
+@pytest.mark.check(id="ISS-OID4VCI-013", title="Answers a credential request with 200 and credentials[] in the format asked for",
+                   principles=["P1"], level="MUST", spec=SPEC + "#section-8.3", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_credential_response(wallet, learner, fmt):
+    config_id = wallet.configuration_for(fmt)
+    session = wallet.authorize(config_id, learner)
+    response = wallet.request(session, [wallet.holder_for(config_id)])
+    assert response.status_code == 200, f"credential request: {describe(response)}; §8.3 requires 200 for immediate issuance"
+    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    assert media_type == "application/json", f"credential response served as {media_type!r}"
+    body = json_body(response)
+    items = body.get("credentials") if isinstance(body, dict) else None
+    assert isinstance(items, list) and items, f"no credentials[] array (pre-1.0 `credential`?): {describe(response)}"
+    assert all(isinstance(i, dict) and "credential" in i for i in items), "credentials[] entries must be objects with `credential`"
+    assert "transaction_id" not in body, "credentials and transaction_id must not both be present"
+    value = items[0]["credential"]
+    if fmt == "ldp_vc":
+        assert isinstance(value, dict), "an ldp_vc credential must be a JSON object (Appendix A.1.2.4)"
+    elif fmt == "jwt_vc_json":
+        assert isinstance(value, str) and value.count(".") == 2 and "~" not in value, "a jwt_vc_json credential must be a JWT"
+    else:
+        assert isinstance(value, str) and "~" in value, "a dc+sd-jwt credential must be an SD-JWT string"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-014", title="The issued credential's signature verifies under the suite's own verifier",
+                   principles=["P1", "P2"], level="MUST", spec=SPEC + "#appendix-A", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_issued_credential_verifies(wallet, learner, verifier, fmt):
+    issued = wallet.issue(wallet.configuration_for(fmt), learner)
+    result = verifier.verify_credential(issued.credentials[0])
+    proof = result.check("proof")
+    assert proof.ok, f"{fmt} credential does not verify: [{proof.reason}] {proof.message}"
+    binding = result.check("issuer-binding")
+    assert binding.ok, f"{fmt} credential: {binding.message}"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-015", title="The issued credential is bound to the key the wallet proved (subject id or cnf)",
+                   principles=["P2"], level="MUST", spec=SPEC + "#section-8.1", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_credential_bound_to_holder(wallet, oid4vci, learner, fmt):
+    config_id = wallet.configuration_for(fmt)
+    if not oid4vci.configurations()[config_id].get("cryptographic_binding_methods_supported"):
+        unsupported(f"{config_id} declares no cryptographic binding (§12.2.4: binding not required)")
+    issued = wallet.issue(config_id, learner)
+    holder = issued.holders[0]
+    bound = _read(bound_key, issued.credentials[0], fmt)
+    want = "cnf.jwk" if fmt == "dc+sd-jwt" else "credentialSubject.id"
+    assert bound is not None, f"the credential has no {want}: it is bound to nothing"
+    assert _same_key(bound, holder), f"{want} is {str(bound)[:120]!r}, not the wallet's key {holder.did}"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-016", title="The issued OB 3.0 credential is valid against the Open Badges 3.0 schema",
+                   principles=["P1", "P3"], level="MUST", spec="https://www.imsglobal.org/spec/ob/v3p0/#achievementcredential",
+                   role="issuer", protocol="oid4vci", profiles=["ob3"], requires=["oid4vci"])
+@pytest.mark.parametrize("fmt", W3C_FORMATS)
+def test_issued_credential_schema_valid(wallet, learner, verifier, fmt):
+    issued = wallet.issue(wallet.configuration_for(fmt), learner)
+    check = verifier.verify_credential(issued.credentials[0]).check("schema")
+    assert check.ok, f"{fmt}: {check.message}"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-017", title="The issued credential carries the offered claims, Unicode byte for byte",
+                   principles=["P1", "P7"], level="MUST", spec=SPEC + "#section-3.5", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_offered_claims_intact(wallet, learner, fmt):
+    issued = wallet.issue(wallet.configuration_for(fmt), learner)
+    claims = _read(subject_claims, issued.credentials[0], fmt)
+    assert claims.get("name") == learner["name"], f"name came back as {claims.get('name')!r}, offered {learner['name']!r}"
+    achievement = claims.get("achievement")
+    assert isinstance(achievement, dict), f"no achievement object: {str(achievement)[:80]!r}"
+    for key, value in learner["achievement"].items():
+        assert achievement.get(key) == value, f"achievement.{key} came back as {achievement.get(key)!r}, offered {value!r}"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-018", title="An SD-JWT VC discloses the learner's name and achievement selectively and carries cnf",
+                   principles=["P2"], level="SHOULD", spec=SPEC + "#appendix-A.3", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci", "dc+sd-jwt"])
+def test_sd_jwt_selectively_disclosable(wallet, learner):
+    issued = wallet.issue(wallet.configuration_for("dc+sd-jwt"), learner)
+    in_clear, claims, disclosed = _read(sd_jwt_parts, issued.credentials[0])
+    assert "cnf" in in_clear, "the SD-JWT VC has no cnf: a verifier cannot ask for key binding"
+    clear = [name for name in ("name", "achievement") if name in in_clear]
+    assert not clear, f"{', '.join(clear)} travel in clear; a holder cannot withhold them"
+    names = {tuple(d["path"])[0] for d in disclosed if d.get("path")}
+    assert {"name", "achievement"} <= names, f"not disclosable: {sorted({'name', 'achievement'} - names)}"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-030", title="A batch request gets credentials each bound to a different one of the proven keys",
+                   principles=["P2"], level="MUST", spec=SPEC + "#section-8.3", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+def test_batch_one_credential_per_key(wallet, oid4vci, learner):
+    batch = oid4vci.metadata().get("batch_credential_issuance")
+    if not isinstance(batch, dict):
+        unsupported("the issuer declares no batch_credential_issuance")
+    config_id = wallet.any_configuration()
+    fmt = oid4vci.configurations()[config_id]["format"]
+    holders = [wallet.holder_for(config_id), wallet.holder_for(config_id)]
+    issued = wallet.issue(config_id, learner, holders)
+    assert len(issued.credentials) <= len(holders), f"{len(issued.credentials)} credentials for {len(holders)} proofs"
+    owners = []
+    for credential in issued.credentials:
+        bound = _read(bound_key, credential, fmt)
+        owner = next((i for i, h in enumerate(holders) if _same_key(bound, h)), None)
+        assert owner is not None, f"a credential is bound to {str(bound)[:100]!r}, none of the proven keys"
+        owners.append(owner)
+    assert len(set(owners)) == len(owners), "two credentials are bound to the same key (§8.3: each key binds at most one)"
+
+
+def _notified(wallet, oid4vci, learner):
+    if "notification_endpoint" not in oid4vci.metadata():
+        unsupported("the issuer has no notification_endpoint")
+    issued = wallet.issue(wallet.any_configuration(), learner)
+    notification_id = issued.body.get("notification_id")
+    if not isinstance(notification_id, str):
+        unsupported("the credential response carries no notification_id")
+    return issued, notification_id
+
+
+@pytest.mark.check(id="ISS-OID4VCI-031", title="The notification endpoint accepts credential_accepted with a 2xx",
+                   principles=["P1", "P4"], level="MUST", spec=SPEC + "#section-11.2", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+def test_notification_accepted(wallet, oid4vci, learner):
+    issued, notification_id = _notified(wallet, oid4vci, learner)
+    response = oid4vci.notify(issued.session.access_token, notification_id, "credential_accepted")
+    assert 200 <= response.status_code < 300, f"notification: {describe(response)}; §11.2 requires 2xx"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-032", title="A notification for an unknown notification_id gets 400 invalid_notification_id",
+                   principles=["P1"], level="MUST", spec=SPEC + "#section-11.3", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+def test_notification_unknown_id(wallet, oid4vci, learner):
+    issued, notification_id = _notified(wallet, oid4vci, learner)
+    control = oid4vci.notify(issued.session.access_token, notification_id, "credential_accepted")
+    if not 200 <= control.status_code < 300:
+        from ler_interop.outcomes import vendor_error
+        vendor_error(f"could not exercise the check: the real notification_id is refused too ({describe(control)})")
+    response = oid4vci.notify(issued.session.access_token, "ler-interop-never-issued", "credential_accepted")
+    assert_refused(response, "a notification for an unknown notification_id",
+                   {"invalid_notification_id", "invalid_notification_request"})
