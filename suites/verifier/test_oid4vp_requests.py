@@ -48,7 +48,8 @@ def test_response_type_and_mode(asked, vendor):
     assert request.get("response_type") == "vp_token", f"response_type is {request.get('response_type')!r}"
     assert request.get("response_mode") == "direct_post", f"response_mode is {request.get('response_mode')!r}"
     uri = request.get("response_uri")
-    assert isinstance(uri, str) and uri.startswith(("https://", "http://")), f"response_uri is {uri!r}"
+    is_url = isinstance(uri, str) and uri.startswith(("https://", "http://"))
+    assert is_url, f"response_uri is {uri!r}"
     vendor.http.policy.check_url(uri)  # a response_uri outside the declared hosts is refused: error
     assert "redirect_uri" not in request.claims, "redirect_uri must not be present beside response_uri (§8.2)"
 
@@ -88,7 +89,8 @@ def test_nonce_fresh(asked, oid4vp_client):
     _, second = oid4vp_client.start(query)
     for request in (first, second):
         nonce = request.get("nonce")
-        assert isinstance(nonce, str) and URL_SAFE.match(nonce), f"nonce {nonce!r} is not an ASCII URL-safe string"
+        url_safe = isinstance(nonce, str) and bool(URL_SAFE.match(nonce))
+        assert url_safe, f"nonce {nonce!r} is not an ASCII URL-safe string"
     assert first.get("nonce") != second.get("nonce"), "two requests carry the same nonce"
 
 
@@ -98,7 +100,8 @@ def test_state(asked, oid4vp_client):
     _, second = oid4vp_client.start(query)
     for request in (first, second):
         state = request.get("state")
-        assert isinstance(state, str) and URL_SAFE.match(state), (
+        url_safe = isinstance(state, str) and bool(URL_SAFE.match(state))
+        assert url_safe, (
             f"state is {state!r}; it lets the Response URI tie a response to a recent request (§14.4.2)")
     assert first.get("state") != second.get("state"), "two requests carry the same state"
 

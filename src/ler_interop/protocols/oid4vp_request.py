@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -141,16 +141,3 @@ def entropy_bits(value: str) -> float:
         if all(ch in alphabet for ch in value):
             return len(value) * math.log2(size)
     return len(value) * math.log2(66 if not URL_SAFE.match(value) else 64)
-
-
-def same_query(asked: Any, sent: Any) -> bool:
-    """The request's dcql_query is the one the backchannel was given (JSON equality)."""
-    return _normalised(asked) == _normalised(sent)
-
-
-def _normalised(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _normalised(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalised(v) for v in value]
-    return value
