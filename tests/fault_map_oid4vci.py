@@ -16,8 +16,6 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-010": "issuer.oid4vci-token-cacheable",
     "ISS-OID4VCI-011": "issuer.oid4vci-nonce-cacheable",
     "ISS-OID4VCI-012": "issuer.oid4vci-static-nonce",
-}
-FAULT_FOR.update({
     # what the credential endpoint issues
     "ISS-OID4VCI-013": "issuer.oid4vci-legacy-response",
     "ISS-OID4VCI-014": "issuer.oid4vci-bad-credential-signature",
@@ -25,7 +23,20 @@ FAULT_FOR.update({
     "ISS-OID4VCI-016": "issuer.oid4vci-schema-invalid",
     "ISS-OID4VCI-017": "issuer.oid4vci-ascii-names",
     "ISS-OID4VCI-018": "issuer.oid4vci-sd-jwt-clear-claims",
+    # credential requests that must be refused (or, 029, accepted)
+    "ISS-OID4VCI-019": "issuer.oid4vci-no-token-check",
+    "ISS-OID4VCI-020": "issuer.oid4vci-token-not-bound",
+    "ISS-OID4VCI-021": "issuer.oid4vci-accept-unknown-configuration",
+    "ISS-OID4VCI-022": "issuer.oid4vci-ignore-proof-typ",
+    "ISS-OID4VCI-023": "issuer.oid4vci-ignore-proof-aud",
+    "ISS-OID4VCI-024": "issuer.oid4vci-ignore-nonce",
+    "ISS-OID4VCI-025": "issuer.oid4vci-ignore-nonce",
+    "ISS-OID4VCI-026": "issuer.oid4vci-ignore-proof-signature",
+    "ISS-OID4VCI-027": "issuer.oid4vci-accept-alg-none",
+    "ISS-OID4VCI-028": "issuer.oid4vci-accept-singular-proof",
+    "ISS-OID4VCI-029": "issuer.oid4vci-reject-unknown-fields",
+    # batch and notification
     "ISS-OID4VCI-030": "issuer.oid4vci-batch-same-key",
     "ISS-OID4VCI-031": "issuer.oid4vci-notification-refused",
     "ISS-OID4VCI-032": "issuer.oid4vci-notification-any-id",
-})
+}
