@@ -15,6 +15,7 @@ SPEC_VERSIONS = {
     "openid4vp": "1.0 (Final)",
     "sd-jwt-vc": "draft-ietf-oauth-sd-jwt-vc",
     "sd-jwt": "RFC 9901",
+    "token-status-list": "draft-ietf-oauth-status-list",
     "open-badges": "3.0 (1EdTech)",
     "clr": "2.0 (1EdTech)",
     "rdf-canon": "RDFC-1.0 (W3C Recommendation 2024-05-21)",

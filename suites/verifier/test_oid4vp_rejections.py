@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pytest
 
-from ler_interop.credentials import crafting
+from ler_interop.credentials import crafting, tokenstatus
 from ler_interop.credentials.jws import b64url_decode_strict, encode_json
 from ler_interop.credentials.keys import Key, b64url_encode
 from ler_interop.credentials.samples import utc_now, xsd_datetime
@@ -133,6 +133,27 @@ def test_rejects_revoked(wallet, credential, oid4vp_counterpart):
     revoked = with_status(True)
     control, verdict = _broken(wallet, "ldp_vc", with_status(False), lambda asked: wallet.presentation(asked, revoked))
     assert_rejected_against_control(control, verdict, "a revoked credential")
+
+
+@check("VER-OID4VP-030", "Rejects a presentation of a revoked SD-JWT VC (Token Status List)", ["P2"],
+       "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-status-list#section-8",
+       requires=[SD_JWT, "status:revocation"])
+def test_rejects_revoked_sd_jwt(wallet, credential, oid4vp_counterpart):
+    issuer = oid4vp_counterpart.signer()
+
+    def with_status(flagged: bool) -> str:
+        # The list token is the issuer's own statuslist+jwt, published on the counterpart host.
+        path = f"/token-status-lists/{uuid.uuid4().hex[:10]}"
+        uri = oid4vp_counterpart.url + path
+        statuses = tokenstatus.TokenStatusList(bits=1)
+        if flagged:
+            statuses.set(4242, tokenstatus.INVALID)
+        token = tokenstatus.sign_status_list_token(statuses, uri, issuer.key, issuer.vm)
+        oid4vp_counterpart.publish(path, token, content_type=tokenstatus.MEDIA_TYPE)
+        return wallet.issue(SD_JWT, credential(), issuer=issuer, status=tokenstatus.reference(uri, 4242))
+    revoked = with_status(True)
+    control, verdict = _broken(wallet, SD_JWT, with_status(False), lambda asked: wallet.presentation(asked, revoked))
+    assert_rejected_against_control(control, verdict, "a revoked SD-JWT VC")
 
 
 @check("VER-OID4VP-027", "Rejects a credential presented by someone it was not issued to (holder binding)", ["P2"],

@@ -37,13 +37,13 @@ def credential_query(fmt: str, claims: Sequence[Sequence[Any]] = ASKED_CLAIMS, *
 
 # -- credentials the suite issues itself ------------------------------------------------------
 def sd_jwt_badge(issuer: crafting.Signer, holder_key: Key, credential: Mapping[str, Any], *,
-                 exp: int | None = None, vct: str = OB_VCT) -> str:
+                 exp: int | None = None, vct: str = OB_VCT, status: Mapping[str, Any] | None = None) -> str:
     """An SD-JWT VC of an OB 3.0 credential's subject, bound to `holder_key` (`cnf`); the subject's
-    name and achievement are selectively disclosable."""
+    name and achievement are selectively disclosable. `status`: a Token Status List reference."""
     subject = dict(credential["credentialSubject"])
     subject.pop("id", None)  # the holder is named by `cnf`, not by an identifier in clear
     claims = {"name": credential.get("name"), "credentialSubject": subject}
-    return sdjwt.issue_sd_jwt(claims, issuer.key, issuer.vm, iss=issuer.did, vct=vct, exp=exp,
+    return sdjwt.issue_sd_jwt(claims, issuer.key, issuer.vm, iss=issuer.did, vct=vct, exp=exp, status=status,
                               disclosable=[("credentialSubject", "name"), ("credentialSubject", "achievement")],
                               holder_jwk=holder_key.public_jwk())
 

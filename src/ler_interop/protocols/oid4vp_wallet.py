@@ -44,9 +44,11 @@ class SuiteWallet:
         return Asked(transaction, request, fmt)
 
     def issue(self, fmt: str, credential: Mapping[str, Any], *, issuer: crafting.Signer | None = None,
-              subject: crafting.Signer | None = None, exp: int | None = None) -> Any:
+              subject: crafting.Signer | None = None, exp: int | None = None,
+              status: Mapping[str, Any] | None = None) -> Any:
         """The suite's own credential in `fmt`, issued to `subject` (default: this wallet's holder):
-        its subject id (W3C formats) or its `cnf` key (SD-JWT VC)."""
+        its subject id (W3C formats) or its `cnf` key (SD-JWT VC). `status` (SD-JWT VC only) is
+        a Token Status List reference; W3C formats carry theirs in `credentialStatus`."""
         issuer, subject = issuer or self.issuer, subject or self.holder
         doc = copy.deepcopy(dict(credential))
         doc["credentialSubject"]["id"] = subject.did
@@ -54,7 +56,7 @@ class SuiteWallet:
             return issuer.issue(doc)
         if fmt == "jwt_vc_json":
             return present.jwt_badge(issuer, doc)
-        return present.sd_jwt_badge(issuer, subject.key, doc, exp=exp)
+        return present.sd_jwt_badge(issuer, subject.key, doc, exp=exp, status=status)
 
     def presentation(self, asked: Asked, credential: Any, *, nonce: str | None = None, client_id: str | None = None,
                      holder: crafting.Signer | None = None, disclose: Sequence[Sequence[Any]] = present.ASKED_CLAIMS,

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..credentials import tokenstatus
 from ..credentials.did import DidResolutionError, DidResolver
 from ..credentials.findings import Check, VerificationResult
 from ..credentials.verifier import CredentialVerifier
@@ -64,13 +65,20 @@ class ReferenceVerifier:
         # A fresh resolver per request: did:web documents and status lists change between calls.
         resolver = ReferenceResolver(http=self._http, http_hosts=LOOPBACK_NAMES,
                                      reject_did_web="verifier.reject-did-web" in self.faults)
-        return CredentialVerifier(resolver, fetch_json=self._fetch_json)
+        return CredentialVerifier(resolver, fetch_json=self._fetch_json, fetch_text=self._fetch_text)
 
     def _fetch_json(self, url: str) -> Any:
         response = self._http.get(url, headers={"Accept": "application/vc+ld+json, application/json"})
         if response.status_code != 200:
             raise NetError(f"{url} answered HTTP {response.status_code}")
         return response.json()
+
+    def _fetch_text(self, url: str) -> str:
+        # An SD-JWT VC's Token Status List token is a JWT, not JSON.
+        response = self._http.get(url, headers={"Accept": tokenstatus.MEDIA_TYPE})
+        if response.status_code != 200:
+            raise NetError(f"{url} answered HTTP {response.status_code}")
+        return response.text
 
     # -- verification --------------------------------------------------------------
     def verify_credential(self, body: dict[str, Any]) -> VerificationResult:
