@@ -26,6 +26,7 @@ SUPPORTS = ("oid4vci", "ldp_vc", "jwt_vc_json", "dc+sd-jwt", "tx_code", "by-refe
 
 def routes(issuer: Any) -> list:
     svc = Service(issuer)
+    issuer.oid4vci = svc  # its state, for the suite's own tests (tests/test_oid4vci_*.py)
 
     async def metadata(request: Request) -> Response:
         return JSONResponse(issuer_metadata(svc.url, issuer.faults))
