@@ -125,6 +125,19 @@ def test_every_check_has_a_known_fault():
     assert sorted(set(FAULT_FOR.values()) - CATALOG.keys()) == [], "fault names not in the reference catalog"
 
 
+# Faults no check is mapped to, and the test that proves each one instead.
+PROVEN_ELSEWHERE = {
+    "issuer.no-status": "test_reference.py (the issued credential has no credentialStatus)",
+    "verifier.500-on-reject": "test_a_crashing_verifier_never_passes_a_negative_check below",
+    "verifier.oid4vp-500-on-reject": "test_oid4vp_reference.py (every OpenID4VP negative check errors)",
+}
+
+
+def test_every_fault_is_exercised():
+    """The catalog stays honest: a fault nothing uses would be a switch nobody has seen work."""
+    assert set(CATALOG) - set(FAULT_FOR.values()) == set(PROVEN_ELSEWHERE)
+
+
 def test_clean_reference_passes_every_check(runs):
     results = runs()
     assert {r["check"] for r in results} == set(FAULT_FOR), "the clean run did not execute every check"
