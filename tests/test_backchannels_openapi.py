@@ -1,0 +1,78 @@
+"""docs/backchannels.openapi.yaml is the contract vendors implement; the reference vendors
+answer exactly as it says (each request and answer validated against its schemas)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from ler_interop.protocols import oid4vp_present
+from ler_interop.reference.servers import start_reference
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "backchannels.openapi.yaml"
+
+
+@pytest.fixture(scope="module")
+def api() -> dict:
+    return yaml.safe_load(DOC.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reference():
+    with start_reference() as servers:
+        yield servers.manifest_vendor()
+
+
+def schema(api: dict, name: str) -> Draft202012Validator:
+    validator = Draft202012Validator(api["components"]["schemas"][name])
+    Draft202012Validator.check_schema(validator.schema)
+    return validator
+
+
+def valid(api: dict, name: str, value) -> None:
+    errors = [e.message for e in schema(api, name).iter_errors(value)]
+    assert errors == [], f"{name}: {errors}"
+
+
+def test_the_document_is_openapi_3_1_with_every_backchannel(api):
+    assert api["openapi"].startswith("3.1") and api["info"]["version"].startswith("1.")
+    assert {"/offers", "/presentation-requests", "/presentation-requests/{id}"} <= set(api["paths"])
+    for name in api["components"]["schemas"]:
+        schema(api, name)
+
+
+def test_the_reference_issuer_is_true_to_the_offer_contract(api, reference):
+    oid4vci = reference["issuer"]["oid4vci"]
+    metadata = httpx.get(oid4vci["credential_issuer"] + "/.well-known/openid-credential-issuer").json()
+    for configuration in metadata["credential_configurations_supported"]:
+        for extra in ({"by_reference": False}, {"by_reference": True, "tx_code": "493536"}):
+            body = {"credential_configuration_id": configuration, "claims": {"name": "Zoë"}, **extra}
+            valid(api, "OfferRequest", body)
+            answer = httpx.post(oid4vci["offers"], json=body)
+            assert answer.status_code == 201, answer.text
+            valid(api, "OfferResponse", answer.json())
+    refused = httpx.post(oid4vci["offers"], json={"credential_configuration_id": "no-such", "claims": {}})
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")
+    valid(api, "Problem", refused.json())
+
+
+def test_the_reference_verifier_is_true_to_the_presentation_request_contract(api, reference):
+    url = reference["verifier"]["oid4vp"]["presentation_requests"]
+    for fmt in oid4vp_present.FORMATS:
+        body = {"dcql_query": oid4vp_present.credential_query(fmt)}
+        valid(api, "PresentationRequestCreate", body)
+        created = httpx.post(url, json=body)
+        assert created.status_code == 201, created.text
+        valid(api, "PresentationRequestCreated", created.json())
+        verdict = httpx.get(f"{url}/{created.json()['id']}")
+        assert verdict.status_code == 200
+        valid(api, "PresentationVerdict", verdict.json())
+        assert verdict.json()["status"] == "pending"
+    assert httpx.get(f"{url}/no-such-request").status_code == 404
+    refused = httpx.post(url, json={"dcql_query": {"credentials": "not a list"}})
+    assert refused.status_code == 400
+    valid(api, "Problem", refused.json())
