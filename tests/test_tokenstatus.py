@@ -84,3 +84,22 @@ def test_a_list_signed_by_someone_else_or_for_another_uri_is_not_trusted(issuer)
 def test_without_a_fetcher_status_is_reported_unchecked(issuer):
     check = CredentialVerifier(DidResolver()).verify(_sd_jwt(issuer, 7)).check("status")
     assert (check.ok, check.reason) == (False, "status.unchecked")
+
+
+def test_the_reference_issuers_token_status_list_follows_its_status_registry():
+    from ler_interop.credentials.jws import parse_compact
+    from ler_interop.reference.issuer import ReferenceIssuer
+    from ler_interop.reference.oid4vci import token_status
+    from ler_interop.reference.oid4vci.service import Service
+
+    svc = Service(ReferenceIssuer("http://127.0.0.1:9"))
+    registry = svc.issuer.registry
+    revoked, suspended = registry.allocate("urn:uuid:a"), registry.allocate("urn:uuid:b")
+    registry.set_status("urn:uuid:a", "revocation", True)
+    registry.set_status("urn:uuid:b", "suspension", True)
+    payload = parse_compact(token_status.list_token(svc)).payload_json()
+    assert payload["sub"] == "http://127.0.0.1:9" + token_status.PATH
+    statuses = TokenStatusList.decode(payload["status_list"])
+    assert (statuses.get(revoked), statuses.get(suspended), statuses.size) == (1, 2, registry.length)
+    fresh = token_status.allocate(svc)["status_list"]["idx"]
+    assert statuses.get(fresh) == tokenstatus.VALID and fresh not in (revoked, suspended)

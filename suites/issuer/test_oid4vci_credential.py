@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ler_interop.credentials.artifacts import parse_artifact
 from ler_interop.credentials.keys import Key, KeyFormatError
 from ler_interop.outcomes import unsupported
 from ler_interop.protocols.oid4vci import SPEC, describe
@@ -70,6 +71,23 @@ def test_issued_credential_verifies(wallet, learner, verifier, fmt):
     assert proof.ok, f"{fmt} credential does not verify: [{proof.reason}] {proof.message}"
     binding = result.check("issuer-binding")
     assert binding.ok, f"{fmt} credential: {binding.message}"
+
+
+@pytest.mark.check(id="ISS-OID4VCI-033",
+                   title="The issued credential can be revoked: its status entry resolves to a list its issuer signed, reading valid",
+                   principles=["P2"], level="SHOULD", spec="https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm",
+                   role="issuer", protocol="oid4vci", requires=["oid4vci"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_issued_credential_has_status(wallet, learner, verifier, fmt):
+    """W3C formats carry a Bitstring Status List entry; an SD-JWT VC a Token Status List `status`
+    claim (draft-ietf-oauth-status-list §6). A learner record that cannot be withdrawn leaves
+    the verifier trusting it forever."""
+    issued = wallet.issue(wallet.configuration_for(fmt), learner)
+    claims = parse_artifact(issued.credentials[0]).document  # an SD-JWT's `status` is never disclosable
+    assert claims.get("credentialStatus" if fmt != "dc+sd-jwt" else "status"), (
+        f"the {fmt} credential carries no status entry, so it can never be revoked")
+    status = verifier.verify_credential(issued.credentials[0]).check("status")
+    assert status.ok, f"{fmt} status: [{status.reason}] {status.message}"
 
 
 @pytest.mark.check(id="ISS-OID4VCI-015", title="The issued credential is bound to the key the wallet proved (subject id or cnf)",

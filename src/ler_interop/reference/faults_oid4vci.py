@@ -39,4 +39,6 @@ OID4VCI_FAULTS: dict[str, str] = {
     # notification endpoint
     "issuer.oid4vci-notification-refused": "the notification endpoint answers every event with invalid_notification_id",
     "issuer.oid4vci-notification-any-id": "the notification endpoint answers 204 for notification ids it never issued",
+    # status
+    "issuer.oid4vci-no-status": "issues credentials of every format without a status entry (they can never be revoked)",
 }

@@ -96,6 +96,18 @@ class StatusRegistry:
             self._lists[purpose].set(index, value)
             self._signed.pop(purpose, None)
 
+    def token_status_values(self) -> dict[int, int]:
+        """The same statuses as IETF Token Status List values (1 invalid = revoked, 2 suspended),
+        for the SD-JWT VCs whose index this registry allocated; unset indices are valid (0)."""
+        with self._lock:
+            out = {}
+            for index in self._index_of.values():
+                if self._lists["revocation"].get(index):
+                    out[index] = 1
+                elif self._lists["suspension"].get(index):
+                    out[index] = 2
+            return out
+
     def credential(self, purpose: str) -> dict:
         """The signed BitstringStatusListCredential for `purpose` (cached until a change)."""
         with self._lock:

@@ -6,7 +6,8 @@ adds the `oid4vci` section and capability tokens to the reference vendor's issue
 Endpoints: GET /.well-known/openid-credential-issuer (metadata.py), GET
 /.well-known/oauth-authorization-server, POST /offers and GET /offers/{id} (offers.py, the
 backchannel), POST /token and POST /nonce (token.py), POST /credential and POST /notification
-(credential.py); key proofs in proofs.py, credential formats in formats.py.
+(credential.py), GET /token-status (token_status.py, the SD-JWT VCs' Token Status List); key
+proofs in proofs.py, credential formats in formats.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import credential, offers, token
+from . import credential, offers, token, token_status
 from .metadata import authorization_server_metadata, issuer_metadata
 from .service import Service
 
@@ -40,6 +41,7 @@ def routes(issuer: Any) -> list:
         *offers.routes(svc),
         *token.routes(svc),
         *credential.routes(svc),
+        *token_status.routes(svc),
     ]
 
 

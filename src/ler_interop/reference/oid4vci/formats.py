@@ -15,6 +15,7 @@ from typing import Any
 from ...credentials import samples
 from ...credentials.keys import Key
 from ...credentials.sdjwt import issue_sd_jwt
+from . import token_status
 from .metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC, SD_JWT_VCT
 from .proofs import ProvenKey
 from .service import Service
@@ -67,7 +68,13 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
     issuer = svc.issuer
     bad_signature = svc.has("issuer.oid4vci-bad-credential-signature")
     if configuration_id == LDP_VC:
-        signed = issuer.issue({"credential": _w3c_credential(svc, claims, holder), "options": {}})
+        credential = _w3c_credential(svc, claims, holder)
+        if svc.has("issuer.oid4vci-no-status"):
+            prepared = issuer.prepare(credential)
+            prepared.pop("credentialStatus", None)
+            signed = issuer.sign(prepared, "eddsa-rdfc-2022")
+        else:
+            signed = issuer.issue({"credential": credential, "options": {}})
         if bad_signature:
             proof = signed["proof"]
             value = proof["proofValue"]
@@ -78,14 +85,18 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
     if configuration_id == JWT_VC_JSON:
         from ...credentials.jwtvc import sign_jwt_vc
 
-        token = sign_jwt_vc(issuer.prepare(_w3c_credential(svc, claims, holder)), key, kid)
+        prepared = issuer.prepare(_w3c_credential(svc, claims, holder))
+        if svc.has("issuer.oid4vci-no-status"):
+            prepared.pop("credentialStatus", None)
+        token = sign_jwt_vc(prepared, key, kid)
     elif configuration_id == SD_JWT_VC:
         disclosed = subject_claims(svc, claims)
         clear = svc.has("issuer.oid4vci-sd-jwt-clear-claims")
         unbound = svc.has("issuer.oid4vci-unbound-credential")
         token = issue_sd_jwt(disclosed, key, kid, vct=SD_JWT_VCT, iss=issuer.identity.did,
                              disclosable=() if clear else sorted(disclosed),
-                             holder_jwk=None if unbound else holder.key.public_jwk())
+                             holder_jwk=None if unbound else holder.key.public_jwk(),
+                             status=None if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc))
     else:
         raise ValueError(f"no credential format for {configuration_id!r}")
     return _corrupt_jws(token) if bad_signature else token

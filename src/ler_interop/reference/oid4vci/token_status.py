@@ -1,0 +1,51 @@
+"""The reference issuer's IETF Token Status List for the SD-JWT VCs it issues over OpenID4VCI
+(https://datatracker.ietf.org/doc/draft-ietf-oauth-status-list/; SD-JWT VC `status` claim).
+
+Indices come from the issuer's Bitstring Status List registry (one index space, herd-sized),
+so revoking or suspending there shows here too: the list token is built from the registry
+on every fetch, 2 bits per entry (1 = invalid/revoked, 2 = suspended), and signed by the
+issuer's own key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ...credentials import tokenstatus
+from .service import Service
+
+PATH = "/token-status"
+# Verifiers may cache the token this long (seconds, the list token's `ttl`).
+TTL = 60
+
+
+def allocate(svc: Service) -> dict[str, Any]:
+    """A fresh index for one SD-JWT VC, as its `status` claim."""
+    index = svc.issuer.registry.allocate(f"urn:uuid:{uuid.uuid4()}", ("revocation", "suspension"))
+    return tokenstatus.reference(svc.url + PATH, index)
+
+
+def list_token(svc: Service) -> str:
+    registry = svc.issuer.registry
+    statuses = tokenstatus.TokenStatusList(bits=2, size=registry.length)
+    for index, value in registry.token_status_values().items():
+        statuses.set(index, value)
+    identity = svc.issuer.identity
+    return tokenstatus.sign_status_list_token(statuses, svc.url + PATH, identity.ed25519,
+                                              identity.vm_for("eddsa-rdfc-2022"), ttl=TTL)
+
+
+def routes(svc: Service) -> list[Route]:
+    async def serve(request: Request) -> Response:
+        token = await run_in_threadpool(list_token, svc)
+        # Public like every status list: CORS-open, briefly cacheable (herd privacy, P2).
+        return Response(token, media_type=tokenstatus.MEDIA_TYPE,
+                        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": f"public, max-age={TTL}"})
+
+    return [Route(PATH, serve, methods=["GET"])]
