@@ -117,9 +117,10 @@ def test_rejects_expired(wallet, credential, oid4vp_format):
     assert_rejected_against_control(control, verdict, f"an expired {oid4vp_format} credential")
 
 
-@check("VER-OID4VP-026", "Rejects a presentation of a revoked credential (Bitstring Status List)", ["P2"],
-       "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm", requires=["ldp_vc", "status:revocation"])
-def test_rejects_revoked(wallet, credential, oid4vp_counterpart):
+@check("VER-OID4VP-026", "Rejects a presentation of a revoked W3C credential (Bitstring Status List)", ["P2"],
+       "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm", requires=["status:revocation"])
+@W3C_FORMATS
+def test_rejects_revoked(wallet, credential, oid4vp_counterpart, oid4vp_format):
     issuer = oid4vp_counterpart.signer()
 
     def with_status(flagged: bool):
@@ -129,10 +130,10 @@ def test_rejects_revoked(wallet, credential, oid4vp_counterpart):
             oid4vp_counterpart.set_status(name, 4242, True)
         doc = credential()
         doc["credentialStatus"] = status_entry(url, 4242, "revocation")
-        return wallet.issue("ldp_vc", doc, issuer=issuer)
+        return wallet.issue(oid4vp_format, doc, issuer=issuer)
     revoked = with_status(True)
-    control, verdict = _broken(wallet, "ldp_vc", with_status(False), lambda asked: wallet.presentation(asked, revoked))
-    assert_rejected_against_control(control, verdict, "a revoked credential")
+    control, verdict = _broken(wallet, oid4vp_format, with_status(False), lambda asked: wallet.presentation(asked, revoked))
+    assert_rejected_against_control(control, verdict, f"a revoked {oid4vp_format} credential")
 
 
 @check("VER-OID4VP-030", "Rejects a presentation of a revoked SD-JWT VC (Token Status List)", ["P2"],
