@@ -40,4 +40,5 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-031": "issuer.oid4vci-notification-refused",
     "ISS-OID4VCI-032": "issuer.oid4vci-notification-any-id",
     "ISS-OID4VCI-033": "issuer.oid4vci-no-status",
+    "ISS-OID4VCI-034": "issuer.oid4vci-generic-error-code",
 }

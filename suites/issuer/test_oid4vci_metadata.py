@@ -56,7 +56,8 @@ def test_metadata_names_the_issuer(oid4vci):
     response = oid4vci.metadata_response()
     assert response.status_code == 200, f"metadata: {describe(response)}; §12.2.2 requires 200"
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    assert media_type in ("application/json", "application/jwt"), f"metadata served as {media_type!r}, not application/json"
+    # The suite asked for application/json; signed metadata (application/jwt) is only for an Accept asking it (§12.2.2).
+    assert media_type == "application/json", f"metadata served as {media_type!r}, not application/json"
     body = json_body(response)
     assert isinstance(body, dict), "metadata is not a JSON object"
     # §12.2.4: identical to the identifier the well-known URL was built from, no normalization.

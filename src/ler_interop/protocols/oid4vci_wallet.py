@@ -151,6 +151,14 @@ def _takes_jwt_proofs(config: dict[str, Any]) -> bool:
 DROP = _DROP
 
 
+# The Credential Request error codes of §8.3.1.2, which "MUST be used instead of the generic
+# invalid_request"; which one fits which problem is a SHOULD (ISS-OID4VCI-034 judges that).
+CREDENTIAL_REQUEST_ERRORS = frozenset({
+    "invalid_credential_request", "unknown_credential_configuration", "unknown_credential_identifier",
+    "invalid_proof", "invalid_nonce", "invalid_encryption_parameters", "credential_request_denied",
+})
+
+
 def assert_refused(response: Response, what: str, codes: set[str], statuses: frozenset[int] = frozenset({400})) -> None:
     """A negative request must get an OAuth error with one of `codes` in one of `statuses`.
     2xx: it was accepted (fail). A wrong code or status: fail. 5xx, 404 and answers that are

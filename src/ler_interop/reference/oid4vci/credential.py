@@ -60,14 +60,14 @@ def _configuration(svc: Service, body: dict[str, Any], grant: Grant | None) -> s
 
 def _proof_tokens(svc: Service, body: dict[str, Any]) -> list[Any]:
     proofs_param = body.get("proofs")
-    if proofs_param is None and isinstance(body.get("proof"), dict):
-        if not svc.has("issuer.oid4vci-accept-singular-proof"):
-            raise OAuthError("invalid_credential_request",
-                             "the singular `proof` of pre-1.0 drafts is not OpenID4VCI 1.0; send `proofs`")
+    # 1.0 has no singular `proof`: like any unknown parameter it is ignored (§8.2), so a request
+    # carrying only `proof` lacks `proofs` and gets invalid_proof (§8.3.1.2, case 1).
+    if proofs_param is None and isinstance(body.get("proof"), dict) and svc.has("issuer.oid4vci-accept-singular-proof"):
         single = body["proof"]
         proofs_param = {single.get("proof_type"): [single.get(single.get("proof_type"))]}
     if proofs_param is None:
-        raise OAuthError("invalid_proof", "`proofs` is missing; this configuration requires key proofs")
+        hint = " (the singular `proof` of pre-1.0 drafts is not OpenID4VCI 1.0)" if "proof" in body else ""
+        raise OAuthError("invalid_proof", f"`proofs` is missing; this configuration requires key proofs{hint}")
     if not isinstance(proofs_param, dict) or len(proofs_param) != 1:
         raise OAuthError("invalid_proof", "`proofs` must hold exactly one proof type")
     (proof_type, tokens), = proofs_param.items()
@@ -123,6 +123,8 @@ def routes(svc: Service) -> list[Route]:
             try:
                 return await handler(svc, request)
             except OAuthError as exc:
+                if exc.status == 400 and handler is _issue and svc.has("issuer.oid4vci-generic-error-code"):
+                    exc = OAuthError("invalid_credential_request", exc.description)
                 return error_response(exc)
         return endpoint
 
