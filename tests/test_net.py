@@ -63,6 +63,15 @@ def test_redirect_within_the_declared_host_is_followed(http: Http, recorder: Rec
 
 
 @respx.mock
+def test_a_redirect_can_be_handed_back_instead_of_followed(http: Http):
+    """An OpenID4VP wallet does not follow a Response URI's redirect (the vp_token would travel on)."""
+    respx.post(f"{VENDOR}/response").mock(return_value=httpx.Response(307, headers={"location": "/elsewhere"}))
+    moved = respx.post(f"{VENDOR}/elsewhere").mock(return_value=httpx.Response(200, json={}))
+    assert http.post(f"{VENDOR}/response", data={"vp_token": "x"}, follow_redirects=False).status_code == 307
+    assert not moved.called
+
+
+@respx.mock
 def test_303_turns_into_a_get_without_the_body(http: Http):
     respx.post(f"{VENDOR}/status").mock(return_value=httpx.Response(303, headers={"location": "/result"}))
     result = respx.get(f"{VENDOR}/result").mock(return_value=httpx.Response(200, json={}))

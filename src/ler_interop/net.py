@@ -250,9 +250,13 @@ class Http:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def request(self, method: str, url: str, **kwargs: Any) -> Response:
+    def request(self, method: str, url: str, *, follow_redirects: bool = True, **kwargs: Any) -> Response:
+        """`follow_redirects=False` hands a 3xx back as the answer (an OpenID4VP wallet does not
+        follow a Response URI's redirect, §8.2), instead of following it within the guard."""
         for _ in range(MAX_REDIRECTS + 1):
             response = self._one(method, url, **kwargs)
+            if not follow_redirects:
+                return response
             if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])
                 if response.status_code == 303:

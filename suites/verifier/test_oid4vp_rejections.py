@@ -22,6 +22,7 @@ from ler_interop.credentials.keys import Key, b64url_encode
 from ler_interop.credentials.samples import utc_now, xsd_datetime
 from ler_interop.credentials.statuslist import StatusList, status_entry
 from ler_interop.protocols import oid4vp_present as present
+from ler_interop.outcomes import vendor_error
 from ler_interop.protocols.oid4vp import assert_rejected_against_control
 
 VP = "https://openid.net/specs/openid-4-verifiable-presentations-1_0.html"
@@ -56,9 +57,8 @@ def test_rejects_wrong_nonce(wallet, credential, oid4vp_format):
 @ALL_FORMATS
 def test_rejects_wrong_audience(wallet, credential, oid4vp_format):
     good = wallet.issue(oid4vp_format, credential())
-    # The same verifier's id without its prefix is another client id (§5.9.1, §14.10).
-    control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(
-        asked, good, client_id=asked.request.original_client_id or "redirect_uri:https://elsewhere.example/cb"))
+    control, verdict = _broken(wallet, oid4vp_format, good,
+                               lambda asked: wallet.presentation(asked, good, client_id=_another_audience(asked)))
     assert_rejected_against_control(control, verdict, f"a {oid4vp_format} presentation for another audience")
 
 
@@ -69,6 +69,15 @@ def test_rejects_tampered_credential(wallet, credential, oid4vp_format):
     control, verdict = _broken(wallet, oid4vp_format, good,
                                lambda asked: wallet.presentation(asked, _tampered(oid4vp_format, good)))
     assert_rejected_against_control(control, verdict, f"a tampered {oid4vp_format} credential")
+
+
+def _another_audience(asked) -> str:
+    """The same verifier's id without its prefix is another client id (§5.9.1, §14.10); a client
+    id without a prefix (pre-registered) gets a plainly foreign one."""
+    other = asked.request.original_client_id if asked.request.prefix else "redirect_uri:https://elsewhere.example/cb"
+    if other == asked.client_id:
+        vendor_error(f"cannot make an audience other than {asked.client_id!r}")
+    return other
 
 
 def _tampered(fmt: str, good):

@@ -71,8 +71,12 @@ def test_refuses_replayed_response(wallet, credential, oid4vp_any_format):
 @check("VER-OID4VP-014", "Refuses a response whose state matches no request", ["P2"], VP + "#section-14.4.2",
        level="SHOULD")
 def test_refuses_unknown_state(wallet, credential, oid4vp_any_format):
+    issued = wallet.issue(oid4vp_any_format, credential())
+    control = wallet.present_valid(oid4vp_any_format, issued)  # positive control: a Response URI that takes responses
+    if not control.accepted:
+        vendor_error(f"could not exercise the check: a valid response with its own state is refused too ({control.message})")
     asked = wallet.ask(oid4vp_any_format)
-    token = {present.QUERY_ID: [wallet.presentation(asked, wallet.issue(oid4vp_any_format, credential()))]}
+    token = {present.QUERY_ID: [wallet.presentation(asked, issued)]}
     response = wallet.client.respond(asked.request, token, state=secrets.token_urlsafe(32))
     if response.status_code >= 500 or response.status_code in NOT_A_VERDICT:
         vendor_error(f"the response was answered HTTP {response.status_code}, which is no verdict")

@@ -128,7 +128,9 @@ class Oid4vpClient:
         state = request.get("state") if state is None else state
         if isinstance(state, str):
             form["state"] = state
-        return self.wallet.post(uri, data=form)
+        # §8.2: the wallet SHOULD NOT follow a redirect from the Response URI (the vp_token would
+        # travel on); a 3xx is then no verdict (classify).
+        return self.wallet.post(uri, data=form, follow_redirects=False)
 
     def verdict(self, transaction: Transaction, response: Response) -> Verdict:
         """Classify one response (module docstring), polling a 2xx's pending status a while."""
