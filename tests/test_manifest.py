@@ -73,6 +73,9 @@ def test_example_vendor_resolves_auth_files_and_hosts(acme_env):
     assert vendor.attestation == (FIXTURES / "attestation" / "example.yaml").resolve()
     assert vendor.expected == (MANIFESTS / "acme-expected.yaml").resolve()
     assert vendor.health == "https://issuer.acme.example/health"
+    # A protocol section declares its token: the endpoints alone make the OpenID checks apply.
+    assert vendor.supports("issuer", "oid4vci") and vendor.supports("verifier", "oid4vp")
+    assert not vendor.supports("issuer", "oid4vp") and not vendor.supports("issuer", "dc+sd-jwt")
 
 
 def test_health_defaults_to_first_endpoint_origin(tmp_path):

@@ -93,8 +93,10 @@ class Vendor:
         return {guard_entry(url) for url in urls} | {h.lower() for h in self.hosts}
 
     def supports(self, role: str, token: str) -> bool:
+        """A capability token the role declares; a protocol section (`oid4vci:`, `oid4vp:`)
+        declares its own token, so endpoints alone are enough to be tested over it."""
         config = self.roles.get(role)
-        return config is not None and token in config.supports
+        return config is not None and (token in config.supports or token in config.protocols)
 
     def role_names(self) -> list[str]:
         return [role for role in ROLES if role in self.roles]
