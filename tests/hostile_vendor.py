@@ -35,7 +35,10 @@ STACK_TRACE = (
 BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "slow-drip", "stack-trace-500", "invalid-json", "hang")
 # After one pass over the plan, only the fast misbehaviours, so a run's duration stays bounded.
 FAST_BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "stack-trace-500", "invalid-json")
-ROTATING_PATHS = ("/credentials/issue", "/credentials/status", "/credentials/verify", "/presentations/verify")
+ROTATING_PATHS = ("/credentials/issue", "/credentials/status", "/credentials/verify", "/presentations/verify",
+                  # the OpenID4VCI issuer and OpenID4VP verifier backchannels and discovery
+                  "/offers", "/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server",
+                  "/presentation-requests")
 
 
 class _Server(ThreadingHTTPServer):
@@ -211,17 +214,20 @@ class HostileVendor(_Loopback):
 
     def manifest_vendor(self, supports_like: dict[str, Any], vendor_id: str = "hostile") -> dict[str, Any]:
         """A manifest entry claiming what `supports_like` (another vendor entry) claims, so the
-        same checks apply to it, with every endpoint on this server."""
-        return {
-            "id": vendor_id,
-            "name": "Hostile Vendor",
-            "issuer": {"vc-api": {"issue": f"{self.url}/credentials/issue", "status": f"{self.url}/credentials/status"},
-                       "supports": list(supports_like["issuer"]["supports"])},
-            "verifier": {"vc-api": {"credentials_verify": f"{self.url}/credentials/verify",
-                                    "presentations_verify": f"{self.url}/presentations/verify"},
-                         "supports": list(supports_like["verifier"]["supports"])},
-            "health": f"{self.url}/health",
-        }
+        same checks apply to it, with every endpoint on this server (OpenID sections included
+        when the imitated vendor has them)."""
+        issuer: dict[str, Any] = {"vc-api": {"issue": f"{self.url}/credentials/issue",
+                                             "status": f"{self.url}/credentials/status"},
+                                  "supports": list(supports_like["issuer"]["supports"])}
+        verifier: dict[str, Any] = {"vc-api": {"credentials_verify": f"{self.url}/credentials/verify",
+                                               "presentations_verify": f"{self.url}/presentations/verify"},
+                                    "supports": list(supports_like["verifier"]["supports"])}
+        if "oid4vci" in supports_like["issuer"]:
+            issuer["oid4vci"] = {"credential_issuer": self.url, "offers": f"{self.url}/offers"}
+        if "oid4vp" in supports_like["verifier"]:
+            verifier["oid4vp"] = {"presentation_requests": f"{self.url}/presentation-requests"}
+        return {"id": vendor_id, "name": "Hostile Vendor", "issuer": issuer, "verifier": verifier,
+                "health": f"{self.url}/health"}
 
 
 def basic_credentials(client_id: str, secret: str) -> str:

@@ -31,12 +31,13 @@ def is_negative(result: dict[str, Any]) -> bool:
     return result["title"].startswith(("Rejects", "Answers a malformed", "Issuing requires authentication"))
 
 
-def run(tmp_path: Path, name: str, vendors: list[dict[str, Any]]) -> tuple[int, Path, list[dict[str, Any]]]:
+def run(tmp_path: Path, name: str, vendors: list[dict[str, Any]],
+        checks: tuple[str, ...] = CHECKS) -> tuple[int, Path, list[dict[str, Any]]]:
     manifest = tmp_path / f"{name}.yaml"
     manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": vendors}, sort_keys=False))
     out = tmp_path / "reports" / name
     code = main(["run", "--vendors", str(manifest), "--out", str(out), "--run-id", name,
-                 "--check-timeout", str(CHECK_TIMEOUT), "-k", " or ".join(CHECKS)])
+                 "--check-timeout", str(CHECK_TIMEOUT), "-k", " or ".join(checks)])
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     return code, out, lines
 
@@ -165,3 +166,27 @@ def test_a_vendor_that_keeps_hanging_is_cut_off_after_three_timeouts(tmp_path: P
     cut = [r for r in results if "in a row" in r["message"]]
     assert len(cut) == len(checks) - MAX_CONSECUTIVE_TIMEOUTS, [r["message"][:80] for r in results]
     assert seconds < (MAX_CONSECUTIVE_TIMEOUTS + 2) * 2 + 10, f"took {seconds:.1f}s"
+
+
+# OpenID4VCI issuer and OpenID4VP verifier checks, positive and negative: discovery, offers and
+# presentation requests all answer with the rotating misbehaviours.
+OPENID_CHECKS = ("ISS-OID4VCI-001", "ISS-OID4VCI-004", "ISS-OID4VCI-005", "ISS-OID4VCI-007", "ISS-OID4VCI-022",
+                 "VER-OID4VP-001", "VER-OID4VP-010", "VER-OID4VP-020", "VER-OID4VP-027")
+
+
+def test_a_hostile_openid_vendor_gets_no_pass_and_the_run_finishes(tmp_path: Path):
+    with start_reference() as reference, HostileVendor() as hostile:
+        entry = hostile.manifest_vendor(reference.manifest_vendor())
+        started = time.monotonic()
+        code, out, lines = run(tmp_path, "openid", [entry], OPENID_CHECKS)
+        seconds = time.monotonic() - started
+        canary_hits = hostile.canary_hits
+    results = [r for r in lines if r["kind"] == "result"]
+    assert code == 1 and lines[-1]["kind"] == "footer"
+    for name in REPORT_FILES:
+        assert (out / name).is_file(), name
+    assert {r["check"] for r in results} == set(OPENID_CHECKS)
+    wrong = [(r["check"], r["outcome"], r["message"][:120]) for r in results if r["outcome"] not in ("error", "fail")]
+    assert not wrong
+    assert canary_hits == 0, "a request followed the hostile redirect to an undeclared host"
+    assert seconds < 4 * CHECK_TIMEOUT + 30, f"the run took {seconds:.0f}s"
