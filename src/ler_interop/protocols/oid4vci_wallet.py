@@ -164,12 +164,13 @@ def assert_refused(response: Response, what: str, codes: set[str], statuses: fro
     2xx: it was accepted (fail). A wrong code or status: fail. 5xx, 404 and answers that are
     not OAuth errors at all: no verdict (error)."""
     status = response.status_code
-    assert not 200 <= status < 300, f"{what}: accepted ({status}); expected {' or '.join(sorted(codes))}"
+    expected = "a Credential Request error code (§8.3.1.2)" if codes == CREDENTIAL_REQUEST_ERRORS else " or ".join(sorted(codes))
+    assert not 200 <= status < 300, f"{what}: accepted ({status}); expected {expected}"
     answer = oauth_error(response)
     if answer is None:
         vendor_error(f"{what}: {describe(response)} is not an OAuth error response; cannot judge")
     assert answer.error in codes and answer.status in statuses, (
-        f"{what}: answered {answer}; expected {'/'.join(map(str, sorted(statuses)))} {' or '.join(sorted(codes))}")
+        f"{what}: answered {answer}; expected {'/'.join(map(str, sorted(statuses)))} {expected}")
 
 
 def assert_control_issued(response: Response, what: str) -> None:
