@@ -59,11 +59,7 @@ def reachable_counterpart(counterpart, vendor):
     """The counterpart host, when the vendor's verifier can reach it. It listens on loopback, so
     a verifier elsewhere could not resolve its did:web documents or status lists: those checks
     are skipped (not scored) rather than failed for the suite's own reach."""
-    url = vendor.endpoint("verifier", "vc-api", "credentials_verify")
-    if not net.is_loopback(net.host_of(url)):
-        pytest.skip(f"the suite's did:web/status host ({counterpart.url}) is loopback-only; "
-                    f"the verifier at {net.host_of(url)} cannot reach it")
-    return counterpart
+    return _reachable(counterpart, vendor.endpoint("verifier", "vc-api", "credentials_verify"))
 
 
 @pytest.fixture
@@ -134,10 +130,13 @@ def oid4vp_format(vendor, request) -> str:
 def oid4vp_counterpart(counterpart, vendor):
     """The counterpart host (did:web documents, status lists) when the vendor's OpenID4VP
     verifier can reach it: loopback only, so a verifier elsewhere skips (see reachable_counterpart)."""
-    url = vendor.endpoint("verifier", "oid4vp", "presentation_requests")
-    if not net.is_loopback(net.host_of(url)):
+    return _reachable(counterpart, vendor.endpoint("verifier", "oid4vp", "presentation_requests"))
+
+
+def _reachable(counterpart, verifier_url: str):
+    if not net.is_loopback(net.host_of(verifier_url)):
         pytest.skip(f"the suite's did:web/status host ({counterpart.url}) is loopback-only; "
-                    f"the verifier at {net.host_of(url)} cannot reach it")
+                    f"the verifier at {net.host_of(verifier_url)} cannot reach it")
     return counterpart
 
 
