@@ -102,3 +102,21 @@ def test_not_a_credential_is_unreadable_input(tmp_path, capsys):
     (tmp_path / "x.txt").write_text("hello", encoding="utf-8")
     code, out, err = run([str(tmp_path / "x.txt"), "--json"], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1 and "compact JWS" in err
+
+
+def test_a_jwt_vc_json_credential_and_presentation_verify(tmp_path, capsys):
+    from ler_interop.credentials import jwtvc
+
+    issuer, holder = crafting.Signer.did_key(), crafting.Signer.did_key()
+    credential = samples.achievement_credential(issuer.did, valid_until="2030-01-01T00:00:00Z")
+    credential["credentialSubject"]["id"] = holder.did
+    token = jwtvc.sign_jwt_vc(credential, issuer.key, issuer.vm)
+    (tmp_path / "vc.jwt").write_text(token)
+    vp = jwtvc.sign_jwt_vp([token], holder.key, holder.vm, holder=holder.did, nonce="n-1", aud="x509_san_dns:rp.example")
+    (tmp_path / "vp.jwt").write_text(vp)
+    code, out, _ = run([str(tmp_path / "vc.jwt"), "--json"], capsys)
+    assert code == 0 and "jwt_vc_json" in json.loads(out)["checks"][0]["message"]
+    code, _, _ = run([str(tmp_path / "vp.jwt"), "--challenge", "n-1", "--domain", "x509_san_dns:rp.example"], capsys)
+    assert code == 0
+    code, _, _ = run([str(tmp_path / "vp.jwt"), "--challenge", "another-nonce", "--domain", "x509_san_dns:rp.example"], capsys)
+    assert code == 1
