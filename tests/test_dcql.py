@@ -127,3 +127,14 @@ def test_a_matching_response_has_no_problems():
 ])
 def test_response_problems(presented, codes):
     assert _codes(presented) == codes
+
+
+def test_defaults_written_out_ask_nothing_more():
+    given = {"credentials": [{"id": "badge", "format": "ldp_vc", "meta": {}}],
+             "credential_sets": [{"options": [["badge"]]}]}
+    explicit = {"credentials": [{"id": "badge", "format": "ldp_vc", "meta": {}, "multiple": False,
+                                 "require_cryptographic_holder_binding": True}],
+                "credential_sets": [{"options": [["badge"]], "required": True}]}
+    assert dcql.with_defaults(given) == dcql.with_defaults(explicit)
+    more = {"credentials": [{**given["credentials"][0], "multiple": True}]}
+    assert dcql.with_defaults(more) != dcql.with_defaults(given)

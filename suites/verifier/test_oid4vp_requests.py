@@ -9,6 +9,7 @@ import pytest
 from ler_interop import net
 from ler_interop.credentials.did import DidResolver
 from ler_interop.outcomes import unsupported
+from ler_interop.protocols import dcql
 from ler_interop.protocols import oid4vp_present as present
 from ler_interop.protocols.oid4vp_request import (
     REQUEST_OBJECT_TYP,
@@ -113,7 +114,8 @@ def test_state(asked, oid4vp_client):
 def test_asks_only_what_was_named(asked):
     _, request, query = asked
     assert "scope" not in request.claims, "a scope beside dcql_query may ask for more than was named (§5.1)"
-    assert request.get("dcql_query") == query, (
+    # Defaults written out (multiple: false, ...) ask nothing more; anything else does.
+    assert dcql.with_defaults(request.get("dcql_query")) == dcql.with_defaults(query), (
         f"the request asks {request.get('dcql_query')!r}; the verifier was told to ask {query!r}")
 
 

@@ -57,6 +57,27 @@ class Selection:
 
 
 # -- claims path pointers (§7.1.1) ---------------------------------------------------------
+# Members whose omission means their default (§6.1 multiple, require_cryptographic_holder_binding;
+# §6.2 required): a verifier writing a default out asks nothing more.
+_CREDENTIAL_QUERY_DEFAULTS = {"multiple": False, "require_cryptographic_holder_binding": True}
+_CREDENTIAL_SET_DEFAULTS = {"required": True}
+
+
+def with_defaults(query: Any) -> Any:
+    """`query` with every omitted default written out, so two queries that ask the same thing
+    compare equal (a verifier may pass on the query it was given in either form)."""
+    if not isinstance(query, Mapping):
+        return query
+    out = dict(query)
+    if isinstance(out.get("credentials"), list):
+        out["credentials"] = [{**_CREDENTIAL_QUERY_DEFAULTS, **cq} if isinstance(cq, Mapping) else cq
+                              for cq in out["credentials"]]
+    if isinstance(out.get("credential_sets"), list):
+        out["credential_sets"] = [{**_CREDENTIAL_SET_DEFAULTS, **cs} if isinstance(cs, Mapping) else cs
+                                  for cs in out["credential_sets"]]
+    return out
+
+
 def select_path(document: Any, path: Sequence[PathElement]) -> list[Any]:
     """The JSON elements `path` selects in `document`; PathError when it selects none."""
     if not isinstance(path, (list, tuple)) or not path:
