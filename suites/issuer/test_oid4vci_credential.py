@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ler_interop.credentials import ob_sdjwt
 from ler_interop.credentials.artifacts import parse_artifact
 from ler_interop.credentials.keys import Key, KeyFormatError
 from ler_interop.outcomes import unsupported
@@ -137,10 +138,12 @@ def test_sd_jwt_selectively_disclosable(wallet, learner):
     issued = wallet.issue(wallet.configuration_for("dc+sd-jwt"), learner)
     in_clear, claims, disclosed = _read(sd_jwt_parts, issued.credentials[0])
     assert "cnf" in in_clear, "the SD-JWT VC has no cnf: a verifier cannot ask for key binding"
-    clear = [name for name in ("name", "achievement") if name in in_clear]
-    assert not clear, f"{', '.join(clear)} travel in clear; a holder cannot withhold them"
-    names = {tuple(d["path"])[0] for d in disclosed if d.get("path")}
-    assert {"name", "achievement"} <= names, f"not disclosable: {sorted({'name', 'achievement'} - names)}"
+    subject_in_clear = in_clear.get("credentialSubject") if isinstance(in_clear.get("credentialSubject"), dict) else {}
+    clear = [name for name in ("name", "achievement") if name in subject_in_clear]
+    assert not clear, f"credentialSubject.{', '.join(clear)} travel in clear; a holder cannot withhold them"
+    paths = {tuple(d["path"]) for d in disclosed if d.get("path")}
+    wanted = set(ob_sdjwt.DISCLOSABLE)
+    assert wanted <= paths, f"not disclosable: {sorted('.'.join(p) for p in wanted - paths)}"
 
 
 @pytest.mark.check(id="ISS-OID4VCI-030", title="A batch request gets credentials each bound to a different one of the proven keys",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..credentials import ob_sdjwt
 from ..credentials.jws import JwsError, parse_compact
 from ..credentials.sdjwt import NEVER_DISCLOSABLE
 from ..credentials.sdjwt_format import Disclosure, parse_sd_jwt, reveal
@@ -59,9 +60,13 @@ def w3c_document(credential: Any, fmt: str) -> dict[str, Any]:
 
 
 def subject_claims(credential: Any, fmt: str) -> dict[str, Any]:
-    """The learner's claims: credentialSubject (W3C) or the SD-JWT VC's disclosed claims."""
+    """The learner's claims: credentialSubject, in the W3C credential or (the suite's Open Badge
+    profile, credentials/ob_sdjwt.py) in the SD-JWT VC's claims with every disclosure applied."""
     if fmt == "dc+sd-jwt":
-        return sd_jwt_parts(credential)[1]
+        subject = ob_sdjwt.subject_of(sd_jwt_parts(credential)[1])
+        if not subject:
+            raise UnreadableCredential("the SD-JWT VC has no credentialSubject object (Open Badge SD-JWT VC profile)")
+        return subject
     subject = w3c_document(credential, fmt).get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
         subject = subject[0]

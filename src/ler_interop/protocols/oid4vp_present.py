@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..credentials import crafting, jwtvc, sdjwt
+from ..credentials import crafting, jwtvc, ob_sdjwt, sdjwt
 from ..credentials.keys import Key
 
 OB_TYPE_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
 # The SD-JWT VC type of the suite's badges (a collision-resistant URI, SD-JWT VC §3.2.2.1.1).
-OB_VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+OB_VCT = ob_sdjwt.VCT
 FORMATS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")
 QUERY_ID = "badge"
 
@@ -38,14 +38,11 @@ def credential_query(fmt: str, claims: Sequence[Sequence[Any]] = ASKED_CLAIMS, *
 # -- credentials the suite issues itself ------------------------------------------------------
 def sd_jwt_badge(issuer: crafting.Signer, holder_key: Key, credential: Mapping[str, Any], *,
                  exp: int | None = None, vct: str = OB_VCT, status: Mapping[str, Any] | None = None) -> str:
-    """An SD-JWT VC of an OB 3.0 credential's subject, bound to `holder_key` (`cnf`); the subject's
-    name and achievement are selectively disclosable. `status`: a Token Status List reference."""
-    subject = dict(credential["credentialSubject"])
-    subject.pop("id", None)  # the holder is named by `cnf`, not by an identifier in clear
-    claims = {"name": credential.get("name"), "credentialSubject": subject}
-    return sdjwt.issue_sd_jwt(claims, issuer.key, issuer.vm, iss=issuer.did, vct=vct, exp=exp, status=status,
-                              disclosable=[("credentialSubject", "name"), ("credentialSubject", "achievement")],
-                              holder_jwk=holder_key.public_jwk())
+    """An OB 3.0 credential's subject as an SD-JWT VC of the suite's Open Badge profile
+    (credentials/ob_sdjwt.py), bound to `holder_key`. `status`: a Token Status List reference."""
+    return ob_sdjwt.issue(credential["credentialSubject"], issuer.key, issuer.vm, iss=issuer.did,
+                          holder_jwk=holder_key.public_jwk(), name=credential.get("name"), status=status,
+                          exp=exp, vct=vct)
 
 
 def jwt_badge(issuer: crafting.Signer, credential: Mapping[str, Any]) -> str:

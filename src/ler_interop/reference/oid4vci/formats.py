@@ -2,8 +2,9 @@
 
 The offer's `claims` are the learner's: `{"name": ..., "achievement": {...}}`, merged into an
 Open Badges 3.0 AchievementCredential (credentials/samples.py). Holder binding: the subject
-id is the wallet's DID for the W3C formats; an SD-JWT VC carries the key as `cnf.jwk`, with
-the learner's name and achievement as selectively disclosable claims.
+id is the wallet's DID for the W3C formats; an SD-JWT VC (the suite's Open Badge profile,
+credentials/ob_sdjwt.py) carries the key as `cnf.jwk`, with the learner's name and achievement
+as selectively disclosable claims.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import copy
 import uuid
 from typing import Any
 
-from ...credentials import samples
+from ...credentials import ob_sdjwt, samples
 from ...credentials.keys import Key
-from ...credentials.sdjwt import issue_sd_jwt
 from . import token_status
 from .metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC, SD_JWT_VCT
 from .proofs import ProvenKey
@@ -90,13 +90,11 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
             prepared.pop("credentialStatus", None)
         token = sign_jwt_vc(prepared, key, kid)
     elif configuration_id == SD_JWT_VC:
-        disclosed = subject_claims(svc, claims)
-        clear = svc.has("issuer.oid4vci-sd-jwt-clear-claims")
         unbound = svc.has("issuer.oid4vci-unbound-credential")
-        token = issue_sd_jwt(disclosed, key, kid, vct=SD_JWT_VCT, iss=issuer.identity.did,
-                             disclosable=() if clear else sorted(disclosed),
-                             holder_jwk=None if unbound else holder.key.public_jwk(),
-                             status=None if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc))
+        token = ob_sdjwt.issue(subject_claims(svc, claims), key, kid, iss=issuer.identity.did, vct=SD_JWT_VCT,
+                               holder_jwk=None if unbound else holder.key.public_jwk(),
+                               selective=not svc.has("issuer.oid4vci-sd-jwt-clear-claims"),
+                               status=None if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc))
     else:
         raise ValueError(f"no credential format for {configuration_id!r}")
     return _corrupt_jws(token) if bad_signature else token

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...credentials import ob_sdjwt
 from ...credentials.samples import OB_V3, VC_V2
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -16,7 +17,7 @@ PROOF_SIGNING_ALGS = ["EdDSA", "ES256"]
 BATCH_SIZE = 4
 LDP_VC, JWT_VC_JSON, SD_JWT_VC = "OpenBadgeCredential_ldp_vc", "OpenBadgeCredential_jwt_vc_json", "OpenBadgeAchievement_dc_sd_jwt"
 OB3_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
-SD_JWT_VCT = "https://ler-interop.example/vct/OpenBadgeAchievement"
+SD_JWT_VCT = ob_sdjwt.VCT
 
 _DISPLAY = [{"name": "Open Badge", "locale": "en", "background_color": "#12107c", "text_color": "#FFFFFF"}]
 
@@ -59,7 +60,7 @@ def configurations(faults: frozenset[str]) -> dict[str, dict[str, Any]]:
             "format": "dc+sd-jwt",
             "vct": SD_JWT_VCT,
             **_binding(["jwk"], ["EdDSA"]),
-            "credential_metadata": {"display": _DISPLAY, "claims": _claims([])},
+            "credential_metadata": {"display": _DISPLAY, "claims": _claims(["credentialSubject"])},
         },
     }
 
