@@ -88,6 +88,8 @@ FAULT_FOR: dict[str, str] = {
     "INT-VCAPI-002": "verifier.reject-all",
     "INT-VCAPI-003": "verifier.latin1-body",
     "INT-VCAPI-004": "verifier.ignore-revocation",
+    # issuer A -> the suite as wallet (OpenID4VCI) -> verifier B (OpenID4VP)
+    "INT-OPENID-001": "verifier.reject-all",
 }
 # The OpenID protocols keep their maps in their own files.
 FAULT_FOR.update(fault_map_oid4vci.FAULT_FOR)
@@ -175,7 +177,10 @@ def test_a_verifier_rejecting_everything_passes_no_negative_check(runs):
     assert {r["outcome"] for r in results} == {"error"}, [(r["check"], r["outcome"]) for r in results]
 
 
-def test_an_issuer_defect_skips_the_interop_cell(runs):
+@pytest.mark.parametrize("fault, checks", [("issuer.bad-signature", ["INT-VCAPI-001", "INT-VCAPI-003"]),
+                                           ("issuer.oid4vci-bad-credential-signature", ["INT-OPENID-001"]),
+                                           ("issuer.oid4vci-unbound-credential", ["INT-OPENID-001"])])
+def test_an_issuer_defect_skips_the_interop_cell(runs, fault, checks):
     """The verifier is never charged for the issuer's defects: the cell is skipped."""
-    results = runs("issuer.bad-signature", ["INT-VCAPI-001", "INT-VCAPI-003"])
-    assert {r["outcome"] for r in results} == {"skip"}, [(r["check"], r["outcome"], r["message"]) for r in results]
+    results = runs(fault, checks)
+    assert results and {r["outcome"] for r in results} == {"skip"}, [(r["check"], r["outcome"], r["message"]) for r in results]
