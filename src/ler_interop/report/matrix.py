@@ -41,6 +41,13 @@ def matrix_rows(results: Iterable[Mapping[str, Any]]) -> list[MatrixRow]:
     ]
 
 
+# What a table's cells exercised, in a reader's words.
+PROTOCOL_TITLES = {
+    "vc-api": "VC API: A issues, B verifies",
+    "oid4vp": "OpenID4VCI to OpenID4VP: A issues to a wallet, which presents to B",
+}
+
+
 def matrix_grid(rows: list[MatrixRow]) -> dict[str, Any]:
     """Rows -> a table per (protocol, wallet): {"tables": [{"protocol", "wallet", "issuers",
     "verifiers", "cells": {(issuer, verifier): outcome}}]} for the HTML report."""
@@ -48,7 +55,8 @@ def matrix_grid(rows: list[MatrixRow]) -> dict[str, Any]:
     for row in rows:
         table = tables.setdefault(
             (row["protocol"], row["wallet"]),
-            {"protocol": row["protocol"], "wallet": row["wallet"], "issuers": [], "verifiers": [], "cells": {}},
+            {"protocol": row["protocol"], "title": PROTOCOL_TITLES.get(row["protocol"], row["protocol"]),
+             "wallet": row["wallet"], "issuers": [], "verifiers": [], "cells": {}},
         )
         if row["issuer"] not in table["issuers"]:
             table["issuers"].append(row["issuer"])
