@@ -88,25 +88,23 @@ def test_nonce_entropy(asked):
 
 @check("VER-OID4VP-006", "A fresh, URL-safe nonce for every request", ["P2"], VP + "#section-5.2")
 def test_nonce_fresh(asked, oid4vp_client):
-    _, first, query = asked
-    _, second = oid4vp_client.start(query)
-    for request in (first, second):
-        nonce = request.get("nonce")
-        url_safe = isinstance(nonce, str) and bool(URL_SAFE.match(nonce))
-        assert url_safe, f"nonce {nonce!r} is not an ASCII URL-safe string"
-    assert first.get("nonce") != second.get("nonce"), "two requests carry the same nonce"
+    _assert_fresh_and_url_safe(asked, oid4vp_client, "nonce")
 
 
 @check("VER-OID4VP-007", "Each request carries a fresh, URL-safe state", ["P2"], VP + "#section-5.2", level="SHOULD")
 def test_state(asked, oid4vp_client):
+    _assert_fresh_and_url_safe(asked, oid4vp_client, "state",
+                               why="; it lets the Response URI tie a response to a recent request (§14.4.2)")
+
+
+def _assert_fresh_and_url_safe(asked, client, name: str, why: str = "") -> None:
+    """`name` in two requests for the same query: an ASCII URL-safe string each time, never the same."""
     _, first, query = asked
-    _, second = oid4vp_client.start(query)
+    _, second = client.start(query)
     for request in (first, second):
-        state = request.get("state")
-        url_safe = isinstance(state, str) and bool(URL_SAFE.match(state))
-        assert url_safe, (
-            f"state is {state!r}; it lets the Response URI tie a response to a recent request (§14.4.2)")
-    assert first.get("state") != second.get("state"), "two requests carry the same state"
+        value = request.get(name)
+        assert isinstance(value, str) and bool(URL_SAFE.match(value)), f"{name} {value!r} is not an ASCII URL-safe string{why}"
+    assert first.get(name) != second.get(name), f"two requests carry the same {name}"
 
 
 @check("VER-OID4VP-008", "The request asks exactly the DCQL query it was given, nothing more", ["P2"],
