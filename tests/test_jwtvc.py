@@ -126,3 +126,17 @@ def test_subject_binding_applies_to_data_integrity_presentations_too(verifier, i
     assert failed(result) == {"credential[0].subject-binding": "holder-binding"}
     own = presentation(holder, [issuer.issue(credential_for(issuer, holder.did))], challenge="c", domain="d")
     assert verifier.verify_presentation(own, challenge="c", domain="d", bind_subjects=True).verified
+
+
+def test_a_malformed_token_is_a_failed_proof_not_a_crash(verifier, issuer, holder):
+    token = jwtvc.sign_jwt_vc(credential_for(issuer, holder.did), issuer.key, issuer.vm)
+    head, payload, _ = token.split(".")
+    result = verifier.verify(f"{head}.{payload}.!!")
+    assert failed(result)["proof"] == "malformed-proof"
+
+
+def test_a_payload_with_both_vc_and_vp_is_refused(verifier, issuer, holder):
+    cred = credential_for(issuer, holder.did)
+    token = jwtvc.sign_jwt_vc(cred, issuer.key, issuer.vm,
+                              extra_claims={"vp": {"type": ["VerifiablePresentation"], "holder": holder.did}})
+    assert failed(verifier.verify(token))["proof"] == "malformed-proof"

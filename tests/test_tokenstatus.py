@@ -103,3 +103,22 @@ def test_the_reference_issuers_token_status_list_follows_its_status_registry():
     assert (statuses.get(revoked), statuses.get(suspended), statuses.size) == (1, 2, registry.length)
     fresh = token_status.allocate(svc)["status_list"]["idx"]
     assert statuses.get(fresh) == tokenstatus.VALID and fresh not in (revoked, suspended)
+
+
+def test_a_list_token_must_have_iat_and_the_referenced_token_an_issuer(issuer):
+    from ler_interop.credentials.jws import sign_compact
+
+    payload = {"sub": URI, "status_list": TokenStatusList(bits=1, size=16).encode()}  # no iat
+    token = sign_compact({"alg": "EdDSA", "typ": tokenstatus.TYP, "kid": issuer.vm}, payload, issuer.key)
+    assert _verifier({URI: token}).verify(_sd_jwt(issuer, 7)).check("status").reason == "status.list-unverified"
+    with pytest.raises(TokenStatusError) as exc:
+        tokenstatus.status_of({"status": tokenstatus.reference(URI, 0)}, {URI: ""}.__getitem__,
+                              DidResolver().resolve_vm, issuer=None)
+    assert exc.value.reason == "list-unverified"
+
+
+def test_a_truncated_list_is_malformed():
+    whole = zlib.compress(bytes(1024), 9)
+    with pytest.raises(TokenStatusError) as exc:
+        TokenStatusList.decode({"bits": 1, "lst": b64url_encode(whole[: len(whole) // 2])})
+    assert exc.value.reason == "malformed-list"

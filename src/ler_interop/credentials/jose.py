@@ -77,12 +77,17 @@ def resolve_key(resolve_vm: ResolveVm, vm_url: str, purpose: str) -> tuple[Key, 
     return guarded_resolution(vm_url, lambda: resolve_vm(vm_url, purpose))
 
 
-def check_time_claims(claims: Mapping[str, Any], now: Now, leeway: float = 0) -> None:
-    """exp / nbf per RFC 7519 §4.1.4-4.1.5 (https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4)."""
-    current = epoch_seconds(now)
+def check_numeric_dates(claims: Mapping[str, Any]) -> None:
+    """exp, nbf and iat, when present, are NumericDates (RFC 7519 §2)."""
     for name in ("exp", "nbf", "iat"):
         if name in claims and (isinstance(claims[name], bool) or not isinstance(claims[name], (int, float))):
             raise JwsError(MALFORMED_PROOF, f"{name} must be a NumericDate (seconds since the epoch)")
+
+
+def check_time_claims(claims: Mapping[str, Any], now: Now, leeway: float = 0) -> None:
+    """exp / nbf per RFC 7519 §4.1.4-4.1.5 (https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4)."""
+    current = epoch_seconds(now)
+    check_numeric_dates(claims)
     if "exp" in claims and current >= claims["exp"] + leeway:
         raise JwsError(PROOF_EXPIRED, f"expired at {claims['exp']} (now {int(current)})")
     if "nbf" in claims and current < claims["nbf"] - leeway:

@@ -22,7 +22,8 @@ from typing import Any
 
 from .datamodel import parse_datetime
 from .findings import CHALLENGE_MISMATCH, DOMAIN_MISMATCH, MALFORMED_PROOF, Finding, ProofResult
-from .jose import Now, ResolveVm, absolute_kid, audience_matches, check_time_claims, epoch_seconds, resolve_key
+from .jose import (Now, ResolveVm, absolute_kid, audience_matches, check_numeric_dates, check_time_claims, epoch_seconds,
+                   resolve_key)
 from .jws import JwsError, check_alg, check_typ, parse_compact, sign_compact, verify_signature
 from .keys import Key
 
@@ -112,7 +113,7 @@ def sign_jwt_vp(
 
 
 def is_jwt_vc_payload(payload: Any) -> bool:
-    return isinstance(payload, dict) and (isinstance(payload.get("vc"), dict) or isinstance(payload.get("vp"), dict))
+    return isinstance(payload, dict) and ("vc" in payload or "vp" in payload)
 
 
 def decoded_document(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,6 +154,8 @@ def _verify(token: str, resolve_vm: ResolveVm, claim: str, purpose: str) -> tupl
     payload = jws.payload_json()
     if not isinstance(payload, dict) or not isinstance(payload.get(claim), dict):
         raise JwsError(MALFORMED_PROOF, f"JWT payload has no `{claim}` object (VCDM 1.1 JWT encoding)")
+    if "vc" in payload and "vp" in payload:  # two readers would see two different documents
+        raise JwsError(MALFORMED_PROOF, "JWT payload carries both `vc` and `vp`")
     details["payload"] = payload
     doc = decoded_document(payload)
     details["document"] = doc
@@ -176,9 +179,7 @@ def verify_jwt_vc(token: str, resolve_vm: ResolveVm, *, purpose: str = "assertio
     try:
         result, payload = _verify(token, resolve_vm, "vc", purpose)
         vms = result.verification_methods
-        for name in ("exp", "nbf", "iat"):
-            if name in payload and (isinstance(payload[name], bool) or not isinstance(payload[name], (int, float))):
-                raise JwsError(MALFORMED_PROOF, f"{name} must be a NumericDate (seconds since the epoch)")
+        check_numeric_dates(payload)  # whether now is inside them is validity_findings' call
         _consistency(payload, result.details["document"])
     except JwsError as err:
         return ProofResult.fail(err.reason, err.message, verification_methods=vms)

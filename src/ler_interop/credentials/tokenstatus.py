@@ -82,6 +82,8 @@ class TokenStatusList:
             data = inflater.decompress(compressed, MAX_LIST_BYTES)
             if inflater.unconsumed_tail:
                 raise TokenStatusError("list-too-large", f"the list inflates past {MAX_LIST_BYTES} bytes")
+            if not inflater.eof:  # a truncated stream would silently read as a shorter list
+                raise TokenStatusError("malformed-list", "lst ends before its ZLIB stream does")
         except (ValueError, zlib.error) as exc:
             if isinstance(exc, TokenStatusError):
                 raise
@@ -123,6 +125,8 @@ def status_of(claims: Mapping[str, Any], fetch_text: Callable[[str], str], resol
     Transport errors from `fetch_text` propagate (the caller decides whether they are a verdict).
     """
     uri, idx = parse_reference(claims)
+    if not issuer:  # nobody to hold the list to: anyone could have signed it
+        raise TokenStatusError("list-unverified", "the token names no issuer (iss) its status list must be signed by")
     token = fetch_text(uri)
     try:
         jws = parse_compact(token.strip())
@@ -136,9 +140,11 @@ def status_of(claims: Mapping[str, Any], fetch_text: Callable[[str], str], resol
             raise JwsError(MALFORMED_PROOF, "status list token has no kid")
         key, controller = resolve_key(resolve_vm, absolute_kid(kid, issuer), "assertionMethod")
         verify_signature(jws, key)
-        if issuer is not None and controller.split("#", 1)[0] != issuer:
+        if controller.split("#", 1)[0] != issuer:
             raise JwsError(KEY_NOT_FOUND, f"status list signed by {controller}, not by the issuer {issuer}")
         check_time_claims(payload, now)
+        if "iat" not in payload:  # REQUIRED in a Status List Token
+            raise JwsError(MALFORMED_PROOF, "status list token has no iat")
     except JwsError as err:
         raise TokenStatusError("list-unverified", f"status list token at {uri}: {err.message}") from None
     if payload.get("sub") != uri:

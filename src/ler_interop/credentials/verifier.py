@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import datamodel, dataintegrity, jose, jsonld, jws, jwtvc, schemas, sdjwt, statuslist, tokenstatus
+from . import datamodel, dataintegrity, jose, jsonld, jwtvc, schemas, sdjwt, statuslist, tokenstatus
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
 from .findings import HOLDER_BINDING, Check, Finding, ProofResult, VerificationResult
@@ -207,7 +207,7 @@ class CredentialVerifier:
             return Check("validity", True, "exp/nbf checked with the SD-JWT")
         findings = datamodel.check_validity_period(doc, self._now)
         if parsed.kind == "jwt_vc_json":  # exp/nbf are the credential's validity in the 1.1 encoding
-            findings += jwtvc.validity_findings(jws.parse_compact(parsed.raw).payload_json(), self._now)
+            findings += jwtvc.validity_findings(parsed.payload or {}, self._now)
         return _findings_check("validity", findings, "within its validity period")
 
     def _status_check(self, doc: dict) -> Check:
