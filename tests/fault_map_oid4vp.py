@@ -30,4 +30,5 @@ FAULT_FOR: dict[str, str] = {
     "VER-OID4VP-028": "verifier.oid4vp-ignore-missing-claims",
     "VER-OID4VP-029": "verifier.oid4vp-ignore-type",
     "VER-OID4VP-030": "verifier.ignore-revocation",
+    "VER-OID4VP-031": "verifier.oid4vp-any-embedded-format",
 }

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pytest
 
-from ler_interop.credentials import crafting, tokenstatus
+from ler_interop.credentials import crafting, jose, tokenstatus
 from ler_interop.credentials.jws import b64url_decode_strict, encode_json
 from ler_interop.credentials.keys import Key, b64url_encode
 from ler_interop.credentials.samples import utc_now, xsd_datetime
@@ -69,6 +69,24 @@ def test_rejects_tampered_credential(wallet, credential, oid4vp_format):
     control, verdict = _broken(wallet, oid4vp_format, good,
                                lambda asked: wallet.presentation(asked, _tampered(oid4vp_format, good)))
     assert_rejected_against_control(control, verdict, f"a tampered {oid4vp_format} credential")
+
+
+@check("VER-OID4VP-031", "Rejects a presentation carrying a credential in another format than the one asked",
+       ["P2", "P1"], VP + "#appendix-B.1")
+@W3C_FORMATS
+def test_rejects_smuggled_format(wallet, credential, oid4vp_format):
+    """A jwt_vc_json presentation holds jwt_vc_json credentials and an ldp_vc one Data Integrity
+    credentials: a verifier checking only the outer format would take whatever is inside."""
+    good = wallet.issue(oid4vp_format, credential())
+    if oid4vp_format == "jwt_vc_json":
+        other = wallet.issue("ldp_vc", credential())
+    else:  # a VC-JOSE credential, enveloped (VCDM 2.0 §4.13), inside a Data Integrity presentation
+        doc = credential()
+        doc["issuer"] = wallet.issuer.did
+        doc["credentialSubject"]["id"] = wallet.holder.did
+        other = jose.enveloped_credential(jose.sign_vc_jwt(doc, wallet.issuer.key, wallet.issuer.vm))
+    control, verdict = _broken(wallet, oid4vp_format, good, lambda asked: wallet.presentation(asked, other))
+    assert_rejected_against_control(control, verdict, f"a {oid4vp_format} presentation carrying another format")
 
 
 def _another_audience(asked) -> str:

@@ -30,4 +30,5 @@ OID4VP_FAULTS: dict[str, str] = {
     "verifier.oid4vp-ignore-sd-hash": "does not compare the KB-JWT `sd_hash` with the presented SD-JWT",
     "verifier.oid4vp-ignore-missing-claims": "accepts presentations lacking claims the DCQL query asked for",
     "verifier.oid4vp-ignore-type": "accepts credentials whose type (type_values / vct_values) was not asked",
+    "verifier.oid4vp-any-embedded-format": "accepts a W3C presentation whatever the format of the credentials inside it",
 }

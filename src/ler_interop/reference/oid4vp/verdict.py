@@ -115,7 +115,13 @@ class Judge:
         result = self.toolkit.verify_presentation(parsed, challenge=self.nonce, domain=self.client_id,
                                                   ignore=self.ignore, bind_subjects=True)
         errors = [f"{c.name}: {c.message}" for c in result.checks if not c.ok]
-        return [_w3c_candidate(fmt, item) for item in _credentials_of(parsed.document)], errors
+        items = _credentials_of(parsed.document)
+        if "verifier.oid4vp-any-embedded-format" not in self.faults:
+            # Appendix B.1: a jwt_vc_json presentation carries jwt_vc_json credentials, an ldp_vc
+            # one Data Integrity credentials; anything else is a format the query did not ask for.
+            errors += [f"verifiableCredential[{i}]: a {k} credential in a {fmt} presentation"
+                       for i, k in enumerate(map(_kind_of, items)) if k != kind]
+        return [_w3c_candidate(fmt, item) for item in items], errors
 
     def _sd_jwt(self, presentation: Any) -> tuple[list[dcql.Candidate], list[str]]:
         if not isinstance(presentation, str):
@@ -135,7 +141,7 @@ class Judge:
 
     def _kb_code(self, presentation: str) -> str | None:
         result = sdjwt.verify_sd_jwt(presentation, self.toolkit.resolver.resolve_vm, nonce=self.nonce,
-                                     aud=self.client_id, require_kb=True)
+                                     aud=self.client_id, require_kb=True, now=self.toolkit.now)
         return result.details.get("kb_error")
 
 
@@ -147,6 +153,16 @@ def _asked_claims(query: dict[str, Any], qid: str, candidate: dcql.Candidate) ->
         selected = dcql.select_path(candidate.document, claim["path"])
         out["/".join("*" if p is None else str(p) for p in claim["path"])] = selected[0] if len(selected) == 1 else selected
     return out
+
+
+def _kind_of(item: Any) -> str:
+    """What an embedded credential is: jsonld (a Data Integrity object), jwt_vc_json, jwt (VC-JOSE), sd-jwt."""
+    if isinstance(item, dict) and item.get("type") == "EnvelopedVerifiableCredential":
+        return "enveloped"
+    try:
+        return parse_artifact(item).kind
+    except ArtifactError:
+        return "unreadable"
 
 
 def _credentials_of(vp: dict[str, Any]) -> list[Any]:
