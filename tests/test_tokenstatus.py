@@ -101,8 +101,13 @@ def test_the_reference_issuers_token_status_list_follows_its_status_registry():
     assert payload["sub"] == "http://127.0.0.1:9" + token_status.PATH
     statuses = TokenStatusList.decode(payload["status_list"])
     assert (statuses.get(revoked), statuses.get(suspended), statuses.size) == (1, 2, registry.length)
-    fresh = token_status.allocate(svc)["status_list"]["idx"]
+    jti, reference = token_status.allocate(svc)
+    fresh = reference["status_list"]["idx"]
     assert statuses.get(fresh) == tokenstatus.VALID and fresh not in (revoked, suspended)
+    # The SD-JWT's jti is the id the issuer's status service revokes it by.
+    registry.set_status(jti, "revocation", True)
+    payload = parse_compact(token_status.list_token(svc)).payload_json()
+    assert TokenStatusList.decode(payload["status_list"]).get(fresh) == tokenstatus.INVALID
 
 
 def test_a_list_token_must_have_iat_and_the_referenced_token_an_issuer(issuer):

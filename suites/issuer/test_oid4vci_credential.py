@@ -75,14 +75,15 @@ def test_issued_credential_verifies(wallet, learner, verifier, fmt):
 
 
 @pytest.mark.check(id="ISS-OID4VCI-033",
-                   title="The issued credential can be revoked: its status entry resolves to a list its issuer signed, reading valid",
+                   title="The issued credential carries a status entry that resolves to a list its issuer signed, reading valid",
                    principles=["P2"], level="SHOULD", spec="https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm",
                    role="issuer", protocol="oid4vci", requires=["oid4vci"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_issued_credential_has_status(wallet, learner, verifier, fmt):
     """W3C formats carry a Bitstring Status List entry; an SD-JWT VC a Token Status List `status`
-    claim (draft-ietf-oauth-status-list §6). A learner record that cannot be withdrawn leaves
-    the verifier trusting it forever."""
+    claim (draft-ietf-oauth-status-list §6). Without one, a learner record can never be withdrawn
+    and a verifier trusts it forever. (OpenID4VCI has no way to ask for a revocation, so the flip
+    itself is exercised over the VC API: ISS-VCAPI-034, INT-VCAPI-004.)"""
     issued = wallet.issue(wallet.configuration_for(fmt), learner)
     claims = parse_artifact(issued.credentials[0]).document  # an SD-JWT's `status` is never disclosable
     assert claims.get("credentialStatus" if fmt != "dc+sd-jwt" else "status"), (

@@ -91,10 +91,10 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
         token = sign_jwt_vc(prepared, key, kid)
     elif configuration_id == SD_JWT_VC:
         unbound = svc.has("issuer.oid4vci-unbound-credential")
+        jti, status = (None, None) if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc)
         token = ob_sdjwt.issue(subject_claims(svc, claims), key, kid, iss=issuer.identity.did, vct=SD_JWT_VCT,
                                holder_jwk=None if unbound else holder.key.public_jwk(),
-                               selective=not svc.has("issuer.oid4vci-sd-jwt-clear-claims"),
-                               status=None if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc))
+                               selective=not svc.has("issuer.oid4vci-sd-jwt-clear-claims"), jti=jti, status=status)
     else:
         raise ValueError(f"no credential format for {configuration_id!r}")
     return _corrupt_jws(token) if bad_signature else token

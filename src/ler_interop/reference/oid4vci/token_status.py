@@ -25,10 +25,12 @@ PATH = "/token-status"
 TTL = 60
 
 
-def allocate(svc: Service) -> dict[str, Any]:
-    """A fresh index for one SD-JWT VC, as its `status` claim."""
-    index = svc.issuer.registry.allocate(f"urn:uuid:{uuid.uuid4()}", ("revocation", "suspension"))
-    return tokenstatus.reference(svc.url + PATH, index)
+def allocate(svc: Service) -> tuple[str, dict[str, Any]]:
+    """(the SD-JWT VC's `jti`, its `status` claim): a fresh index, under an id the issuer's VC API
+    status endpoint (`POST /credentials/status {credentialId}`) can revoke or suspend."""
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    index = svc.issuer.registry.allocate(credential_id, ("revocation", "suspension"))
+    return credential_id, tokenstatus.reference(svc.url + PATH, index)
 
 
 def list_token(svc: Service) -> str:
