@@ -55,9 +55,12 @@ def test_the_reference_issuer_is_true_to_the_offer_contract(api, reference):
             answer = httpx.post(oid4vci["offers"], json=body)
             assert answer.status_code == 201, answer.text
             valid(api, "OfferResponse", answer.json())
-    refused = httpx.post(oid4vci["offers"], json={"credential_configuration_id": "no-such", "claims": {}})
-    assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")
-    valid(api, "Problem", refused.json())
+    for body in ({"credential_configuration_id": "no-such", "claims": {}},
+                 {"credential_configuration_id": configuration, "credential_configuration_ids": [configuration]}):
+        refused = httpx.post(oid4vci["offers"], json=body)
+        assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")
+        valid(api, "Problem", refused.json())
+    assert schema(api, "OfferRequest").is_valid(body) is False  # the document says the same
 
 
 def test_the_reference_verifier_is_true_to_the_presentation_request_contract(api, reference):
@@ -76,3 +79,24 @@ def test_the_reference_verifier_is_true_to_the_presentation_request_contract(api
     refused = httpx.post(url, json={"dcql_query": {"credentials": "not a list"}})
     assert refused.status_code == 400
     valid(api, "Problem", refused.json())
+
+
+def test_the_reference_verifiers_verdicts_are_true_to_the_contract(api, reference):
+    """A verified and a rejected verdict, reached by presenting as a wallet would."""
+    from ler_interop import net
+    from ler_interop.credentials import samples
+    from ler_interop.credentials.crafting import Signer
+    from ler_interop.protocols.oid4vp import Oid4vpClient
+    from ler_interop.protocols.oid4vp_wallet import SuiteWallet
+
+    url = reference["verifier"]["oid4vp"]["presentation_requests"]
+    with net.Http(net.LOOPBACK_NAMES, timeout=10) as http:
+        wallet = SuiteWallet(Oid4vpClient(http, http, url), Signer.did_key(), Signer.did_key())
+        good = wallet.issue("ldp_vc", samples.achievement_credential("did:example:unset"))
+        for nonce, expected in ((None, "verified"), ("another-nonce", "rejected")):
+            asked = wallet.ask("ldp_vc")
+            wallet.answer(asked, wallet.presentation(asked, good, nonce=nonce))
+            verdict = httpx.get(f"{url}/{asked.transaction.id}").json()
+            valid(api, "PresentationVerdict", verdict)
+            assert verdict["status"] == expected, verdict
+            assert bool(verdict.get("errors")) == (expected == "rejected")

@@ -30,6 +30,9 @@ OFFER_SCHEME = "openid-credential-offer://"
 
 
 def _configuration_ids(body: dict[str, Any], known: set[str]) -> tuple[str, ...]:
+    if "credential_configuration_ids" in body and "credential_configuration_id" in body:
+        raise BadRequest("malformed-offer-request", "Malformed offer request",
+                         "give either `credential_configuration_id` or `credential_configuration_ids`, not both")
     ids = body.get("credential_configuration_ids")
     if ids is None and "credential_configuration_id" in body:
         ids = [body["credential_configuration_id"]]
