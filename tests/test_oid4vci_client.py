@@ -115,3 +115,19 @@ def test_offer_by_reference_is_fetched_only_from_declared_hosts():
         client = Oid4vciClient(http, ISSUER, ISSUER + "/offers")
         with pytest.raises(NetError, match="declared hosts"):
             client.resolve_offer(client.create_offer("c1", {}))
+
+
+@respx.mock
+def test_a_configured_client_id_goes_into_token_requests():
+    """For an Authorization Server that takes no anonymous pre-authorized Token Requests (§12.3)."""
+    issuer = "https://issuer.example"
+    respx.get(f"{issuer}/.well-known/oauth-authorization-server").mock(
+        return_value=httpx.Response(200, json={"issuer": issuer, "token_endpoint": f"{issuer}/token"}))
+    respx.get(f"{issuer}/.well-known/openid-credential-issuer").mock(
+        return_value=httpx.Response(200, json={"credential_issuer": issuer, "credential_endpoint": f"{issuer}/credential"}))
+    token = respx.post(f"{issuer}/token").mock(return_value=httpx.Response(400, json={"error": "invalid_grant"}))
+    for client_id, expected in ((None, None), ("ler-interop-wallet", "ler-interop-wallet")):
+        with Http(["issuer.example"]) as http:
+            Oid4vciClient(http, issuer, client_id=client_id).token_request("code-1")
+        form = dict(pair.split("=", 1) for pair in token.calls.last.request.content.decode().split("&"))
+        assert form.get("client_id") == expected

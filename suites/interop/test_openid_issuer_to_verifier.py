@@ -33,7 +33,8 @@ def _issuer_side(issuer_vendor) -> Wallet:
     if not config:
         unsupported(f"{issuer_vendor.id} declares no issuer oid4vci section")
     client = Oid4vciClient(issuer_vendor.http_for("issuer", authorized=False), config["credential_issuer"],
-                           config.get("offers"), backchannel=issuer_vendor.http_for("issuer"))
+                           config.get("offers"), backchannel=issuer_vendor.http_for("issuer"),
+                           client_id=issuer_vendor.role("issuer").options("oid4vci").get("client_id"))
     return Wallet(client)
 
 

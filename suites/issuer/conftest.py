@@ -60,7 +60,8 @@ def oid4vci(vendor):
     if not config:
         unsupported(f"vendor {vendor.id!r} declares no issuer oid4vci section")
     return Oid4vciClient(vendor.http_for("issuer", authorized=False), config["credential_issuer"],
-                         config.get("offers"), backchannel=vendor.http)
+                         config.get("offers"), backchannel=vendor.http,
+                         client_id=vendor.role("issuer").options("oid4vci").get("client_id"))
 
 
 @pytest.fixture

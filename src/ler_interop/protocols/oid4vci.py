@@ -156,8 +156,12 @@ class Oid4vciClient:
     the vendor's auth to its offers backchannel."""
 
     def __init__(self, http: Http, credential_issuer: str, offers_url: str | None = None,
-                 backchannel: Http | None = None):
+                 backchannel: Http | None = None, client_id: str | None = None):
+        """`client_id`: the wallet's client id at the issuer's Authorization Server, for one that
+        does not take anonymous pre-authorized Token Requests (§12.3
+        pre-authorized_grant_anonymous_access_supported; the manifest's `oid4vci.options.client_id`)."""
         self.http = http
+        self.client_id = client_id
         self.backchannel = backchannel or http
         self.credential_issuer = credential_issuer
         self.offers_url = offers_url
@@ -242,6 +246,8 @@ class Oid4vciClient:
     # -- token, nonce, credential, notification ------------------------------------------
     def token_request(self, code: str | None, tx_code: str | None = None, **extra: str) -> Response:
         form = {"grant_type": PRE_AUTHORIZED_GRANT, **extra}
+        if self.client_id is not None:
+            form.setdefault("client_id", self.client_id)
         if code is not None:
             form["pre-authorized_code"] = code
         if tx_code is not None:
