@@ -131,3 +131,16 @@ def test_a_configured_client_id_goes_into_token_requests():
             Oid4vciClient(http, issuer, client_id=client_id).token_request("code-1")
         form = dict(pair.split("=", 1) for pair in token.calls.last.request.content.decode().split("&"))
         assert form.get("client_id") == expected
+
+
+def test_deferred_issuance_is_unsupported_not_a_failure():
+    """§8.3 allows 202 + transaction_id; the suite does not poll the Deferred Credential Endpoint."""
+    from ler_interop.net import Response
+    from ler_interop.outcomes import Unsupported
+    from ler_interop.protocols.oid4vci import is_deferred, issued_credentials
+
+    deferred = Response(202, httpx.Headers({"content-type": "application/json"}), b'{"transaction_id": "t-1"}',
+                        "https://issuer.example/credential", 64)
+    assert is_deferred(deferred)
+    with pytest.raises(Unsupported):
+        issued_credentials(deferred)

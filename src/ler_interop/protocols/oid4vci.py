@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .. import redact
 from ..net import Http, NetError, Response
+from ..outcomes import unsupported
 from .vcapi import VendorAnswerError, json_body
 
 WELL_KNOWN_ISSUER = "/.well-known/openid-credential-issuer"
@@ -285,11 +286,20 @@ class Oid4vciClient:
                               json={"notification_id": notification_id, "event": event})
 
 
+def is_deferred(response: Response) -> bool:
+    """§8.3: 202 Accepted with a `transaction_id` instead of credentials."""
+    body = json_body(response)
+    return response.status_code == 202 and isinstance(body, dict) and isinstance(body.get("transaction_id"), str)
+
+
 def issued_credentials(response: Response) -> tuple[list[Any], dict[str, Any]]:
     """The `credentials[].credential` values of a 200 Credential Response (§8.3) and the body;
     no credentials is VendorAnswerError (the response-shape check judges that)."""
     body = json_body(response)
     items = body.get("credentials") if isinstance(body, dict) else None
+    if is_deferred(response):
+        unsupported("the issuer defers issuance (202 with transaction_id); the suite does not poll the "
+                    "Deferred Credential Endpoint (§9)")
     if response.status_code != 200 or not isinstance(items, list) or not items:
         raise VendorAnswerError(f"credential endpoint issued nothing: {describe(response)}")
     values = [item.get("credential") for item in items if isinstance(item, dict)]
@@ -299,4 +309,4 @@ def issued_credentials(response: Response) -> tuple[list[Any], dict[str, Any]]:
 
 
 __all__ = ["CredentialOffer", "MalformedOffer", "NetError", "OAuthAnswer", "Oid4vciClient", "decode_offer", "describe",
-           "issued_credentials", "oauth_error", "split_offer_uri", "well_known_url"]
+           "is_deferred", "issued_credentials", "oauth_error", "split_offer_uri", "well_known_url"]
