@@ -182,10 +182,10 @@ def _oauth_error(body: Any) -> str:
     # https://www.rfc-editor.org/rfc/rfc6749#section-5.2
     if not isinstance(body, dict) or not isinstance(body.get("error"), str):
         return ""
-    text = " " + redact.scrub_text(body["error"])[:64]
+    text = " " + redact.quote(body["error"], 64)
     description = body.get("error_description")
     if isinstance(description, str) and description:
-        text += f" ({redact.scrub_text(description)[:120]})"
+        text += f" ({redact.quote(description, 120)})"
     return text
 
 

@@ -47,6 +47,12 @@ def _credential_redacted(match: re.Match[str]) -> str:
     return scheme + space + REDACTED
 
 
+def quote(value: object, limit: int = 200) -> str:
+    """Vendor text for a message: scrubbed of known secrets *before* it is cut, so a cut can
+    never leave half a secret behind."""
+    return scrub_text(str(value))[:limit]
+
+
 def scrub_text(text: str) -> str:
     """Registered secret values, and bearer/basic credentials, replaced wherever they appear."""
     with _lock:

@@ -82,7 +82,7 @@ def split_offer_uri(uri: Any) -> tuple[str, str]:
     """("value", JSON text) or ("reference", URL) of an offer URI with exactly one of the two
     parameters (§4.1); MalformedOffer otherwise."""
     if not isinstance(uri, str) or "?" not in uri:
-        raise MalformedOffer(f"not an offer URI with a query: {redact.scrub_text(str(uri))[:120]!r}")
+        raise MalformedOffer(f"not an offer URI with a query: {redact.quote(uri, 120)!r}")
     params = parse_qsl(uri.split("?", 1)[1], keep_blank_values=True)
     names = [name for name, _ in params]
     given = [n for n in ("credential_offer", "credential_offer_uri") if n in names]
@@ -118,7 +118,7 @@ class OAuthAnswer:
     headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        tail = f" ({redact.scrub_text(self.description)[:160]})" if self.description else ""
+        tail = f" ({redact.quote(self.description, 160)})" if self.description else ""
         return f"{self.status} {self.error}{tail}"
 
 
@@ -148,7 +148,7 @@ def _challenge_error(challenge: str) -> str | None:
 def describe(response: Response) -> str:
     body = json_body(response)
     text = json.dumps(body, ensure_ascii=False) if body is not None else response.text
-    return f"HTTP {response.status_code}: {redact.scrub_text(text)[:200]}"
+    return f"HTTP {response.status_code}: {redact.quote(text)}"
 
 
 class Oid4vciClient:

@@ -31,17 +31,15 @@ from .oid4vp_request import (
     decode_request_object,
     parse_request_url,
 )
-from .vcapi import NOT_A_VERDICT, VendorAnswerError, json_body
+from .vcapi import NOT_A_VERDICT, REJECTION_STATUSES, VendorAnswerError, json_body
 
-REJECTION_STATUSES = frozenset({400, 422})
 STATUSES = ("pending", "verified", "rejected")
 # A verifier may judge after answering the response; poll the backchannel this long for it.
 VERDICT_WAIT_SECONDS = 5.0
 POLL_INTERVAL = 0.2
 
 
-def _quote(value: Any, limit: int = 200) -> str:
-    return redact.scrub_text(str(value))[:limit]
+_quote = redact.quote
 
 
 @dataclass

@@ -36,10 +36,7 @@ class Verdict:
     message: str
 
 
-def _quote(value: Any, limit: int = 200) -> str:
-    """Vendor text for a message: scrubbed of known secrets *before* it is cut, so a cut can
-    never leave half a secret behind."""
-    return redact.scrub_text(str(value))[:limit]
+_quote = redact.quote
 
 
 def json_body(response: Response) -> Any:
