@@ -44,12 +44,11 @@ def epoch_seconds(now: Now) -> float:
     return float(now)
 
 
-def _id_of(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
+def id_of(value: Any) -> str | None:
+    """A non-empty id given as a string or as an object's `id` (issuer, holder, subject)."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
 
 
 def absolute_kid(kid: str, signer_id: str | None) -> str:
@@ -173,7 +172,7 @@ def verify_jws(
         kid = jws.header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise JwsError(MALFORMED_PROOF, "JOSE header has no kid naming the verification method")
-        signer = payload.get("iss") or _id_of(payload.get("issuer")) or _id_of(payload.get("holder"))
+        signer = payload.get("iss") or id_of(payload.get("issuer")) or id_of(payload.get("holder"))
         vm_url = absolute_kid(kid, signer if isinstance(signer, str) else None)
         vms.append(vm_url)
         key, controller = resolve_key(resolve_vm, vm_url, purpose)

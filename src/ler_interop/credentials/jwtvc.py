@@ -23,11 +23,10 @@ from typing import Any
 from .datamodel import parse_datetime
 from .findings import CHALLENGE_MISMATCH, DOMAIN_MISMATCH, MALFORMED_PROOF, Finding, ProofResult
 from .jose import (Now, ResolveVm, absolute_kid, audience_matches, check_numeric_dates, check_time_claims, epoch_seconds,
-                   resolve_key)
+                   id_of, resolve_key)
 from .jws import JwsError, check_alg, check_typ, parse_compact, sign_compact, verify_signature
 from .keys import Key
 
-FORMAT = "jwt_vc_json"
 # The 1.1 encoding predates media-typed `typ` values; "JWT" (RFC 7519 §5.1) or no typ at all.
 ACCEPTED_TYP = ("JWT", None)
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -35,17 +34,11 @@ VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 PRESENTATION_LIFETIME = 300
 
 
-def _id_of(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
 def _subject_id(credential: Mapping[str, Any]) -> str | None:
     subject = credential.get("credentialSubject")
     if isinstance(subject, list):
         subject = subject[0] if len(subject) == 1 else None
-    return _id_of(subject)
+    return id_of(subject)
 
 
 def _epoch(value: Any) -> int | None:
@@ -68,8 +61,8 @@ def sign_jwt_vc(
     `extra_claims` / `extra_headers` are merged last, for negative vectors.
     """
     payload: dict[str, Any] = {"iat": int(time.time())}
-    for claim, value in (("iss", _id_of(credential.get("issuer"))), ("sub", _subject_id(credential)),
-                         ("jti", _id_of(credential.get("id"))), ("nbf", _epoch(credential.get("validFrom"))),
+    for claim, value in (("iss", id_of(credential.get("issuer"))), ("sub", _subject_id(credential)),
+                         ("jti", id_of(credential.get("id"))), ("nbf", _epoch(credential.get("validFrom"))),
                          ("exp", _epoch(credential.get("validUntil")))):
         if value is not None:
             payload[claim] = value
@@ -138,7 +131,7 @@ def decoded_document(payload: Mapping[str, Any]) -> dict[str, Any]:
 def _consistency(payload: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
     """A registered claim that contradicts the credential would let two readers see two
     different credentials under one signature (VCDM 1.1 §6.3.1: they must agree)."""
-    for claim, value in (("iss", _id_of(doc.get("issuer"))), ("jti", _id_of(doc.get("id"))),
+    for claim, value in (("iss", id_of(doc.get("issuer"))), ("jti", id_of(doc.get("id"))),
                          ("sub", _subject_id(doc))):
         if claim in payload and value is not None and payload[claim] != value:
             raise JwsError(MALFORMED_PROOF, f"JWT claim {claim}={payload[claim]!r} contradicts the credential ({value!r})")
@@ -212,7 +205,7 @@ def verify_jwt_vp(token: str, resolve_vm: ResolveVm, *, nonce: str | None = None
         if aud is not None and not audience_matches(payload.get("aud"), aud):
             raise JwsError(DOMAIN_MISMATCH, f"aud is {payload.get('aud')!r}, expected {aud!r}")
         holder = payload.get("iss")
-        vp_holder = _id_of(payload["vp"].get("holder"))
+        vp_holder = id_of(payload["vp"].get("holder"))
         if vp_holder is not None and holder is not None and vp_holder != holder:
             raise JwsError(MALFORMED_PROOF, f"vp.holder {vp_holder!r} is not the JWT iss {holder!r}")
     except JwsError as err:

@@ -138,7 +138,7 @@ class CredentialVerifier:
             for c in inner.checks:
                 checks.append(Check(f"credential[{i}].{c.name}", c.ok, c.message, c.reason, c.findings))
             if bind_subjects:
-                checks.append(_subject_binding(f"credential[{i}].subject-binding", item, _id_or_none(vp.get("holder"))))
+                checks.append(_subject_binding(f"credential[{i}].subject-binding", item, jose.id_of(vp.get("holder"))))
         return VerificationResult(_apply_ignore(checks, ignore))
 
     # -- steps -------------------------------------------------------------------------
@@ -300,11 +300,6 @@ def _proof_findings(result: ProofResult) -> list[Finding]:
     return [f if isinstance(f, Finding) else Finding(**f) for f in result.details.get("findings") or []]
 
 
-def _id_or_none(value: Any) -> str | None:
-    value = value.get("id") if isinstance(value, dict) else value
-    return value if isinstance(value, str) and value else None
-
-
 def _subject_binding(name: str, item: Any, holder: str | None) -> Check:
     try:
         doc = parse_artifact(item).document
@@ -312,7 +307,7 @@ def _subject_binding(name: str, item: Any, holder: str | None) -> Check:
         return Check(name, False, f"cannot read the credential: {exc}", reason=HOLDER_BINDING)
     subjects = doc.get("credentialSubject")
     subjects = subjects if isinstance(subjects, list) else [subjects]
-    ids = [_id_or_none(s) for s in subjects]
+    ids = [jose.id_of(s) for s in subjects]
     if holder is None:
         return Check(name, False, "the presentation names no holder to bind the credential to", reason=HOLDER_BINDING)
     if ids and all(i == holder for i in ids):
