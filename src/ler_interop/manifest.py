@@ -58,6 +58,11 @@ class RoleConfig:
     supports: frozenset[str]
     auth: AuthConfig | None
 
+    def declared(self) -> frozenset[str]:
+        """Its capability tokens; a protocol section (`oid4vci:`, `oid4vp:`) declares its own
+        token, so endpoints alone are enough to be tested over it."""
+        return self.supports | frozenset(self.protocols)
+
     def endpoint(self, protocol: str, name: str) -> str | None:
         value = self.protocols.get(protocol, {}).get(name)
         return value if isinstance(value, str) else None
@@ -93,10 +98,8 @@ class Vendor:
         return {guard_entry(url) for url in urls} | {h.lower() for h in self.hosts}
 
     def supports(self, role: str, token: str) -> bool:
-        """A capability token the role declares; a protocol section (`oid4vci:`, `oid4vp:`)
-        declares its own token, so endpoints alone are enough to be tested over it."""
         config = self.roles.get(role)
-        return config is not None and (token in config.supports or token in config.protocols)
+        return config is not None and token in config.declared()
 
     def role_names(self) -> list[str]:
         return [role for role in ROLES if role in self.roles]

@@ -248,9 +248,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _declared(state: PluginState, vendor_id: str, role: str) -> frozenset[str]:
-    # A protocol section declares its own token (manifest.Vendor.supports).
     config = state.vendor(vendor_id).roles.get(role)
-    return config.supports | frozenset(config.protocols) if config else frozenset()
+    return config.declared() if config else frozenset()
 
 
 @pytest.hookimpl(wrapper=True)
