@@ -74,6 +74,10 @@ def pytest_configure(config: pytest.Config) -> None:
         state.load(Path(opt.vendors), opt.vendor)
     elif opt.reference or opt.fault or _collects_suites(config):
         state.load(state.start_reference(opt.fault), opt.vendor)
+    if state.active and state.is_controller and getattr(opt, "dist", None) == "load":
+        # A wallet holds one learner's credentials: its checks must not interleave across
+        # workers, so `-n` distributes by group (each wallet's checks form one, see below).
+        opt.dist = "loadgroup"
     if state.active and state.is_controller:
         results_dir = Path(opt.results_dir) if opt.results_dir else config.rootpath / "reports" / state.run_id
         state.sink = ResultsSink(results_dir, state.run_id)
@@ -138,12 +142,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             problems.append(str(exc))
             continue
         item.extra_keyword_matches.add(meta.id)
+        _group_by_wallet(item)
         (deselected if state.role and meta.role != state.role else selected).append(item)
     if problems:
         raise pytest.UsageError("invalid check markers:\n  " + "\n  ".join(problems))
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+def _group_by_wallet(item: pytest.Item) -> None:
+    """Checks that drive one wallet run on one xdist worker, one after another (loadgroup)."""
+    wallets = sorted(vendor_id for vendor_id, role in item_vendors(item)[2] if role == "wallet")
+    if wallets:
+        item.add_marker(pytest.mark.xdist_group("wallet-" + "-".join(wallets)))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
