@@ -45,7 +45,7 @@ KNOWN_SUPPORTS = frozenset({
     # VC API and OpenID4VCI/VP features
     "presentations", "auth-required", "status-endpoint", "tx_code", "by-reference", "oid4vci", "oid4vp",
     # wallet backchannel features
-    "list", "delete", "decline", "export", "import",
+    "backchannel", "list", "delete", "decline", "export", "import",
 })
 
 

@@ -3,7 +3,7 @@
 Every check in suites/ must be shown to fail against at least one deliberately broken
 reference vendor (DESIGN §3 "Fault switches"), so each fault breaks exactly one thing,
 named after the rule it breaks. Issuer faults start with ``issuer.``, verifier faults with
-``verifier.``. docs/FAULTS.md is generated from CATALOG (`python -m ler_interop.reference.faults`).
+``verifier.``, wallet faults with ``wallet.``. docs/FAULTS.md is generated from CATALOG (`python -m ler_interop.reference.faults`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from .faults_oid4vci import OID4VCI_FAULTS
 from .faults_oid4vp import OID4VP_FAULTS
+from .faults_wallet import WALLET_FAULTS
 
 CATALOG: dict[str, str] = {
     # -- issuer -----------------------------------------------------------------------------
@@ -65,6 +66,8 @@ CATALOG: dict[str, str] = {
     # -- OpenID4VCI issuer and OpenID4VP verifier (their own modules) ------------------------
     **OID4VCI_FAULTS,
     **OID4VP_FAULTS,
+    # -- the reference wallet (its own module) ------------------------------------------------
+    **WALLET_FAULTS,
 }
 
 # Verifier faults that are just "treat these checks / failure reasons as passing" in the

@@ -1,4 +1,4 @@
-"""Start the reference issuer and verifier on loopback and describe them as a manifest vendor.
+"""Start the reference issuer, verifier and wallet on loopback and describe them as a manifest vendor.
 
 Used by `ler-interop run` (the embedded default vendor) and `ler-interop serve --fault ...`.
 The manifest entry follows manifest v1 (notes: contracts, "Manifest v1"); `supports`
@@ -18,6 +18,8 @@ from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
 from .serving import LoopbackServer
 from .verifier import ReferenceVerifier
+from .wallet import ReferenceWallet
+from .wallet import extend_manifest as extend_wallet_manifest
 
 REFERENCE_VENDOR_ID = "reference"
 REFERENCE_TOKEN_ENV = "LER_INTEROP_REFERENCE_TOKEN"
@@ -27,7 +29,7 @@ DATA_MODEL_SUPPORT = ("vc2.0", "ldp_vc")
 
 
 class ReferenceServers:
-    """The running reference issuer and verifier; a context manager."""
+    """The running reference issuer, verifier and wallet; a context manager."""
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None):
         self.faults = parse_faults(faults)
@@ -36,8 +38,11 @@ class ReferenceServers:
         self.verifier = ReferenceVerifier(self.faults, token=token)
         self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
         self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
+        self.wallet = ReferenceWallet(self.faults)
+        self._wallet_server = LoopbackServer(lambda origin: self.wallet.app(), name="reference-wallet")
         self.issuer_url = self._issuer_server.url
         self.verifier_url = self._verifier_server.url
+        self.wallet_url = self._wallet_server.url
         self._running = False
 
     def _build_issuer(self, origin: str) -> Any:
@@ -46,7 +51,7 @@ class ReferenceServers:
 
     @property
     def urls(self) -> dict[str, str]:
-        return {"issuer": self.issuer_url, "verifier": self.verifier_url}
+        return {"issuer": self.issuer_url, "verifier": self.verifier_url, "wallet": self.wallet_url}
 
     @property
     def issuer_did(self) -> str:
@@ -56,11 +61,13 @@ class ReferenceServers:
     def start(self) -> "ReferenceServers":
         if self._running:  # start_reference() already started it; `with` must not start again
             return self
-        self._issuer_server.start()
+        servers = (self._issuer_server, self._verifier_server, self._wallet_server)
         try:
-            self._verifier_server.start()
+            for server in servers:
+                server.start()
         except Exception:
-            self._issuer_server.stop()
+            for server in reversed(servers):  # stopping a server that never started just closes its socket
+                server.stop()
             raise
         if self.token is not None:
             # Manifests name secrets by environment variable, never inline.
@@ -70,6 +77,7 @@ class ReferenceServers:
 
     def stop(self) -> None:
         self._running = False
+        self._wallet_server.stop()
         self._verifier_server.stop()
         self._issuer_server.stop()
         self.verifier.close()
@@ -103,6 +111,8 @@ class ReferenceServers:
         }
         oid4vci.extend_manifest(issuer, self.issuer_url)
         oid4vp.extend_manifest(verifier, self.verifier_url)
+        wallet: dict[str, Any] = {}
+        extend_wallet_manifest(wallet, self.wallet_url)
         if "verifier.require-account" in self.faults and self.token is not None:
             # The suite's own calls carry the token, so only the anonymous-caller check sees the 401.
             verifier["auth"] = {"type": "bearer", "token_env": REFERENCE_TOKEN_ENV}
@@ -114,10 +124,11 @@ class ReferenceServers:
             # guard keeps this vendor to its own servers.
             "issuer": issuer,
             "verifier": verifier,
+            "wallet": wallet,
             "health": f"{self.issuer_url}/health",
         }
 
 
 def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None) -> ReferenceServers:
-    """Start the reference issuer and verifier (use as a context manager, or call .stop())."""
+    """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
     return ReferenceServers(faults, token).start()
