@@ -1,7 +1,7 @@
 """The cross-vendor interoperability matrix, derived from interop results.
 
-An interop result is a cell: role "interop", params {"issuer": A, "verifier": B} (later also
-"wallet"), vendor = the verifier (docs/CONTRACTS.md). Several checks may exercise the same
+An interop result is a cell: role "interop", params {"issuer": A, "verifier": B} and, for the
+learner's journey, "wallet": W; vendor = the verifier (docs/CONTRACTS.md). Several checks may exercise the same
 cell (one per cryptosuite, say); the cell shows the worst of them, so one broken path is never
 hidden behind a working one.
 """
@@ -46,6 +46,12 @@ PROTOCOL_TITLES = {
     "vc-api": "VC API: A issues, B verifies",
     "oid4vp": "OpenID4VCI to OpenID4VP: A issues to a wallet, which presents to B",
 }
+# A table whose cells went through a vendor's wallet (the template names which): the learner's journey.
+JOURNEY_TITLE = "The learner's journey: A issues over OpenID4VCI to the learner's wallet, which presents to B over OpenID4VP"
+
+
+def table_title(protocol: str, wallet: str | None) -> str:
+    return JOURNEY_TITLE if wallet is not None and protocol == "oid4vp" else PROTOCOL_TITLES.get(protocol, protocol)
 
 
 def matrix_grid(rows: list[MatrixRow]) -> dict[str, Any]:
@@ -55,7 +61,7 @@ def matrix_grid(rows: list[MatrixRow]) -> dict[str, Any]:
     for row in rows:
         table = tables.setdefault(
             (row["protocol"], row["wallet"]),
-            {"protocol": row["protocol"], "title": PROTOCOL_TITLES.get(row["protocol"], row["protocol"]),
+            {"protocol": row["protocol"], "title": table_title(row["protocol"], row["wallet"]),
              "wallet": row["wallet"], "issuers": [], "verifiers": [], "cells": {}},
         )
         if row["issuer"] not in table["issuers"]:
