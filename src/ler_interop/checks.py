@@ -21,7 +21,8 @@ from typing import Any, Iterable
 PRINCIPLES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
 LEVELS = ("MUST", "SHOULD", "MAY")
 ROLES = ("issuer", "verifier", "wallet", "interop", "credential")
-PROTOCOLS = ("vc-api", "oid4vci", "oid4vp", "none")
+# `backchannel`: what a wallet does through its backchannel alone (store, list, delete, export, import).
+PROTOCOLS = ("vc-api", "oid4vci", "oid4vp", "backchannel", "none")
 CHECK_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 FIELDS = ("id", "title", "principles", "level", "spec", "role", "protocol", "profiles", "requires")
 REQUIRED_FIELDS = ("id", "title", "principles", "level", "spec", "role", "protocol")
