@@ -36,7 +36,10 @@ class StoredCredential:
     holder: Holder | None = field(default=None, repr=False)  # None for imported credentials
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "format": self.format, "issuer": self.issuer, "types": list(self.types)}
+        out: dict[str, Any] = {"id": self.id, "format": self.format, "types": list(self.types)}
+        if self.issuer is not None:
+            out["issuer"] = self.issuer
+        return out
 
     def detail(self) -> dict[str, Any]:
         return {"id": self.id, "format": self.format, "credential": self.credential}
