@@ -31,7 +31,7 @@ from .plugin_state import (DEFAULT_CHECK_TIMEOUT, META, PARTICIPANTS, RECORDER, 
 from .vendors import VendorContext, loopback_http
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     group = parser.getgroup("ler-interop", "LER interoperability conformance")
     group.addoption("--vendors", metavar="FILE", help="vendor manifest (YAML, manifest v1)")
     group.addoption("--vendor", metavar="ID", action="append", default=[], help="only this vendor (repeatable)")
@@ -45,6 +45,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--check-timeout", type=float, default=DEFAULT_CHECK_TIMEOUT, metavar="S",
                     help=f"seconds one check may run before it is an error (default {DEFAULT_CHECK_TIMEOUT:g}; 0: none)")
     group.addoption("--ler-catalog", action="store_true", help=argparse.SUPPRESS)
+    from .counterparts import options as counterpart_options  # --counterpart-url, --counterpart-bind
+
+    counterpart_options.add_options(group)
+    pluginmanager.register(counterpart_options.OptionsPlugin(), "ler-interop-counterpart-options")
 
 
 def new_run_id() -> str:
@@ -217,14 +221,23 @@ def suite_http(request: pytest.FixtureRequest) -> Iterator[net.Http]:
 
 
 @pytest.fixture(scope="session")
-def counterpart() -> Iterator[Any]:
-    """The suite's counterpart host (did:web documents, status lists) on loopback."""
+def counterparts(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The suite's counterparts on one origin B (--counterpart-url; loopback by default): two
+    OpenID4VCI issuers, an OpenID4VP verifier, did:web documents and status lists; started
+    once per process."""
+    from .counterparts import options as counterpart_options
+
+    running = counterpart_options.start(request.config)
     try:
-        from .counterparts.host import start_host  # type: ignore[import-not-found]
-    except ImportError as exc:
-        pytest.skip(f"counterpart host not available: {exc}")
-    with start_host() as host:
-        yield host
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def counterpart(counterparts: Any) -> Any:
+    """The counterparts' host (did:web documents, status lists), as the verifier suites use it."""
+    return counterparts.host
 
 
 @pytest.fixture

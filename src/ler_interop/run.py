@@ -50,6 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alluredir", metavar="DIR", help="also write Allure results here")
     parser.add_argument("--run-id", metavar="ID", help="run id (default: UTC timestamp + random suffix)")
     parser.add_argument("--check-timeout", type=float, metavar="S", help="seconds one check may run (default 60)")
+    parser.add_argument("--counterpart-url", metavar="URL",
+                        help="public base URL of the suite's counterparts a wallet must reach (default "
+                             "http://127.0.0.1:<free port>; another machine: an https:// origin behind a TLS proxy)")
+    parser.add_argument("--counterpart-bind", metavar="HOST:PORT",
+                        help="where the counterparts listen (default 127.0.0.1:0); with -n, worker N uses PORT+N")
     parser.add_argument("--suites", metavar="DIR", help=f"suites folder (default ${SUITES_ENV} or the checkout's suites/)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
 
@@ -72,6 +77,13 @@ def _validate(args: argparse.Namespace, suites: Path) -> None:
             parse_faults(args.fault)
         except UnknownFault as exc:
             raise RunUsageError(str(exc).split(";")[0] + " (the known ones: `ler-interop serve --help`)") from None
+    if getattr(args, "counterpart_url", None) or getattr(args, "counterpart_bind", None):
+        from .counterparts.config import CounterpartConfigError, resolve
+
+        try:
+            resolve(args.counterpart_url, args.counterpart_bind)
+        except CounterpartConfigError as exc:
+            raise RunUsageError(str(exc)) from None
     if args.workers:
         try:
             import xdist  # noqa: F401
@@ -101,6 +113,9 @@ def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) 
         argv += ["--alluredir", args.alluredir]
     if args.check_timeout is not None:
         argv += ["--check-timeout", str(args.check_timeout)]
+    for option in ("counterpart_url", "counterpart_bind"):
+        if getattr(args, option, None):
+            argv += ["--" + option.replace("_", "-"), getattr(args, option)]
     argv += ["-v"] if args.verbose else ["-q", "--tb=no", "--no-header", "-p", "no:warnings"]
     return argv
 

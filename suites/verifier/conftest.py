@@ -56,9 +56,9 @@ def p256_issuer() -> Signer:
 
 @pytest.fixture
 def reachable_counterpart(counterpart, vendor):
-    """The counterpart host, when the vendor's verifier can reach it. It listens on loopback, so
-    a verifier elsewhere could not resolve its did:web documents or status lists: those checks
-    are skipped (not scored) rather than failed for the suite's own reach."""
+    """The counterpart host, when the vendor's verifier can reach it: a loopback host (the
+    default) only serves verifiers on this machine, so a verifier elsewhere skips those checks
+    (not scored) unless --counterpart-url gives the counterparts a public URL."""
     return _reachable(counterpart, vendor.endpoint("verifier", "vc-api", "credentials_verify"))
 
 
@@ -129,14 +129,15 @@ def oid4vp_format(vendor, request) -> str:
 @pytest.fixture
 def oid4vp_counterpart(counterpart, vendor):
     """The counterpart host (did:web documents, status lists) when the vendor's OpenID4VP
-    verifier can reach it: loopback only, so a verifier elsewhere skips (see reachable_counterpart)."""
+    verifier can reach it (see reachable_counterpart)."""
     return _reachable(counterpart, vendor.endpoint("verifier", "oid4vp", "presentation_requests"))
 
 
 def _reachable(counterpart, verifier_url: str):
-    if not net.is_loopback(net.host_of(verifier_url)):
-        pytest.skip(f"the suite's did:web/status host ({counterpart.url}) is loopback-only; "
-                    f"the verifier at {net.host_of(verifier_url)} cannot reach it")
+    """Skip only when the verifier is elsewhere and the counterparts' URL is loopback."""
+    if not net.is_loopback(net.host_of(verifier_url)) and net.is_loopback(net.host_of(counterpart.url)):
+        pytest.skip(f"the suite's did:web/status host ({counterpart.url}) is loopback; the verifier at "
+                    f"{net.host_of(verifier_url)} cannot reach it (give --counterpart-url a public URL)")
     return counterpart
 
 

@@ -6,6 +6,9 @@ and credentials whose Bitstring Status List entry says revoked or suspended
 (https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm). Everything is
 registered at run time and served from memory; `publish` also serves hand-crafted
 (possibly malformed) documents for negative checks.
+
+`Host()` runs its own loopback server (start_host); `Host(url)` is only the routes, served at
+the root of the counterparts' one origin (counterparts/server.py), whose public URL it names.
 """
 
 from __future__ import annotations
@@ -56,21 +59,26 @@ class _PublishedList:
 class Host:
     """A running counterpart host; a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, url: str | None = None) -> None:
         self._lock = threading.Lock()
         self._documents: dict[str, tuple[int, bytes, str]] = {}
         self._lists: dict[str, _PublishedList] = {}
         self._counter = 0
-        self._server = LoopbackServer(lambda origin: self._app(), name="counterpart-host")
-        self.url = self._server.url
+        self._server: LoopbackServer | None = None
+        if url is None:
+            self._server = LoopbackServer(lambda origin: self.app(), name="counterpart-host")
+            url = self._server.url
+        self.url = url.rstrip("/")
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> "Host":
-        self._server.start()
+        if self._server is not None:
+            self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._server is not None:
+            self._server.stop()
 
     def __enter__(self) -> "Host":
         return self
@@ -141,12 +149,15 @@ class Host:
             return published.signed
 
     # -- the app -----------------------------------------------------------------------
-    def _app(self) -> Starlette:
-        return Starlette(routes=[
+    def routes(self) -> list[Route]:
+        return [
             Route("/health", _health, methods=["GET"]),
             Route("/status-lists/{name}", self._status_list_endpoint, methods=["GET"]),
             Route("/{path:path}", self._document_endpoint, methods=["GET"]),
-        ])
+        ]
+
+    def app(self) -> Starlette:
+        return Starlette(routes=self.routes())
 
     async def _status_list_endpoint(self, request: Request) -> Response:
         doc = await run_in_threadpool(self._signed_list, request.path_params["name"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ..credentials.keys import Key
 from .didweb import did_document, did_web_for, verification_method_id
@@ -23,7 +24,10 @@ class IssuerIdentity:
 
     @classmethod
     def for_origin(cls, origin: str) -> "IssuerIdentity":
-        return cls(did_web_for(origin))
+        """did:web of an issuer at `origin`; a path (http://h:1/issuer) becomes DID path segments
+        (did:web:h%3A1:issuer), whose document is served at <origin>/did.json."""
+        path = [p for p in urlsplit(origin).path.split("/") if p]
+        return cls(did_web_for(origin, *path))
 
     def key_for(self, cryptosuite: str) -> Key:
         return self.ed25519 if ISSUER_CRYPTOSUITES[cryptosuite] == "Ed25519" else self.p256

@@ -1,7 +1,8 @@
 """The reference issuer: a W3C VC API issuer service (https://w3c-ccg.github.io/vc-api/#issue-credential).
 
 Routes: POST /credentials/issue, POST /credentials/status, GET /status/{purpose},
-GET /.well-known/did.json (its did:web identity), GET /health.
+GET /.well-known/did.json (its did:web identity; GET /did.json too, for an issuer mounted
+under a path whose did:web has that path), GET /health.
 Faults (see faults.CATALOG) are applied here so each breaks exactly the behaviour it names.
 """
 
@@ -159,6 +160,7 @@ class ReferenceIssuer:
             Route("/credentials/status", self._status_endpoint, methods=["POST"]),
             Route("/status/{purpose}", self._status_list_endpoint, methods=["GET"]),
             Route("/.well-known/did.json", self._did_endpoint, methods=["GET"]),
+            Route("/did.json", self._did_endpoint, methods=["GET"]),
             Route("/health", _health, methods=["GET"]),
             *oid4vci.routes(self),
         ])

@@ -20,7 +20,7 @@ from . import formats, proofs
 from .errors import NO_STORE, OAuthError, bearer_token, error_response
 from .metadata import BATCH_SIZE, configurations
 from .service import Service
-from .state import Grant
+from .state import Grant, IssuedCredential
 
 KNOWN_FIELDS = {"credential_configuration_id", "credential_identifier", "proofs", "credential_response_encryption"}
 NOTIFICATION_EVENTS = {"credential_accepted", "credential_failure", "credential_deleted"}
@@ -90,8 +90,13 @@ async def _issue(svc: Service, request: Request) -> Response:
     svc.state.consume_nonces({h.nonce for h in holders if h.nonce})
     if svc.has("issuer.oid4vci-batch-same-key"):
         holders = [holders[0]] * len(holders)
-    claims = grant.offer.claims if grant else {}
-    issued = [await run_in_threadpool(formats.issue, svc, config, claims, holder) for holder in holders]
+    offer = grant.offer if grant else None
+    claims = offer.claims if offer else {}
+    issued = [await run_in_threadpool(formats.issue, svc, config, claims, holder, offer) for holder in holders]
+    if svc.on_issued is not None:
+        for credential, holder in zip(issued, holders):
+            svc.on_issued(IssuedCredential(config, credential, holder.did, offer.id if offer else None,
+                                           offer.defects if offer else frozenset()))
     if svc.has("issuer.oid4vci-legacy-response"):
         return JSONResponse({"credential": issued[0]}, headers=NO_STORE)
     answer: dict[str, Any] = {"credentials": [{"credential": c} for c in issued]}

@@ -5,6 +5,10 @@ Open Badges 3.0 AchievementCredential (credentials/samples.py). Holder binding: 
 id is the wallet's DID for the W3C formats; an SD-JWT VC (the suite's Open Badge profile,
 credentials/ob_sdjwt.py) carries the key as `cnf.jwk`, with the learner's name and achievement
 as selectively disclosable claims.
+
+Per offer (the suite's counterpart issuer, testing wallets) an Offer may carry `defects`
+(DEFECTS) and `extra` top-level members merged into the W3C formats' credential (evidence,
+name/description as VCDM 2.0 language value objects, https://www.w3.org/TR/vc-data-model-2.0/#language-and-base-direction).
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ from . import token_status
 from .metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC, SD_JWT_VCT
 from .proofs import ProvenKey
 from .service import Service
+from .state import Offer
+
+# bad-signature: the credential's signature does not verify (as fault issuer.oid4vci-bad-credential-signature);
+# other-key: the credential is bound to a fresh key, not the one the wallet proved (subject id /
+# cnf.jwk of another key), so a wallet's holder-binding check must refuse it.
+DEFECTS = ("bad-signature", "other-key")
+# Members the W3C credential's own data owns; `extra` must not replace them.
+RESERVED_MEMBERS = {"@context", "type", "issuer", "credentialSubject", "credentialStatus", "proof", "id",
+                    "validFrom", "validUntil"}
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -48,10 +61,14 @@ def subject_claims(svc: Service, claims: dict[str, Any]) -> dict[str, Any]:
     return _ascii(merged) if svc.has("issuer.oid4vci-ascii-names") else merged
 
 
-def _w3c_credential(svc: Service, claims: dict[str, Any], holder: ProvenKey) -> dict[str, Any]:
+def _w3c_credential(svc: Service, claims: dict[str, Any], holder: ProvenKey, offer: Offer | None) -> dict[str, Any]:
     subject_id = f"did:example:{uuid.uuid4().hex}" if svc.has("issuer.oid4vci-unbound-credential") else holder.did
+    if offer is not None and "other-key" in offer.defects:
+        subject_id = Key.generate("Ed25519").did_key()
     credential = samples.achievement_credential(svc.issuer.identity.did, subject_id=subject_id)
     credential["credentialSubject"] = {**credential["credentialSubject"], **subject_claims(svc, claims)}
+    if offer is not None:
+        credential.update({k: copy.deepcopy(v) for k, v in offer.extra.items() if k not in RESERVED_MEMBERS})
     return credential
 
 
@@ -63,12 +80,14 @@ def _corrupt_jws(token: str) -> str:
     return f"{head}.{payload}.{sig}{sep}{rest}"
 
 
-def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: ProvenKey) -> Any:
+def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: ProvenKey,
+          offer: Offer | None = None) -> Any:
     """One credential of `configuration_id` for `holder` (runs in a thread: signing is slow)."""
     issuer = svc.issuer
-    bad_signature = svc.has("issuer.oid4vci-bad-credential-signature")
+    defects = offer.defects if offer is not None else frozenset()
+    bad_signature = svc.has("issuer.oid4vci-bad-credential-signature") or "bad-signature" in defects
     if configuration_id == LDP_VC:
-        credential = _w3c_credential(svc, claims, holder)
+        credential = _w3c_credential(svc, claims, holder, offer)
         if svc.has("issuer.oid4vci-no-status"):
             prepared = issuer.prepare(credential)
             prepared.pop("credentialStatus", None)
@@ -85,15 +104,16 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
     if configuration_id == JWT_VC_JSON:
         from ...credentials.jwtvc import sign_jwt_vc
 
-        prepared = issuer.prepare(_w3c_credential(svc, claims, holder))
+        prepared = issuer.prepare(_w3c_credential(svc, claims, holder, offer))
         if svc.has("issuer.oid4vci-no-status"):
             prepared.pop("credentialStatus", None)
         token = sign_jwt_vc(prepared, key, kid)
     elif configuration_id == SD_JWT_VC:
         unbound = svc.has("issuer.oid4vci-unbound-credential")
+        bound_key = Key.generate("Ed25519") if "other-key" in defects else holder.key
         jti, status = (None, None) if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc)
         token = ob_sdjwt.issue(subject_claims(svc, claims), key, kid, iss=issuer.identity.did, vct=SD_JWT_VCT,
-                               holder_jwk=None if unbound else holder.key.public_jwk(),
+                               holder_jwk=None if unbound else bound_key.public_jwk(),
                                selective=not svc.has("issuer.oid4vci-sd-jwt-clear-claims"), jti=jti, status=status)
     else:
         raise ValueError(f"no credential format for {configuration_id!r}")

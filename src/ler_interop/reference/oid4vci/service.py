@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from .state import IssuanceState
+from .state import IssuanceState, IssuedCredential
 
 
 @dataclass
 class Service:
     issuer: Any  # reference.issuer.ReferenceIssuer: identity, sign(), prepare(), issue(), faults, token
     state: IssuanceState = field(init=False)
+    # Told about every credential the Credential Endpoint hands out (the suite's counterpart
+    # issuer records them; the reference vendor leaves it unset).
+    on_issued: Callable[[IssuedCredential], None] | None = None
 
     def __post_init__(self) -> None:
         self.state = IssuanceState(static_nonce=self.has("issuer.oid4vci-static-nonce"),

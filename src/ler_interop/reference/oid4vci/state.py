@@ -28,6 +28,22 @@ class Offer:
     redeemed: bool = False
     tx_code_failures: int = 0
     served: bool = False
+    # Per-offer deliberate defects and extra credential members (the suite's counterpart issuer,
+    # testing wallets; never set through the POST /offers backchannel): see formats.DEFECTS.
+    defects: frozenset[str] = frozenset()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class IssuedCredential:
+    """One credential the Credential Endpoint answered with, for the suite's own inspection."""
+
+    configuration_id: str
+    credential: Any
+    holder: str  # the DID (did:key / did:jwk) of the key the wallet proved
+    offer_id: str | None
+    defects: frozenset[str]
+    at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -50,9 +66,10 @@ class IssuanceState:
 
     # -- offers and codes ------------------------------------------------------------
     def new_offer(self, configuration_ids: tuple[str, ...], claims: dict[str, Any], tx_code: str | None,
-                  by_reference: bool) -> Offer:
+                  by_reference: bool, *, defects: frozenset[str] = frozenset(),
+                  extra: dict[str, Any] | None = None) -> Offer:
         offer = Offer(secrets.token_urlsafe(16), configuration_ids, claims, secrets.token_urlsafe(24), tx_code,
-                      by_reference, time.time() + CODE_LIFETIME)
+                      by_reference, time.time() + CODE_LIFETIME, defects=frozenset(defects), extra=dict(extra or {}))
         with self._lock:
             self._offers[offer.id] = offer
             self._by_code[offer.pre_authorized_code] = offer

@@ -34,16 +34,23 @@ NO_STORE = {"Cache-Control": "no-store"}
 BACKCHANNEL = "/presentation-requests"
 REQUEST_PATH = "/oid4vp/requests"
 RESPONSE_PATH = "/oid4vp/response"
+MAX_FORMS_KEPT = 20  # per transaction: a replaying wallet cannot grow memory without bound
 
 
 class Oid4vpService:
     """OpenID4VP for one ReferenceVerifier (its faults, toolkit and ignore set)."""
 
-    def __init__(self, verifier: Any):
+    def __init__(self, verifier: Any, public_url: str | None = None):
         self.verifier = verifier
         self.faults: frozenset[str] = verifier.faults
         self.identity = VerifierIdentity()
         self.store = TransactionStore()
+        # The origin (and mount path) wallets reach this verifier at; None: the request's own
+        # base URL. Set when a reverse proxy sits in front (the suite's counterpart verifier).
+        self.public_url = public_url.rstrip("/") if public_url else None
+
+    def origin(self, request: Request) -> str:
+        return self.public_url or _origin(request)
 
     def routes(self) -> list[Route]:
         return [
@@ -60,7 +67,7 @@ class Oid4vpService:
         except BadRequest as exc:
             return problem_from(exc)
         tx = self.store.add(Transaction(query, new_nonce(self.faults)))
-        request_uri = _origin(request) + f"{REQUEST_PATH}/{tx.request_id}"
+        request_uri = self.origin(request) + f"{REQUEST_PATH}/{tx.request_id}"
         return JSONResponse({"id": tx.id, "request": request_url(self.identity, request_uri, self.faults)},
                             status_code=201, headers=NO_STORE)
 
@@ -75,9 +82,11 @@ class Oid4vpService:
         tx = self.store.find(request_id=request.path_params["request_id"])
         if tx is None:
             return problem(404, "not-found", "Not found", "no such request")
-        claims = request_claims(self.identity, response_uri=_origin(request) + RESPONSE_PATH, nonce=tx.nonce,
+        claims = request_claims(self.identity, response_uri=self.origin(request) + RESPONSE_PATH, nonce=tx.nonce,
                                 state=tx.state, dcql_query=tx.dcql_query, faults=self.faults)
-        jwt = signed_request_object(self.identity, claims, self.faults)
+        # A transaction may ask for a foreign-key signature (the counterpart verifier's negative case).
+        faults = self.faults | {"verifier.oid4vp-foreign-request-key"} if tx.foreign_request_key else self.faults
+        jwt = signed_request_object(self.identity, claims, faults)
         return Response(jwt, media_type=REQUEST_OBJECT_MEDIA_TYPE, headers=NO_STORE)
 
     # -- the response URI -------------------------------------------------------------------
@@ -95,6 +104,8 @@ class Oid4vpService:
             if "verifier.oid4vp-accept-unknown-state" in self.faults:
                 return JSONResponse({}, headers=NO_STORE)
             return _oauth_error("invalid_request", "`state` matches no presentation request of this verifier")
+        if len(tx.forms) < MAX_FORMS_KEPT:
+            tx.forms.append(form)
         if not self.store.claim_response(tx, "verifier.oid4vp-accept-replay" in self.faults):
             return _oauth_error("invalid_request", "this presentation request was already answered")
         if isinstance(form.get("error"), str):  # §8.5: the wallet declined or failed

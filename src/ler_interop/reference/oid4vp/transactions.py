@@ -33,6 +33,10 @@ class Transaction:
     errors: list[str] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
     responses: int = 0
+    # Every form body posted to the Response URI for this transaction, as received.
+    forms: list[dict[str, str]] = field(default_factory=list)
+    # Sign this transaction's Request Object with a key the client_id DID does not list.
+    foreign_request_key: bool = False
 
     def backchannel_view(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "errors": list(self.errors), "claims": self.claims}
