@@ -139,6 +139,8 @@ class Recording:
             await self.app(scope, receive, send)
             return
         started = time.monotonic()
+        # Routing (a Mount) rewrites root_path in this very scope dict: read the path first.
+        path = scope.get("root_path", "") + scope.get("path", "")
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         answer: dict[str, Any] = {"status": 500, "headers": []}
@@ -159,9 +161,9 @@ class Recording:
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
-            self._record(scope, b"".join(request_chunks), answer, b"".join(response_chunks), started)
+            self._record(scope, path, b"".join(request_chunks), answer, b"".join(response_chunks), started)
 
-    def _record(self, scope: Scope, body: bytes, answer: dict[str, Any], response: bytes, started: float) -> None:
+    def _record(self, scope: Scope, path: str, body: bytes, answer: dict[str, Any], response: bytes, started: float) -> None:
         headers = _headers(scope.get("headers", []))
         response_headers = _headers(answer["headers"])
         response_type = response_headers.get("content-type", "")
@@ -169,7 +171,7 @@ class Recording:
         query = scope.get("query_string", b"").decode("latin-1")
         self.log.add(Inbound(
             method=scope.get("method", "GET"),
-            path=scope.get("root_path", "") + scope.get("path", ""),
+            path=path,
             query=redact.redact_url("?" + query).lstrip("?") if query else "",
             headers=redact.redact_headers(headers),
             body=_redacted_body(body, headers.get("content-type", "")),
