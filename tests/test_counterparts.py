@@ -293,3 +293,22 @@ def test_bad_values_are_one_line_errors(url, bind, capsys):
     assert run_main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--counterpart-" in err
+
+
+def test_verifier_judges_a_presentation_of_a_counterpart_credential(cps):
+    """Issued by B/issuer, presented to B/verifier: verified, then rejected once revoked."""
+    from ler_interop.protocols.oid4vp_present import credential_query, sd_jwt_vp
+
+    credential, holder, _ = _receive(cps.issuer2, "dc+sd-jwt")
+    verdicts = []
+    for _ in range(2):
+        tx, url = cps.verifier.request(credential_query("dc+sd-jwt"))
+        claims, _, client_id = _request_object(url)
+        vp = sd_jwt_vp(credential, holder.key, nonce=claims["nonce"], client_id=client_id)
+        form = {"vp_token": json.dumps({"badge": [vp]}), "state": claims["state"]}
+        with net.Http(net.LOOPBACK_NAMES) as http:
+            http.post(claims["response_uri"], data=form)
+        assert cps.verifier.responses(tx) == [form]
+        verdicts.append(cps.verifier.status(tx)["status"])
+        cps.issuer2.revoke(credential)
+    assert verdicts == ["verified", "rejected"]

@@ -65,12 +65,19 @@ class Inbound:
             method=INBOUND_METHOD_PREFIX + self.method,
             url=INBOUND_URL_PREFIX + base_url + self.path + query,
             request_headers=dict(self.headers),
-            request_body=self.body.decode("utf-8", errors="replace"),
+            request_body=_evidence(self.body),
             status=self.status,
             response_headers=dict(self.response_headers),
-            response_body=self.response.decode("utf-8", errors="replace"),
+            response_body=_evidence(self.response),
             duration_ms=self.duration_ms,
         )
+
+
+def _evidence(raw: bytes) -> str:
+    """A body as report evidence: text, capped like the suite's own outbound exchanges."""
+    text = raw.decode("utf-8", errors="replace")
+    cap = net.EVIDENCE_BODY_CAP
+    return text if len(text) <= cap else text[:cap] + f"... [{len(text)} chars, truncated]"
 
 
 def _cap(raw: bytes) -> tuple[bytes, bool]:
