@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import oid4vci, oid4vp
+from ..net import LOOPBACK_NAMES
 from .faults import parse_faults
 from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
@@ -31,14 +32,17 @@ DATA_MODEL_SUPPORT = ("vc2.0", "ldp_vc")
 class ReferenceServers:
     """The running reference issuer, verifier and wallet; a context manager."""
 
-    def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None):
+    def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
+                 wallet_hosts: Iterable[str] = ()):
+        """`wallet_hosts`: hosts the wallet may reach besides loopback (e.g. the counterparts'
+        public host when --counterpart-url is not loopback)."""
         self.faults = parse_faults(faults)
         self.token = token
         self.issuer: ReferenceIssuer | None = None
         self.verifier = ReferenceVerifier(self.faults, token=token)
         self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
         self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
-        self.wallet = ReferenceWallet(self.faults)
+        self.wallet = ReferenceWallet(self.faults, LOOPBACK_NAMES | frozenset(wallet_hosts))
         self._wallet_server = LoopbackServer(lambda origin: self.wallet.app(), name="reference-wallet")
         self.issuer_url = self._issuer_server.url
         self.verifier_url = self._verifier_server.url
@@ -129,6 +133,7 @@ class ReferenceServers:
         }
 
 
-def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None) -> ReferenceServers:
+def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None,
+                    wallet_hosts: Iterable[str] = ()) -> ReferenceServers:
     """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
-    return ReferenceServers(faults, token).start()
+    return ReferenceServers(faults, token, wallet_hosts).start()
