@@ -1,18 +1,29 @@
 """The reference wallet (src/ler_interop/reference/wallet/): the wallet backchannel v1 driven
-in-process (starlette TestClient), receiving from the reference issuer and presenting to the
+over loopback HTTP (one server for all of this module's wallets), receiving from the reference issuer and presenting to the
 reference verifier over real loopback HTTP; each wallet fault changes the behaviour it names."""
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 import pytest
 
 from ler_interop.credentials import crafting, samples
+from ler_interop.protocols.oid4vp_present import OB_TYPE_IRI, OB_VCT
+from ler_interop.reference.issuer import ReferenceIssuer
+from ler_interop.reference.oid4vci.metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC
+from ler_interop.reference.servers import start_reference
 from ler_interop.reference.serving import LoopbackServer
+from ler_interop.reference.verifier import ReferenceVerifier
 from ler_interop.reference.wallet import SUPPORTS, ReferenceWallet, extend_manifest
+from ler_interop.reference.wallet import mutations, tools
+
+from hostile_vendor import HostileVendor
+
 
 class _Wallets:
     """One loopback server for every wallet of this module: `/<n>/...` goes to wallet n's app
@@ -146,17 +157,6 @@ def test_import_refuses_a_wrong_credential_shape(signed_badge):
 
 
 # -- receiving and presenting against the reference issuer and verifier ------------------------
-from urllib.parse import quote  # noqa: E402
-
-from ler_interop.protocols.oid4vp_present import OB_TYPE_IRI, OB_VCT  # noqa: E402
-from ler_interop.reference.issuer import ReferenceIssuer  # noqa: E402
-from ler_interop.reference.oid4vci.metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC  # noqa: E402
-from ler_interop.reference.servers import start_reference  # noqa: E402
-from ler_interop.reference.verifier import ReferenceVerifier  # noqa: E402
-from ler_interop.reference.wallet import mutations, tools  # noqa: E402
-
-from hostile_vendor import HostileVendor  # noqa: E402
-
 CONFIG = {"ldp_vc": LDP_VC, "jwt_vc_json": JWT_VC_JSON, "dc+sd-jwt": SD_JWT_VC}
 FORMATS = tuple(CONFIG)
 NAME = ("credentialSubject", "name")
@@ -395,8 +395,6 @@ def test_present_accept_decline_no_match(refs, http, sent, fmt):
 
 
 def _disclosures(form: dict) -> int:
-    import json
-
     (presentation,) = json.loads(form["vp_token"])["badge"]
     return presentation.count("~") - 1  # issuer JWT ~ d1 ~ ... ~ KB-JWT
 
@@ -454,8 +452,6 @@ def test_no_decline_error_posts_nothing(refs, http, sent):
 
 
 def test_present_unasked_fault(refs, http, sent):
-    import json
-
     for faults, count in (((), 1), (("wallet.present-unasked",), 2)):
         _, client = _client(*faults)
         _received(http, client, refs.issuer_url, "jwt_vc_json", {"name": "Asked"})
