@@ -39,7 +39,7 @@ def vendor_error(message: str) -> NoReturn:
 def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
     """Map what a check raised to (outcome, message). `level` is MUST, SHOULD or MAY."""
     # Imported here so this module stays importable without the network layer's deps.
-    from _pytest.outcomes import Skipped
+    from _pytest.outcomes import Failed, Skipped
 
     from .net import NetError
 
@@ -51,20 +51,21 @@ def classify(exc: BaseException | None, level: str) -> tuple[str, str]:
         return ERROR, str(exc)
     if isinstance(exc, Skipped):
         return SKIP, str(exc.msg) if getattr(exc, "msg", None) else "skipped"
-    if isinstance(exc, AssertionError):
+    if isinstance(exc, (AssertionError, Failed)):  # `assert` or `pytest.fail(...)`: the rule is not met
         outcome = FAIL if level == "MUST" else WARN
-        return outcome, _brief(str(exc)) or "assertion failed"
+        message = exc.msg if isinstance(exc, Failed) else str(exc)
+        return outcome, _brief(str(message)) or "assertion failed"
     # Anything else (a KeyError on a malformed answer, a bug in a check) leaves the suite unable
     # to judge: `error`, with the exception type so the author can tell the two apart.
     return ERROR, f"check crashed: {type(exc).__name__}: {_brief(str(exc))}"
 
 
-_INTROSPECTION = re.compile(r"^\s*(assert \(?(False|True|None\b.*|not\b.*)|\+\s+where\b.*)$")
+_INTROSPECTION = re.compile(r"^\s*(assert\b.*|\+\s+where\b.*)$")
 
 
 def _brief(text: str, limit: int = 1000) -> str:
     """The check's own message, scrubbed and cut. pytest's assertion rewriting appends the
-    evaluated expression; the `assert False` / `+ where ...` lines repeat internals and are
+    evaluated expression; the `assert ...` / `+ where ...` lines repeat internals and are
     dropped, while a value diff (`- expected` / `+ got`) is kept."""
     from .redact import scrub_text
 

@@ -75,6 +75,11 @@ class CounterpartIssuer:
     def configurations(self) -> dict[str, dict[str, Any]]:
         return configurations(frozenset())
 
+    def proof_signing_algs(self, fmt: str) -> list[str]:
+        """The `jwt` key proof algorithms the metadata accepts for `fmt` (§12.2.4)."""
+        config = self.configurations[self.configuration_id(fmt)]
+        return list(config["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"])
+
     # -- offers ---------------------------------------------------------------------------
     def offer(self, fmt: str, claims: dict[str, Any], *, tx_code: str | None = None, by_reference: bool = False,
               defect: str | None = None, extra: dict[str, Any] | None = None) -> str:

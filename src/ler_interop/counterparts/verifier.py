@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from ..reference.oid4vp.endpoints import REQUEST_PATH, Oid4vpService
+from ..reference.oid4vp.endpoints import REQUEST_PATH, RESPONSE_PATH, Oid4vpService
 from ..reference.oid4vp.request_objects import new_nonce, request_url
 from ..reference.oid4vp.transactions import Transaction, dcql_query_of
 from ..reference.problems import BadRequest
@@ -30,6 +30,7 @@ class CounterpartVerifier:
         self.reference = ReferenceVerifier()
         self.service = Oid4vpService(self.reference, public_url=self.url)
         self.client_id: str = self.service.identity.client_id
+        self.response_uri = self.url + RESPONSE_PATH
 
     def app(self) -> Starlette:
         return Starlette(routes=self.service.routes())
@@ -71,3 +72,6 @@ class CounterpartVerifier:
 
     def nonce(self, tx_id: str) -> str:
         return self._tx(tx_id).nonce
+
+    def state(self, tx_id: str) -> str:
+        return self._tx(tx_id).state
