@@ -15,6 +15,7 @@ import pytest
 
 import fault_map_oid4vci
 import fault_map_oid4vp
+import fault_map_wallet
 from ler_interop.checks import catalog
 from ler_interop.cli import main
 from ler_interop.reference.faults import CATALOG
@@ -94,6 +95,7 @@ FAULT_FOR: dict[str, str] = {
 # The OpenID protocols keep their maps in their own files.
 FAULT_FOR.update(fault_map_oid4vci.FAULT_FOR)
 FAULT_FOR.update(fault_map_oid4vp.FAULT_FOR)
+FAULT_FOR.update(fault_map_wallet.FAULT_FOR)
 # A negative check must fail *as* a failure, not as an error: an error would mean the fault
 # broke the plumbing, not the safeguard the check is about.
 NOT_PASSED = {"MUST": "fail", "SHOULD": "warn", "MAY": "warn"}
@@ -132,6 +134,7 @@ PROVEN_ELSEWHERE = {
     "issuer.no-status": "test_reference.py (the issued credential has no credentialStatus)",
     "verifier.500-on-reject": "test_a_crashing_verifier_never_passes_a_negative_check below",
     "verifier.oid4vp-500-on-reject": "test_oid4vp_reference.py (every OpenID4VP negative check errors)",
+    **fault_map_wallet.PROVEN_ELSEWHERE,
 }
 
 
@@ -179,8 +182,11 @@ def test_a_verifier_rejecting_everything_passes_no_negative_check(runs):
 
 @pytest.mark.parametrize("fault, checks", [("issuer.bad-signature", ["INT-VCAPI-001", "INT-VCAPI-003"]),
                                            ("issuer.oid4vci-bad-credential-signature", ["INT-OPENID-001"]),
-                                           ("issuer.oid4vci-unbound-credential", ["INT-OPENID-001"])])
+                                           ("issuer.oid4vci-unbound-credential", ["INT-OPENID-001"]),
+                                           ("issuer.oid4vci-bad-credential-signature", ["INT-JOURNEY-001"]),
+                                           ("wallet.present-wrong-nonce", ["INT-JOURNEY-001"])])
 def test_an_issuer_defect_skips_the_interop_cell(runs, fault, checks):
-    """The verifier is never charged for the issuer's defects: the cell is skipped."""
+    """The verifier is never charged for the issuer's (or, on the journey, the wallet's) defects:
+    the cell is skipped."""
     results = runs(fault, checks)
     assert results and {r["outcome"] for r in results} == {"skip"}, [(r["check"], r["outcome"], r["message"]) for r in results]

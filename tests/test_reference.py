@@ -23,6 +23,7 @@ from ler_interop.credentials import crafting, samples
 from ler_interop.credentials.statuslist import StatusList
 from ler_interop.reference.faults_oid4vci import OID4VCI_FAULTS
 from ler_interop.reference.faults_oid4vp import OID4VP_FAULTS
+from ler_interop.reference.faults_wallet import WALLET_FAULTS
 from ler_interop.reference.faults import CATALOG, UnknownFault, catalog_markdown, parse_faults
 from ler_interop.reference.servers import REFERENCE_TOKEN_ENV, ReferenceServers, start_reference
 
@@ -527,7 +528,8 @@ def test_verifier_request_fault_changes_its_behaviour(http, refs, faulty):
 
 
 def test_every_fault_has_a_test():
-    # The OpenID faults are proven by their own tests (test_oid4vci_*, test_oid4vp_reference) and
-    # by test_fault_coverage, which runs their checks against them.
-    openid = set(OID4VCI_FAULTS) | set(OID4VP_FAULTS)
+    # The OpenID and wallet faults are proven by their own tests (test_oid4vci_*,
+    # test_oid4vp_reference, test_wallet_reference) and by test_fault_coverage, which runs their
+    # checks against them.
+    openid = set(OID4VCI_FAULTS) | set(OID4VP_FAULTS) | set(WALLET_FAULTS)
     assert set(ISSUER_FAULTS) | set(VERIFIER_FAULTS) | set(VERIFIER_REQUEST_FAULTS) == set(CATALOG) - openid
