@@ -35,3 +35,23 @@ def test_faulty_verifier_turns_its_column_red(tmp_path):
                      ("alpha", "beta"): "fail", ("beta", "beta"): "fail"}
     html = (out / "index.html").read_text()
     assert "alpha" in html and "beta" in html and "matrix" in html.lower()
+
+
+def test_the_journey_matrix_turns_exactly_the_faulty_verifiers_column_red(tmp_path):
+    """Issuer A -> wallet W -> verifier B for every ordered (A, W, B) of two vendors: each cell
+    through beta's rejecting verifier fails, every other cell passes, one table per wallet."""
+    with start_reference() as alpha, start_reference({"verifier.reject-all"}) as beta:
+        manifest = tmp_path / "vendors.yaml"
+        manifest.write_text(yaml.safe_dump({"manifest_version": 1,
+                                            "vendors": [_entry(alpha, "alpha"), _entry(beta, "beta")]}))
+        out = tmp_path / "run"
+        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out),
+                     "-k", "INT-JOURNEY-001 and ldp_vc"])
+    assert code == 1
+    rows = json.loads((out / "summary.json").read_text())["matrix"]
+    cells = {(row["issuer"], row["wallet"], row["verifier"]): row["outcome"] for row in rows}
+    assert cells == {(a, w, b): "fail" if b == "beta" else "pass"
+                     for a in ("alpha", "beta") for w in ("alpha", "beta") for b in ("alpha", "beta")}
+    assert {row["protocol"] for row in rows} == {"oid4vp"}
+    html = (out / "index.html").read_text()
+    assert html.count("The learner&#39;s journey") + html.count("The learner's journey") >= 2  # a table per wallet

@@ -1,0 +1,112 @@
+"""The learner's journey across vendors (P5 Alignment, P4 Universal Access): issuer A offers an
+Open Badge over OpenID4VCI, the learner's wallet W (a vendor's, through its backchannel)
+receives it, and W presents it over OpenID4VP to verifier B. One result per ordered
+(A, W, B) the manifest allows and per format all three declare: a cell of the report's
+journey matrix, one table per wallet.
+
+Like every interop cell it judges the verifier B (its result's vendor). A cell A or W cannot
+feed is `skip`, with the reason: A's credential the wallet could not receive or the suite's own
+verifier rejects (A's issuer checks report it), or a presentation of it that the suite's own
+strict verifier refuses too (W's wallet checks report it). So a broken verifier turns exactly
+its column red, and nobody is charged for another's defect.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ler_interop import net
+from ler_interop.outcomes import unsupported
+from ler_interop.protocols.oid4vci import Oid4vciClient
+from ler_interop.protocols.oid4vci_wallet import Wallet
+from ler_interop.protocols.oid4vp import Oid4vpClient
+from ler_interop.protocols.oid4vp_present import FORMATS
+from ler_interop.protocols.suite_tools import suite_verifier
+from ler_interop.protocols.vcapi import VendorAnswerError
+from ler_interop.protocols.wallet import WalletClient
+from ler_interop.protocols.wallet_session import WalletSession, learner, name_query
+
+VP = "https://openid.net/specs/openid-4-verifiable-presentations-1_0.html"
+VERDICT_WAIT = 5.0
+
+
+def _declares(vendor, role: str, *tokens: str) -> None:
+    for token in tokens:
+        if not vendor.supports(role, token):
+            unsupported(f"{vendor.id} ({role}) does not declare {token}")
+
+
+def _offer(issuer_vendor, fmt: str, claims: dict) -> str:
+    config = issuer_vendor.role("issuer").protocols.get("oid4vci") or {}
+    client = Oid4vciClient(issuer_vendor.http_for("issuer", authorized=False), config["credential_issuer"],
+                           config.get("offers"), backchannel=issuer_vendor.http_for("issuer"),
+                           client_id=issuer_vendor.role("issuer").options("oid4vci").get("client_id"))
+    try:
+        return client.create_offer(Wallet(client).configuration_for(fmt), claims)
+    except net.NetError as exc:
+        pytest.skip(f"issuer {issuer_vendor.id} made no {fmt} offer ({exc}); its issuer checks report it")
+
+
+def _received(issuer_vendor, wallet: WalletClient, wallet_id: str, fmt: str, claims: dict):
+    offer = _offer(issuer_vendor, fmt, claims)
+    received = wallet.receive(offer)
+    if received.refusal or len(received.stored) != 1:
+        why = f"{received.refusal.error}: {received.refusal.description[:200]}" if received.refusal else \
+            f"{len(received.stored)} credentials stored"
+        pytest.skip(f"wallet {wallet_id} did not receive {issuer_vendor.id}'s {fmt} offer ({why}); "
+                    "their issuer and wallet checks report why")
+    stored = received.stored[0]
+    try:
+        own = suite_verifier(issuer_vendor.http_for("issuer", authorized=False)).verify_credential(stored.credential)
+    except net.NetError as exc:
+        pytest.skip(f"{issuer_vendor.id}'s {fmt} credential cannot be checked ({exc}); its issuer checks report it")
+    if not own.verified:
+        pytest.skip(f"{issuer_vendor.id}'s {fmt} credential fails the suite's own verifier "
+                    f"({'; '.join(own.errors)[:300]}); its issuer checks report it")
+    return stored
+
+
+@pytest.mark.check(id="INT-JOURNEY-001",
+                   title="The learner's journey: A issues to wallet W over OpenID4VCI, W presents to B over OpenID4VP, B accepts",
+                   principles=["P5", "P4", "P1"], level="MUST", spec=VP + "#section-8.2", role="interop",
+                   protocol="oid4vp", requires=["oid4vci", "backchannel", "oid4vp"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_learner_journey(issuer_vendor, wallet_vendor, verifier_vendor, counterparts, fmt):
+    _declares(issuer_vendor, "issuer", "oid4vci", fmt)
+    _declares(wallet_vendor, "wallet", "backchannel", fmt)
+    _declares(verifier_vendor, "verifier", "oid4vp", fmt)
+    wallet = WalletClient(wallet_vendor.http_for("wallet"), wallet_vendor.endpoint("wallet", "backchannel", "url"))
+    claims = learner("cyrillic")
+    _received(issuer_vendor, wallet, wallet_vendor.id, fmt, claims)
+    query = name_query(fmt, claims["name"])
+
+    # The control: the same wallet presents the same credential to the suite's strict verifier.
+    control = WalletSession(wallet, counterparts, counterparts.mark())
+    asked = control.ask(fmt, query)
+    control.present(asked)
+    verdict = control.verdict(asked)
+    counterparts.attach(wallet_vendor.recorder, control.since)
+    if verdict.get("status") != "verified":
+        pytest.skip(f"wallet {wallet_vendor.id}'s {fmt} presentation is refused by the suite's own verifier too "
+                    f"({'; '.join(map(str, verdict.get('errors', [])))[:300]}); its wallet checks report it")
+
+    url = verifier_vendor.endpoint("verifier", "oid4vp", "presentation_requests")
+    client = Oid4vpClient(verifier_vendor.http, verifier_vendor.http_for("verifier", authorized=False), url)
+    transaction = client.create(query)
+    answer = wallet.present(transaction.request_url)
+    assert answer.refusal is None, (f"wallet {wallet_vendor.id} refused {verifier_vendor.id}'s request "
+                                    f"({answer.refusal.error}: {answer.refusal.description[:300]}) but answers the suite's")
+    assert answer.status == "presented", (f"wallet {wallet_vendor.id} answered {answer.status!r} to {verifier_vendor.id}'s "
+                                          f"request, but presents the same credential to the suite's")
+    status = client.status(transaction)
+    deadline = time.monotonic() + VERDICT_WAIT
+    while status.status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = client.status(transaction)
+    if status.status == "pending":
+        raise VendorAnswerError(f"{verifier_vendor.id} still has no verdict {VERDICT_WAIT:g}s after the wallet answered "
+                                f"(its Response URI answered HTTP {answer.verifier_status})")
+    assert status.status == "verified", (f"{verifier_vendor.id} rejected {issuer_vendor.id}'s {fmt} credential presented by "
+                                         f"{wallet_vendor.id}: {'; '.join(map(str, status.errors))[:400]}")
