@@ -20,7 +20,8 @@ from . import SPEC_VERSIONS, __version__, net, redact
 from .checks import CheckMeta
 from .manifest import Attestation, ExpectedFailure
 from .outcomes import FAIL, PASS, WARN, CheckTimeout, classify
-from .plugin_state import META, NO_VENDOR, PARTICIPANTS, RECORDER, item_vendors, state_of, uses_vendors
+from .plugin_state import (EVIDENCE_SOURCES, META, NO_VENDOR, PARTICIPANTS, RECORDER, item_vendors, state_of,
+                           uses_vendors)
 from .results import ResultsWriter
 
 REPORT_ATTR = "ler_interop_result"
@@ -155,6 +156,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         timed_out = call.excinfo is not None and _is_timeout(call.excinfo.value)
         for vendor_id, _ in participants:
             state.note_outcome(vendor_id, timed_out)
+    for source in item.stash.get(EVIDENCE_SOURCES, []):
+        source()
+    item.stash[EVIDENCE_SOURCES] = []  # once: setup and call may both report
     evidence = [e.to_dict() for e in item.stash.get(RECORDER, net.Recorder()).exchanges]
     for vendor_id, _ in participants:
         health = state.health.get(vendor_id)

@@ -146,6 +146,13 @@ def state_of(config: pytest.Config) -> PluginState:
 
 META = pytest.StashKey[CheckMeta]()
 RECORDER = pytest.StashKey[net.Recorder]()
+# Callables that add late evidence (what the suite's counterparts received) just before the
+# check's result is written; fixtures register them with add_evidence_source().
+EVIDENCE_SOURCES = pytest.StashKey[list]()
+
+
+def add_evidence_source(node: pytest.Item, source: Any) -> None:
+    node.stash.setdefault(EVIDENCE_SOURCES, []).append(source)
 # Fixtures that stand for one participant of an interop cell (issuer A -> wallet W -> verifier B).
 PARTICIPANTS = {"issuer_vendor": "issuer", "wallet_vendor": "wallet", "verifier_vendor": "verifier"}
 # Whose entry a check of each role runs against; credential checks judge what issuers produce.

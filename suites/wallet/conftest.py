@@ -9,6 +9,7 @@ from typing import Iterator
 import pytest
 
 from ler_interop import net
+from ler_interop.plugin_state import add_evidence_source
 from ler_interop.outcomes import unsupported
 from ler_interop.protocols.wallet import FORMATS, WalletClient
 from ler_interop.protocols.wallet_session import WalletSession
@@ -20,17 +21,14 @@ def wallet(vendor) -> WalletClient:
 
 
 @pytest.fixture
-def session(vendor, wallet, counterparts) -> Iterator[WalletSession]:
+def session(request, vendor, wallet, counterparts) -> WalletSession:
     """The check's wallet session; what the counterparts received during the check becomes
     part of its evidence."""
     url = vendor.endpoint("wallet", "backchannel", "url")
     if not net.is_loopback(net.host_of(counterparts.url)) or net.is_loopback(net.host_of(url)):
         since = counterparts.mark()
-        try:
-            yield WalletSession(wallet, counterparts, since)
-        finally:
-            counterparts.attach(vendor.recorder, since)
-        return
+        add_evidence_source(request.node, lambda: counterparts.attach(vendor.recorder, since))
+        return WalletSession(wallet, counterparts, since)
     pytest.skip(f"the wallet at {url} cannot reach the suite's counterparts on {counterparts.url}; "
                 "run with --counterpart-url (a base URL it can reach) and --counterpart-bind")
 
