@@ -46,6 +46,9 @@ class LoopbackServer:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._sock = socket.socket(family, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted sockets inherit it: without it, a response written in two parts (headers, then
+        # body) waits for the client's delayed ACK, ~40 ms per exchange (Nagle, RFC 896).
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             self._sock.bind((host, port))
         except OSError as exc:
