@@ -77,7 +77,9 @@ def pytest_configure(config: pytest.Config) -> None:
         state.faults = sorted(set(opt.fault))
         state.load(Path(opt.vendors), opt.vendor)
     elif opt.reference or opt.fault or _collects_suites(config):
-        state.load(state.start_reference(opt.fault), opt.vendor)
+        # The embedded wallet must reach the counterparts wherever they are advertised.
+        public = getattr(opt, "counterpart_url", None)
+        state.load(state.start_reference(opt.fault, [net.host_of(public)] if public else []), opt.vendor)
     if state.active and state.is_controller and getattr(opt, "dist", None) == "load":
         # A wallet holds one learner's credentials: its checks must not interleave across
         # workers, so `-n` distributes by group (each wallet's checks form one, see below).

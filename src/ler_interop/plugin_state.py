@@ -78,7 +78,7 @@ class PluginState:
             raise pytest.UsageError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
         self.manifest_path, self.active = path, True
 
-    def start_reference(self, faults: list[str]) -> Path:
+    def start_reference(self, faults: list[str], wallet_hosts: tuple[str, ...] | list[str] = ()) -> Path:
         """Start the embedded reference vendors (with faults) and write a manifest for them."""
         try:
             from .reference.faults import UnknownFault, parse_faults
@@ -94,7 +94,7 @@ class PluginState:
         # the token is registered as a secret and never reaches a report.
         token = secrets.token_urlsafe(24)
         redact.register_secret(token)
-        servers = self.cleanup.enter_context(start_reference(set(chosen), token=token))
+        servers = self.cleanup.enter_context(start_reference(set(chosen), token=token, wallet_hosts=wallet_hosts))
         folder = Path(tempfile.mkdtemp(prefix="ler-interop-reference-"))
         self.cleanup.callback(shutil.rmtree, folder, True)
         path = folder / "reference-manifest.yaml"
