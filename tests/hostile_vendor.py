@@ -38,7 +38,10 @@ FAST_BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "stack-trace-500",
 ROTATING_PATHS = ("/credentials/issue", "/credentials/status", "/credentials/verify", "/presentations/verify",
                   # the OpenID4VCI issuer and OpenID4VP verifier backchannels and discovery
                   "/offers", "/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server",
-                  "/presentation-requests")
+                  "/presentation-requests",
+                  # the wallet backchannel (base /wallet)
+                  "/wallet", "/wallet/receive", "/wallet/present", "/wallet/credentials", "/wallet/export",
+                  "/wallet/import", "/wallet/reset")
 
 
 class _Server(ThreadingHTTPServer):
@@ -94,6 +97,8 @@ class _HostileHandler(_Base):
         self._read_body()
         self._dispatch()
 
+    do_DELETE = do_GET
+
     def _dispatch(self) -> None:
         vendor: HostileVendor = self.server.owner
         path = self.path.split("?")[0]
@@ -102,7 +107,7 @@ class _HostileHandler(_Base):
             return
         if path.startswith("/b/"):
             behaviour = path[3:]
-        elif path in ROTATING_PATHS:
+        elif path in ROTATING_PATHS or path.startswith("/wallet/credentials/"):
             behaviour = vendor.next_behaviour()
         else:
             self._send_json(404, {"title": "not found"})
@@ -226,8 +231,12 @@ class HostileVendor(_Loopback):
             issuer["oid4vci"] = {"credential_issuer": self.url, "offers": f"{self.url}/offers"}
         if "oid4vp" in supports_like["verifier"]:
             verifier["oid4vp"] = {"presentation_requests": f"{self.url}/presentation-requests"}
-        return {"id": vendor_id, "name": "Hostile Vendor", "issuer": issuer, "verifier": verifier,
-                "health": f"{self.url}/health"}
+        entry = {"id": vendor_id, "name": "Hostile Vendor", "issuer": issuer, "verifier": verifier,
+                 "health": f"{self.url}/health"}
+        if "wallet" in supports_like:
+            entry["wallet"] = {"backchannel": {"url": f"{self.url}/wallet"},
+                               "supports": list(supports_like["wallet"]["supports"])}
+        return entry
 
 
 def basic_credentials(client_id: str, secret: str) -> str:

@@ -190,3 +190,33 @@ def test_a_hostile_openid_vendor_gets_no_pass_and_the_run_finishes(tmp_path: Pat
     assert not wrong
     assert canary_hits == 0, "a request followed the hostile redirect to an undeclared host"
     assert seconds < 4 * CHECK_TIMEOUT + 30, f"the run took {seconds:.0f}s"
+
+
+# Wallet checks, positive and negative, and the journey through the hostile wallet: every
+# backchannel call (/receive, /present, /credentials, /export, ...) answers a misbehaviour.
+WALLET_CHECKS = ("WAL-OID4VCI-001", "WAL-OID4VCI-011", "WAL-STORE-001", "WAL-STORE-007", "WAL-OID4VP-001",
+                 "WAL-OID4VP-008", "WAL-OID4VP-011", "WAL-PORT-001", "WAL-PORT-003", "INT-JOURNEY-001")
+
+
+def test_a_hostile_wallet_gets_no_pass_and_charges_no_verifier(tmp_path: Path):
+    with start_reference() as reference, HostileVendor() as hostile:
+        entry = hostile.manifest_vendor(reference.manifest_vendor())
+        code, out, lines = run(tmp_path, "wallet", [reference.manifest_vendor(), entry], WALLET_CHECKS)
+        canary_hits = hostile.canary_hits
+    results = [r for r in lines if r["kind"] == "result"]
+    assert code == 1 and lines[-1]["kind"] == "footer"
+    for name in REPORT_FILES:
+        assert (out / name).is_file(), name
+    hostile_wallet = [r for r in results if r["role"] == "wallet" and r["vendor"] == "hostile"]
+    assert {r["check"] for r in hostile_wallet} == set(WALLET_CHECKS) - {"INT-JOURNEY-001"}
+    wrong = [(r["check"], r["outcome"], r["message"][:120]) for r in hostile_wallet if r["outcome"] not in ("error", "fail")]
+    assert not wrong
+    # Journey cells through the hostile wallet are skipped: the reference verifier is not charged.
+    through_hostile = [r for r in results if r["check"] == "INT-JOURNEY-001" and r["params"]["wallet"] == "hostile"
+                       and r["params"]["verifier"] == "reference" and r["params"]["issuer"] == "reference"]
+    assert through_hostile and {r["outcome"] for r in through_hostile} == {"skip"}, \
+        [(r["outcome"], r["message"][:120]) for r in through_hostile]
+    mine = [r for r in results if r["vendor"] == "reference" and r["params"].get("wallet", "reference") == "reference"
+            and r["params"].get("issuer", "reference") == "reference"]
+    assert mine and {r["outcome"] for r in mine} == {"pass"}, [(r["check"], r["outcome"]) for r in mine if r["outcome"] != "pass"]
+    assert canary_hits == 0, "a request followed the hostile redirect to an undeclared host"
