@@ -69,4 +69,5 @@ def matrix_grid(rows: list[MatrixRow]) -> dict[str, Any]:
         if row["verifier"] not in table["verifiers"]:
             table["verifiers"].append(row["verifier"])
         table["cells"][(row["issuer"], row["verifier"])] = row["outcome"]
-    return {"tables": list(tables.values())}
+    # The learner's journeys (through a vendor's wallet) first: they are the whole path.
+    return {"tables": sorted(tables.values(), key=lambda t: t["wallet"] is None)}
