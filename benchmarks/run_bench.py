@@ -3,7 +3,8 @@
 Runs `ler-interop run` against the embedded reference vendors (a fresh process each round, as
 a user runs it) and prints the wall time, the peak memory of the run, and where the time goes
 per role and protocol (the sum of the checks' own durations from results.jsonl).
-Target: the whole run under 90 s on 2 cores (issue #4); the issue #5 run adds the wallet.
+Target: the whole run, issuer, wallet and verifier, under 120 s on 2 cores (issue #5; it was 90 s for issuer
+and verifier alone in issue #4).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-TARGET_SECONDS = 90.0
+TARGET_SECONDS = 120.0
 
 
 def one_run(out: Path, workers: str | None) -> tuple[float, int, list[dict]]:
