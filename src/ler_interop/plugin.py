@@ -80,10 +80,6 @@ def pytest_configure(config: pytest.Config) -> None:
         # The embedded wallet must reach the counterparts wherever they are advertised.
         public = getattr(opt, "counterpart_url", None)
         state.load(state.start_reference(opt.fault, [net.host_of(public)] if public else []), opt.vendor)
-    if state.active and state.is_controller and getattr(opt, "dist", None) == "load":
-        # A wallet holds one learner's credentials: its checks must not interleave across
-        # workers, so `-n` distributes by group (each wallet's checks form one, see below).
-        opt.dist = "loadgroup"
     if state.active and state.is_controller:
         results_dir = Path(opt.results_dir) if opt.results_dir else config.rootpath / "reports" / state.run_id
         state.sink = ResultsSink(results_dir, state.run_id)
@@ -96,6 +92,17 @@ def _collects_suites(config: pytest.Config) -> bool:
         if "suites" in path.parts or (path / "suites").is_dir():
             return True
     return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist: a vendor's wallet holds one learner's credentials, so the checks that drive a
+    wallet run on one worker, one after another (plugin_xdist.py)."""
+    if state_of(config).active:
+        from .plugin_xdist import WalletsTogether
+
+        return WalletsTogether(config, log)
+    return None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -148,20 +155,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             problems.append(str(exc))
             continue
         item.extra_keyword_matches.add(meta.id)
-        _group_by_wallet(item)
         (deselected if state.role and meta.role != state.role else selected).append(item)
     if problems:
         raise pytest.UsageError("invalid check markers:\n  " + "\n  ".join(problems))
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
-
-
-def _group_by_wallet(item: pytest.Item) -> None:
-    """Checks that drive one wallet run on one xdist worker, one after another (loadgroup)."""
-    wallets = sorted(vendor_id for vendor_id, role in item_vendors(item)[2] if role == "wallet")
-    if wallets:
-        item.add_marker(pytest.mark.xdist_group("wallet-" + "-".join(wallets)))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
