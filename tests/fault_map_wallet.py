@@ -15,6 +15,7 @@ FAULT_FOR: dict[str, str] = {
     "WAL-OID4VCI-010": "wallet.proof-kid-and-jwk",
     "WAL-OID4VCI-011": "wallet.accept-bad-signature",
     "WAL-OID4VCI-012": "wallet.accept-foreign-binding",
+    "WAL-OID4VCI-013": "wallet.proof-no-iat",
     # storing
     "WAL-STORE-001": "wallet.reencode-compact",
     "WAL-STORE-002": "wallet.ascii-fold",
@@ -44,6 +45,11 @@ FAULT_FOR: dict[str, str] = {
     "WAL-PORT-004": "wallet.import-drops-alignment",
     # issuer A -> wallet W -> verifier B: a cell judges B
     "INT-JOURNEY-001": "verifier.reject-all",
+}
+
+# Second faults for checks that guard more than one failure (each must fail the checks named).
+MORE_FAULTS: dict[str, tuple[str, ...]] = {
+    "wallet.refuse-but-keep": ("WAL-OID4VCI-011", "WAL-OID4VCI-012"),  # says no, keeps it anyway
 }
 
 # Faults no check maps to, and the test that proves each.

@@ -100,3 +100,51 @@ def test_the_reference_verifiers_verdicts_are_true_to_the_contract(api, referenc
             valid(api, "PresentationVerdict", verdict)
             assert verdict["status"] == expected, verdict
             assert bool(verdict.get("errors")) == (expected == "rejected")
+
+
+def wallet_valid(api: dict, name: str, value) -> None:
+    """Validate against a schema that refers to others (`$ref` into components)."""
+    validator = Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": api["components"]})
+    errors = [e.message for e in validator.iter_errors(value)]
+    assert errors == [], f"{name}: {errors}"
+
+
+def test_the_reference_wallet_is_true_to_the_wallet_contract(api, reference):
+    """Every wallet path answers as the document says: describe, receive (stored and refused),
+    present (presented and declined), list, get, export, import, delete, reset."""
+    from ler_interop.counterparts.server import start_counterparts
+    from ler_interop.protocols.wallet_session import learner, name_query
+
+    assert {"/", "/receive", "/present", "/credentials", "/credentials/{id}", "/export", "/import", "/reset"} <= set(api["paths"])
+    base = reference["wallet"]["backchannel"]["url"]
+    with start_counterparts() as cp:
+        wallet_valid(api, "WalletDescription", httpx.get(base + "/").json())
+        offer = {"offer": cp.issuer.offer("ldp_vc", learner()), "tx_code": None}
+        wallet_valid(api, "ReceiveRequest", offer)
+        received = httpx.post(base + "/receive", json=offer, timeout=30)
+        assert received.status_code == 201, received.text
+        wallet_valid(api, "Received", received.json())
+        stored = received.json()["credentials"][0]
+        refused = httpx.post(base + "/receive", json={"offer": cp.issuer.offer("ldp_vc", learner(), defect="bad-signature")},
+                             timeout=30)
+        assert refused.status_code == 422
+        wallet_valid(api, "WalletError", refused.json())
+        name = stored["credential"]["credentialSubject"]["name"]
+        for consent, status in (("accept", "presented"), ("decline", "declined")):
+            _, url = cp.verifier.request(name_query("ldp_vc", name))
+            body = {"request": url, "consent": consent}
+            wallet_valid(api, "PresentRequest", body)
+            answer = httpx.post(base + "/present", json=body, timeout=30)
+            assert answer.status_code == 200 and answer.json()["status"] == status, answer.text
+            wallet_valid(api, "Presented", answer.json())
+        wallet_valid(api, "CredentialList", httpx.get(base + "/credentials").json())
+        wallet_valid(api, "StoredCredential", httpx.get(f"{base}/credentials/{stored['id']}").json())
+        exported = httpx.get(base + "/export").json()
+        wallet_valid(api, "WalletExport", exported)
+        imported = httpx.post(base + "/import", json=exported)
+        assert imported.status_code == 200
+        wallet_valid(api, "Imported", imported.json())
+        assert httpx.delete(f"{base}/credentials/{stored['id']}").status_code == 204
+        assert httpx.get(f"{base}/credentials/{stored['id']}").status_code == 404
+        assert httpx.post(base + "/reset").status_code == 204
+        assert httpx.get(base + "/credentials").json()["credentials"] == []

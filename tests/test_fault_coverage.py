@@ -140,7 +140,7 @@ PROVEN_ELSEWHERE = {
 
 def test_every_fault_is_exercised():
     """The catalog stays honest: a fault nothing uses would be a switch nobody has seen work."""
-    assert set(CATALOG) - set(FAULT_FOR.values()) == set(PROVEN_ELSEWHERE)
+    assert set(CATALOG) - set(FAULT_FOR.values()) - set(fault_map_wallet.MORE_FAULTS) == set(PROVEN_ELSEWHERE)
 
 
 def test_clean_reference_passes_every_check(runs):
@@ -161,6 +161,15 @@ def test_fault_makes_its_checks_fail(runs, fault):
         hits = [r for r in mine if r["outcome"] == wanted]
         assert hits, (f"{check} under {fault}: expected at least one {wanted}, got "
                       + "; ".join(f"{r['outcome']} {r['message'][:120]}" for r in mine))
+
+
+@pytest.mark.parametrize("fault, checks", sorted(fault_map_wallet.MORE_FAULTS.items()))
+def test_a_second_fault_also_fails_its_checks(runs, fault, checks):
+    results = runs(fault, checks)
+    for check in checks:
+        mine = [r for r in results if r["check"] == check]
+        assert mine and any(r["outcome"] == NOT_PASSED[r["level"]] for r in mine), \
+            f"{check} under {fault}: " + "; ".join(f"{r['outcome']} {r['message'][:120]}" for r in mine)
 
 
 def test_a_crashing_verifier_never_passes_a_negative_check(runs):

@@ -18,10 +18,12 @@ import time
 import pytest
 
 from ler_interop import net
+from ler_interop.credentials.did import DidResolver
 from ler_interop.outcomes import CheckTimeout, unsupported
 from ler_interop.protocols.oid4vci import Oid4vciClient
 from ler_interop.protocols.oid4vci_wallet import Wallet
 from ler_interop.protocols.oid4vp import Oid4vpClient
+from ler_interop.protocols.oid4vp_request import judgeable_prefix, signature_problem
 from ler_interop.protocols.oid4vp_present import FORMATS
 from ler_interop.protocols.suite_tools import suite_verifier
 from ler_interop.protocols.vcapi import VendorAnswerError
@@ -47,6 +49,18 @@ def _offer(issuer_vendor, fmt: str, claims: dict) -> str:
         return client.create_offer(Wallet(client).configuration_for(fmt), claims)
     except net.NetError as exc:
         pytest.skip(f"issuer {issuer_vendor.id} made no {fmt} offer ({exc}); its issuer checks report it")
+
+
+def _request_problem(client: Oid4vpClient, transaction, verifier_vendor) -> str | None:
+    """What is wrong with B's request by the suite's own reading (None: sound, or not judgeable)."""
+    try:
+        request = client.fetch_request(transaction)
+    except net.NetError:
+        return None  # e.g. a request_uri served once, to the wallet: nothing left to judge
+    if not judgeable_prefix(request.prefix):
+        return None
+    resolver = DidResolver(http=verifier_vendor.http, http_hosts=net.LOOPBACK_NAMES)
+    return signature_problem(request, resolver.resolve_vm)
 
 
 def _received(issuer_vendor, wallet: WalletClient, wallet_id: str, fmt: str, claims: dict):
@@ -103,11 +117,17 @@ def test_learner_journey(issuer_vendor, wallet_vendor, verifier_vendor, counterp
     url = verifier_vendor.endpoint("verifier", "oid4vp", "presentation_requests")
     client = Oid4vpClient(verifier_vendor.http, verifier_vendor.http_for("verifier", authorized=False), url)
     transaction = client.create(query)
-    answer = wallet.present(transaction.request_url)
-    assert answer.refusal is None, (f"wallet {wallet_vendor.id} refused {verifier_vendor.id}'s request "
-                                    f"({answer.refusal.error}: {answer.refusal.description[:300]}) but answers the suite's")
-    assert answer.status == "presented", (f"wallet {wallet_vendor.id} answered {answer.status!r} to {verifier_vendor.id}'s "
-                                          f"request, but presents the same credential to the suite's")
+    try:
+        answer = wallet.present(transaction.request_url)
+    except (net.NetError, CheckTimeout) as exc:
+        pytest.skip(f"wallet {wallet_vendor.id} gave no usable answer to {verifier_vendor.id}'s request ({exc}), "
+                    "though it answers the suite's; its wallet checks judge it")
+    if answer.refusal or answer.status != "presented" or answer.verifier_status is None:
+        said = f"{answer.refusal.error}: {answer.refusal.description[:200]}" if answer.refusal else answer.status
+        problem = _request_problem(client, transaction, verifier_vendor)
+        assert problem is None, f"{verifier_vendor.id}'s request is faulty ({problem}); wallet {wallet_vendor.id} answered {said}"
+        pytest.skip(f"wallet {wallet_vendor.id} answered {said} to {verifier_vendor.id}'s request, which the suite finds "
+                    "sound (or cannot judge), though it presents to the suite's: an interop gap the wallet checks report")
     status = client.status(transaction)
     deadline = time.monotonic() + VERDICT_WAIT
     while status.status == "pending" and time.monotonic() < deadline:

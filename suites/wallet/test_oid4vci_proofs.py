@@ -70,7 +70,7 @@ def _proof_key(header: dict) -> Key:
 
 
 @pytest.mark.check(id="WAL-OID4VCI-009", title="Key proofs are signed with an accepted algorithm and verify under the key they name",
-                   principles=["P2", "P1"], level="MUST", spec=VCI + "#appendix-F.4", role="wallet", protocol="oid4vci")
+                   principles=["P2", "P1"], level="MUST", spec=PROOF_SPEC, role="wallet", protocol="oid4vci")
 def test_key_proof_signature(session, fmt):
     accepted = session.cp.issuer.proof_signing_algs(fmt)
     for header, _, jws in _proofs(session, fmt):
@@ -92,3 +92,13 @@ def test_key_proof_names_its_key_once(session, fmt):
         named = [name for name in ("kid", "jwk", "x5c") if name in header]
         assert len(named) == 1, f"the header names its key by {named or 'nothing'}; exactly one of kid, jwk, x5c"
         assert not (isinstance(header.get("jwk"), dict) and "d" in header["jwk"]), "the jwk header holds a private key"
+
+
+@pytest.mark.check(id="WAL-OID4VCI-013", title="Key proofs carry iat, and no iss when the token came from anonymous pre-authorized access",
+                   principles=["P2", "P1"], level="MUST", spec=PROOF_SPEC, role="wallet", protocol="oid4vci")
+def test_key_proof_iat_and_iss(session, fmt):
+    for _, payload, _ in _proofs(session, fmt):
+        iat = payload.get("iat")
+        assert isinstance(iat, int) and not isinstance(iat, bool), f"iat is {iat!r}; it is REQUIRED (a NumericDate)"
+        # The suite's issuer takes anonymous pre-authorized Token Requests (no client_id).
+        assert "iss" not in payload, f"iss is {payload['iss']!r}; it MUST be omitted after anonymous pre-authorized access"

@@ -18,7 +18,8 @@ TX_CODE = "493536"
 
 
 def _assert_stored_as_issued(session, received, fmt: str, what: str) -> None:
-    assert received.refusal is None, f"the wallet refused {what}: {received.refusal.error}: {received.refusal.description[:300]}"
+    refused = f"{received.refusal.error}: {received.refusal.description[:300]}" if received.refusal else ""
+    assert not refused, f"the wallet refused {what}: {refused}"
     issued = session.issued()
     assert issued, f"the wallet answered success for {what} but never took a credential from the suite's issuer"
     assert len(received.stored) == 1, f"one credential was offered, the wallet reports {len(received.stored)}"
@@ -31,9 +32,8 @@ def _assert_stored_as_issued(session, received, fmt: str, what: str) -> None:
                    principles=["P4", "P1"], level="MUST", spec=VCI + "#section-4.1.2", role="wallet", protocol="oid4vci",
                    profiles=["ob3"])
 def test_receives_an_offer_by_value(session, fmt):
-    received = session.receive(offered := session.offer(fmt))
+    received = session.receive(session.offer(fmt))
     _assert_stored_as_issued(session, received, fmt, f"a {fmt} offer by value")
-    assert offered.uri.startswith("openid-credential-offer://?credential_offer=")
 
 
 @pytest.mark.check(id="WAL-OID4VCI-002", title="Receives an offer by reference (credential_offer_uri)",
@@ -83,29 +83,34 @@ def test_credential_request_names_the_offered_configuration(session, fmt):
     assert asked and all(a == wanted for a in asked), f"asked for {asked}, the offer named {wanted!r}"
 
 
-def _refuses(session, fmt: str, defect: str, what: str) -> None:
+def _refuses(session, vendor, fmt: str, defect: str, what: str) -> None:
     control = session.receive(session.offer(fmt))
     if control.refusal or not control.stored:
         vendor_error(f"the wallet did not receive the clean twin {fmt} offer "
                      f"({control.refusal.error if control.refusal else 'no credential'}), so its refusal would prove nothing")
-    before = len(session.issued())
+    lists = vendor.supports("wallet", "list")
+    before = session.wallet.ids() if lists else set()
+    issued_before = len(session.issued())
     received = session.receive(session.offer(fmt, defect=defect))
-    if len(session.issued()) == before:
+    if len(session.issued()) == issued_before:
         vendor_error(f"the wallet never took the {what} from the suite's issuer, so it was never asked to judge it "
                      f"(answer: {received.refusal.error if received.refusal else 'stored'})")
-    assert received.refusal is not None, f"the wallet stored {what}"
-    assert received.refusal.error == "credential_rejected", \
-        f"the wallet answered {received.refusal.error!r}, not credential_rejected, for {what}"
-    assert not (session.wallet.ids() & {s.id for s in received.stored}), f"{what} is listed after the refusal"
+    answer = received.refusal.error if received.refusal else "stored it"
+    assert answer == "credential_rejected", f"the wallet answered {answer!r}, not credential_rejected, for {what}"
+    if lists:  # a refusal must leave nothing behind (one wallet never runs two checks at once)
+        kept = sorted(session.wallet.ids() - before)
+        assert not kept, f"the wallet refused {what} but lists new credential(s) {kept}"
 
 
-@pytest.mark.check(id="WAL-OID4VCI-011", title="Refuses a credential whose proof does not verify",
-                   principles=["P2", "P1"], level="MUST", spec=VCI + "#section-8.3", role="wallet", protocol="oid4vci")
-def test_refuses_a_credential_whose_proof_fails(session, fmt):
-    _refuses(session, fmt, "bad-signature", f"a {fmt} credential whose signature does not verify")
+@pytest.mark.check(id="WAL-OID4VCI-011", title="Refuses, and does not keep, a credential whose proof does not verify",
+                   principles=["P2", "P1"], level="MUST", spec="https://www.w3.org/TR/vc-data-model-2.0/#verification",
+                   role="wallet", protocol="oid4vci", profiles=["ler-wallet"])
+def test_refuses_a_credential_whose_proof_fails(session, vendor, fmt):
+    _refuses(session, vendor, fmt, "bad-signature", f"a {fmt} credential whose signature does not verify")
 
 
-@pytest.mark.check(id="WAL-OID4VCI-012", title="Refuses a credential bound to a key other than the one it proved",
-                   principles=["P2"], level="MUST", spec=VCI + "#appendix-F", role="wallet", protocol="oid4vci")
-def test_refuses_a_credential_bound_to_another_key(session, fmt):
-    _refuses(session, fmt, "other-key", f"a {fmt} credential bound to another key")
+@pytest.mark.check(id="WAL-OID4VCI-012", title="Refuses, and does not keep, a credential bound to a key other than the one it proved",
+                   principles=["P2"], level="MUST", spec=VCI + "#section-8.2", role="wallet", protocol="oid4vci",
+                   profiles=["ler-wallet"])
+def test_refuses_a_credential_bound_to_another_key(session, vendor, fmt):
+    _refuses(session, vendor, fmt, "other-key", f"a {fmt} credential bound to another key")

@@ -57,6 +57,7 @@ class CounterpartIssuer:
         self._app = self.reference.app()  # builds the OpenID4VCI service (reference.oid4vci)
         self.service: Service = self.reference.oid4vci
         self.service.on_issued = self._record
+        self.service.status_ttl = None  # checks revoke, then ask again at once: nothing may be cached
         self.did = self.reference.identity.did
         self._lock = threading.Lock()
         self._issued: list[Issued] = []

@@ -25,6 +25,8 @@ from urllib.parse import parse_qsl
 from .. import net, redact
 
 BODY_CAP = 64 * 1024  # bytes kept per body; more is cut (and said so)
+# Bytes read per body before redacting: redaction must see a secret whole before any cut.
+CAPTURE_CAP = 1024 * 1024
 MAX_KEPT = 5000  # entries; the oldest go first (positions stay absolute)
 INBOUND_METHOD_PREFIX = "<- "
 INBOUND_URL_PREFIX = "inbound: "
@@ -80,16 +82,16 @@ def _evidence(raw: bytes) -> str:
     return text if len(text) <= cap else text[:cap] + f"... [{len(text)} chars, truncated]"
 
 
-def _cap(raw: bytes) -> tuple[bytes, bool]:
-    return (raw, False) if len(raw) <= BODY_CAP else (raw[:BODY_CAP], True)
-
-
 def _redacted_body(raw: bytes, content_type: str) -> bytes:
-    capped, cut = _cap(raw)
-    text = redact.redact_body(capped.decode("utf-8", errors="replace"), content_type)
-    if cut:
-        text += f"... [{len(raw)} bytes, truncated]"
-    return text.encode("utf-8")
+    """Redacted first, then cut (a cut first could keep half a secret, or break the JSON or
+    form the redaction reads). A body past CAPTURE_CAP is not kept at all."""
+    if len(raw) > CAPTURE_CAP:
+        return f"[{len(raw)}+ bytes, not recorded]".encode()
+    text = redact.redact_body(raw.decode("utf-8", errors="replace"), content_type)
+    data = text.encode("utf-8")
+    if len(data) <= BODY_CAP:
+        return data
+    return data[:BODY_CAP].decode("utf-8", errors="ignore").encode("utf-8") + f"... [{len(data)} bytes, truncated]".encode()
 
 
 def _register_issued_tokens(raw: bytes, content_type: str) -> None:
@@ -152,23 +154,36 @@ class Recording:
         response_chunks: list[bytes] = []
         answer: dict[str, Any] = {"status": 500, "headers": []}
 
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self._record(scope, path, b"".join(request_chunks), answer, b"".join(response_chunks), started)
+
         async def recording_receive() -> dict[str, Any]:
             message = await receive()
-            if message["type"] == "http.request" and sum(map(len, request_chunks)) <= BODY_CAP:
+            if message["type"] == "http.request" and sum(map(len, request_chunks)) <= CAPTURE_CAP:
                 request_chunks.append(message.get("body", b""))
             return message
 
         async def recording_send(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 answer["status"], answer["headers"] = message["status"], message.get("headers", [])
-            elif message["type"] == "http.response.body" and sum(map(len, response_chunks)) <= BODY_CAP:
-                response_chunks.append(message.get("body", b""))
+            elif message["type"] == "http.response.body":
+                if sum(map(len, response_chunks)) <= CAPTURE_CAP:
+                    response_chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # In the log before the caller has the answer: a check reading the log right
+                    # after its wallet returned must find the exchange there.
+                    record()
             await send(message)
 
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
-            self._record(scope, path, b"".join(request_chunks), answer, b"".join(response_chunks), started)
+            record()
 
     def _record(self, scope: Scope, path: str, body: bytes, answer: dict[str, Any], response: bytes, started: float) -> None:
         headers = _headers(scope.get("headers", []))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from .. import redact
 from ..net import Http, Response
@@ -135,9 +136,13 @@ class WalletClient:
     def ids(self) -> set[str]:
         return {str(item.get("id")) for item in self.list()}
 
+    def _credential_url(self, credential_id: str) -> str:
+        # Any string is an id (a URN with a fragment, an https URL): one path segment, encoded.
+        return self._url("/credentials/" + quote(credential_id, safe=""))
+
     def get(self, credential_id: str) -> Stored | None:
         """The stored credential, or None when the wallet says 404."""
-        response = self.http.get(self._url(f"/credentials/{credential_id}"))
+        response = self.http.get(self._credential_url(credential_id))
         if response.status_code == 404:
             return None
         body = json_body(response)
@@ -146,7 +151,7 @@ class WalletClient:
         return _stored(body, f"GET /credentials/{credential_id}")
 
     def delete(self, credential_id: str) -> None:
-        response = self.http.delete(self._url(f"/credentials/{credential_id}"))
+        response = self.http.delete(self._credential_url(credential_id))
         if response.status_code not in (200, 204):
             raise self._unexpected(f"DELETE /credentials/{credential_id}", response, json_body(response))
 

@@ -132,21 +132,28 @@ class WalletSession:
         return list(self.cp.verifier.responses(asked.transaction))
 
     def presentations(self, asked: Asked) -> list[Any]:
-        """Every presentation the wallet sent for this request, whatever it keyed them by."""
+        """Every presentation the wallet sent for this request (a vp_token keyed by query id,
+        each with a list, §8.1; a vp_token of another shape holds none the suite can read)."""
         found: list[Any] = []
         for form in self.responses(asked):
             token = vp_token_of(form)
-            if isinstance(token, dict):
+            if isinstance(token, dict) and all(isinstance(v, list) for v in token.values()):
                 for value in token.values():
-                    found.extend(value if isinstance(value, list) else [value])
+                    found.extend(value)
         return found
 
-    def posted_responses(self) -> list[dict[str, str]]:
-        """Every form posted to the suite verifier's Response URI during the check, whatever
-        request it claims to answer (a response without `state` matches none)."""
+    def clean_slate(self) -> None:
+        """Empty the wallet (POST /reset) so a presentation check's credentials are the only
+        candidates: DCQL `values` matching is only a SHOULD (OpenID4VP §6.4.1), so a check cannot
+        rely on it to single out its credential among earlier checks' ones."""
+        self.wallet.reset()
+
+    def posted_responses(self, since: int | None = None) -> list[dict[str, str]]:
+        """Every form posted to the suite verifier's Response URI during the check (or since a
+        mark), whatever request it claims to answer (a response without `state` matches none)."""
         path = urlsplit(self.cp.verifier.response_uri).path
         forms = []
-        for inbound in self.cp.inbound(self.since):
+        for inbound in self.cp.inbound(self.since if since is None else since):
             if inbound.method == "POST" and inbound.path == path:
                 forms.append(dict(parse_qsl(inbound.body.decode("utf-8", "replace"), keep_blank_values=True)))
         return forms

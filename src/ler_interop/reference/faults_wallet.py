@@ -18,6 +18,8 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.proof-wrong-aud": "key proof `aud` = the token endpoint, not the Credential Issuer Identifier",
     "wallet.proof-no-nonce": "key proof without `nonce` although the issuer has a Nonce Endpoint",
     "wallet.proof-bad-signature": "key proof signature does not verify",
+    "wallet.proof-no-iat": "key proof without `iat`",
+    "wallet.refuse-but-keep": "answers 422 credential_rejected for a credential it refuses, and stores it anyway",
     "wallet.proof-kid-and-jwk": "key proof header carries both `kid` and `jwk`",
     "wallet.accept-bad-signature": "stores a credential whose proof/signature does not verify",
     "wallet.accept-foreign-binding": "stores a credential bound to another key",

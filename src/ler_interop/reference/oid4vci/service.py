@@ -15,6 +15,9 @@ class Service:
     # Told about every credential the Credential Endpoint hands out (the suite's counterpart
     # issuer records them; the reference vendor leaves it unset).
     on_issued: Callable[[IssuedCredential], None] | None = None
+    # How long verifiers and wallets may cache the Token Status List (its `ttl` and max-age);
+    # None: not at all (the suite's counterparts, whose checks revoke and look again at once).
+    status_ttl: int | None = 60
 
     def __post_init__(self) -> None:
         self.state = IssuanceState(static_nonce=self.has("issuer.oid4vci-static-nonce"),

@@ -21,9 +21,6 @@ from ...credentials import tokenstatus
 from .service import Service
 
 PATH = "/token-status"
-# Verifiers may cache the token this long (seconds, the list token's `ttl`).
-TTL = 60
-
 
 def allocate(svc: Service) -> tuple[str, dict[str, Any]]:
     """(the SD-JWT VC's `jti`, its `status` claim): a fresh index, under an id the issuer's VC API
@@ -40,14 +37,15 @@ def list_token(svc: Service) -> str:
         statuses.set(index, value)
     identity = svc.issuer.identity
     return tokenstatus.sign_status_list_token(statuses, svc.url + PATH, identity.ed25519,
-                                              identity.vm_for("eddsa-rdfc-2022"), ttl=TTL)
+                                              identity.vm_for("eddsa-rdfc-2022"), ttl=svc.status_ttl)
 
 
 def routes(svc: Service) -> list[Route]:
     async def serve(request: Request) -> Response:
         token = await run_in_threadpool(list_token, svc)
         # Public like every status list: CORS-open, briefly cacheable (herd privacy, P2).
+        cache = f"public, max-age={svc.status_ttl}" if svc.status_ttl else "no-cache"
         return Response(token, media_type=tokenstatus.MEDIA_TYPE,
-                        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": f"public, max-age={TTL}"})
+                        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": cache})
 
     return [Route(PATH, serve, methods=["GET"])]

@@ -64,9 +64,22 @@ def receive(wallet: "ReferenceWallet", offer_uri: str, tx_code: str | None) -> l
             issued = Flow(wallet.faults, out).run(offer_uri, tx_code)
         except NetError as exc:  # guard refusals, timeouts, oversize or too-deep answers
             raise IssuanceFailed(str(exc)) from None
-        items = [_verified(wallet.faults, out, item) for item in issued]
+        try:
+            items = [_verified(wallet.faults, out, item) for item in issued]
+        except CredentialRejected:
+            if "wallet.refuse-but-keep" in wallet.faults:  # says no, keeps it anyway
+                wallet.store.add([_kept_anyway(item, wallet.faults) for item in issued], from_issuance=True)
+            raise
     wallet.store.add(items, from_issuance=True)
     return items
+
+
+def _kept_anyway(issued: Issued, faults: frozenset[str]) -> StoredCredential:
+    try:
+        issuer, types = issuer_and_types(issued.credential, issued.format)
+    except (UnreadableCredential, ValueError):
+        issuer, types = None, []
+    return StoredCredential(new_id(), issued.format, issued.credential, issuer, types, holder=issued.holder)
 
 
 class Flow:
@@ -191,6 +204,8 @@ class Flow:
                 header["jwk"] = holder.key.public_jwk()
         if self.has("wallet.proof-bad-signature"):
             kw["signing_key"] = Key.generate(holder.key.type)
+        if self.has("wallet.proof-no-iat"):
+            kw["claims"] = {"iat": None}
         return holder.proof(aud=aud, nonce=nonce, header=header or None, **kw)
 
     def credential_request(self, client: Oid4vciClient, access_token: str, configuration_id: str, holder: Holder,
