@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +22,8 @@ from ler_interop.credentials.did import DidResolver, did_jwk
 from ler_interop.credentials.jws import JwsError, parse_compact, verify_signature
 from ler_interop.protocols.oid4vci import Oid4vciClient, issued_credentials, well_known_url
 from ler_interop.protocols.oid4vci_wallet import Holder, Session, Wallet
-from ler_interop.reference.verifier import ReferenceVerifier, _LocalRoutingHttp
+from ler_interop.reference.local_routes import LocalRoutingHttp as _LocalRoutingHttp
+from ler_interop.reference.verifier import ReferenceVerifier
 from ler_interop.cli import main as run_main
 
 CLAIMS = {"name": "Zoë Ångström", "achievement": {"name": "Données ouvertes"}}
@@ -312,3 +314,22 @@ def test_verifier_judges_a_presentation_of_a_counterpart_credential(cps):
         verdicts.append(cps.verifier.status(tx)["status"])
         cps.issuer2.revoke(credential)
     assert verdicts == ["verified", "rejected"]
+
+
+def test_a_public_url_this_machine_cannot_resolve_works_with_and_without_xdist(tmp_path):
+    """B named https://suite.example.test (no DNS here): the reference verifier and wallet, in the
+    controller under -n 2, reach every worker's counterparts through their local binds."""
+    from ler_interop.cli import main
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    suites = Path(__file__).resolve().parents[1] / "suites"
+    checks = "VER-OID4VP-012 or WAL-OID4VCI-001 or WAL-OID4VP-001"
+    for workers in ([], ["-n", "2"]):
+        out = tmp_path / f"run{len(workers)}"
+        code = main(["run", "--suites", str(suites), "--out", str(out), "-k", checks, *workers,
+                     "--counterpart-url", "https://suite.example.test:8443", "--counterpart-bind", f"127.0.0.1:{port}"])
+        results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+        outcomes = {(r["check"], r["params"].get("fmt")): r["outcome"] for r in results if r["kind"] == "result"}
+        assert code == 0 and len(outcomes) == 7 and set(outcomes.values()) == {"pass"}, (workers, outcomes)

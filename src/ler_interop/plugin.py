@@ -80,6 +80,10 @@ def pytest_configure(config: pytest.Config) -> None:
         # The embedded wallet must reach the counterparts wherever they are advertised.
         public = getattr(opt, "counterpart_url", None)
         state.load(state.start_reference(opt.fault, [net.host_of(public)] if public else []), opt.vendor)
+        if public and state.is_controller:
+            from .counterparts.options import route_workers_locally
+
+            route_workers_locally(config)
     if state.active and state.is_controller:
         results_dir = Path(opt.results_dir) if opt.results_dir else config.rootpath / "reports" / state.run_id
         state.sink = ResultsSink(results_dir, state.run_id)

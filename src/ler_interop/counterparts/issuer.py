@@ -76,6 +76,10 @@ class CounterpartIssuer:
     def configurations(self) -> dict[str, dict[str, Any]]:
         return configurations(frozenset())
 
+    def retire_offers(self) -> None:
+        """Make every offer so far unusable (when a check ends: its offer URIs are evidence)."""
+        self.service.state.retire_offers()
+
     def proof_signing_algs(self, fmt: str) -> list[str]:
         """The `jwt` key proof algorithms the metadata accepts for `fmt` (§12.2.4)."""
         config = self.configurations[self.configuration_id(fmt)]

@@ -51,3 +51,31 @@ def start(config: pytest.Config) -> Any:
 
     found = address(config)
     return Counterparts(bind=found.bind, public_url=found.public_url).start()
+
+
+def route_workers_locally(config: pytest.Config) -> None:
+    """Under xdist the embedded reference vendors run in the controller, while each worker N
+    serves its counterparts at B with port+N: route each worker's B to its local bind here too,
+    as each worker does for itself (reference/local_routes.py), so the reference verifier and
+    wallet reach them even when B's name does not lead back to this machine."""
+    url, workers = config.getoption("counterpart_url"), getattr(config.option, "numprocesses", None)
+    if not url or not isinstance(workers, int) or workers < 1:
+        return
+    from ..net import host_of, is_loopback
+    from ..reference.local_routes import local_origin
+    from ..reference.serving import local_url_for
+    from .server import _origins_of
+
+    for n in range(workers):
+        found = address_for(config, f"gw{n}")
+        local = local_url_for(found.bind)
+        if found.public_url and found.bind[1] and is_loopback(host_of(local)) and found.public_url.rstrip("/") != local:
+            for public in _origins_of(found.public_url.rstrip("/")):
+                local_origin(public, local)
+
+
+def address_for(config: pytest.Config, worker: str | None) -> CounterpartAddress:
+    try:
+        return resolve(config.getoption("counterpart_url"), config.getoption("counterpart_bind"), worker)
+    except CounterpartConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None

@@ -11,7 +11,7 @@ Every request is recorded (counterparts/recording.py). B defaults to http://127.
 port>; config.py turns --counterpart-url/--counterpart-bind into a bind address and B. When B
 is not this machine's loopback, the suite's own fetches of B URLs (its verifiers resolving the
 counterparts' did:web documents and status lists) go to the local bind instead
-(reference.verifier.local_origin), as a NAT may not hairpin B back to this machine.
+(reference/local_routes.py), as a NAT may not hairpin B back to this machine.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from .. import net
-from ..reference import verifier as reference_verifier
+from ..reference import local_routes
 from ..reference.oid4vci.metadata import authorization_server_metadata, issuer_metadata
 from ..reference.serving import LoopbackServer
 from .host import Host
@@ -66,9 +66,9 @@ class Counterparts:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> "Counterparts":
-        if self.url != self.local_url:
+        if self.url != self.local_url and net.is_loopback(net.host_of(self.local_url)):
             for public in _origins_of(self.url):
-                reference_verifier.local_origin(public, self.local_url)
+                local_routes.local_origin(public, self.local_url)
                 self._local_routes.append(public)
         try:
             self._server.start()
@@ -84,7 +84,7 @@ class Counterparts:
 
     def _unroute(self) -> None:
         for public in self._local_routes:
-            reference_verifier.local_origin(public, None)
+            local_routes.local_origin(public, None)
         self._local_routes.clear()
 
     def __enter__(self) -> "Counterparts":

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .. import redact
-from ..net import Http, NetError, Response
+from ..net import Http, JsonTooDeep, NetError, Response, parse_json
 from ..outcomes import unsupported
 from .vcapi import VendorAnswerError, json_body
 
@@ -95,8 +95,10 @@ def split_offer_uri(uri: Any) -> tuple[str, str]:
 def decode_offer(value: Any, by_reference: bool) -> CredentialOffer:
     """Parse and sanity-check an offer object; its secrets are registered for redaction."""
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
+        try:  # an offer by value is as capped as any answer read from the network
+            value = parse_json(value)
+        except JsonTooDeep as exc:
+            raise MalformedOffer(f"credential_offer: {exc}") from None
         except ValueError as exc:
             raise MalformedOffer(f"credential_offer is not JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -31,6 +31,12 @@ def _authority(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+def local_url_for(bind: tuple[str, int]) -> str:
+    """The URL this machine reaches a server bound to `bind` at (a wildcard means loopback)."""
+    host, port = bind
+    return f"http://{_authority(_WILDCARD_LOCAL.get(host, host), port)}"
+
+
 class LoopbackServer:
     """One uvicorn server; a context manager. Defaults: bind 127.0.0.1:<free port>, url = http://127.0.0.1:<port>.
 

@@ -4,8 +4,8 @@ Routes: POST /credentials/verify, POST /presentations/verify, GET /health.
 Verification is the toolkit's CredentialVerifier; DIDs (did:key, did:jwk, did:web on
 loopback over http) and status lists are fetched through the guarded client, loopback only.
 One exception: the suite's counterparts may have a public URL (B) this machine cannot reach by
-name (hairpin NAT); `local_origin(B, local)` makes this process's verifiers fetch B's URLs from
-the local bind instead (the rewritten URL still passes the loopback guard).
+name (hairpin NAT); reference/local_routes.py sends B's URLs to the local bind instead (the
+rewritten URL still passes the loopback guard).
 
 Answers: 200 `{verified: true, checks, warnings: [], errors: []}`; a rejected artifact is
 400 `{verified: false, checks, warnings, errors, problemDetails}`; an unreadable request is
@@ -14,7 +14,6 @@ Answers: 200 `{verified: true, checks, warnings: [], errors: []}`; a rejected ar
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,44 +28,13 @@ from ..credentials import tokenstatus
 from ..credentials.did import DidResolutionError, DidResolver
 from ..credentials.findings import Check, VerificationResult
 from ..credentials.verifier import CredentialVerifier
-from ..net import LOOPBACK_NAMES, Http, NetError, Response, is_loopback
+from ..net import LOOPBACK_NAMES, Http, NetError
 from . import oid4vp
 from .faults import parse_faults, verifier_ignores
+from .local_routes import LocalRoutingHttp
 from .problems import BadRequest, bearer_ok, problem_from, read_json_object, stack_trace_500, unauthorized
 
 
-
-_LOCAL_ORIGINS: dict[str, str] = {}
-_LOCAL_ORIGINS_LOCK = threading.Lock()
-
-
-def local_origin(public: str, local: str | None) -> None:
-    """Fetch URLs under origin `public` from loopback origin `local` instead (None: stop)."""
-    public = public.rstrip("/")
-    with _LOCAL_ORIGINS_LOCK:
-        if local is None:
-            _LOCAL_ORIGINS.pop(public, None)
-            return
-        parts = local.split("://", 1)[-1].split("/")[0].rsplit(":", 1)[0].strip("[]")
-        if not is_loopback(parts):
-            raise ValueError(f"a local origin must be loopback, not {local!r}")
-        _LOCAL_ORIGINS[public] = local.rstrip("/")
-
-
-def rewrite_local(url: str) -> str:
-    with _LOCAL_ORIGINS_LOCK:
-        routes = list(_LOCAL_ORIGINS.items())
-    for public, local in routes:
-        if url == public or url.startswith(public + "/"):
-            return local + url[len(public):]
-    return url
-
-
-class _LocalRoutingHttp(Http):
-    """The guarded client, with URLs of registered public origins sent to their local bind."""
-
-    def _one(self, method: str, url: str, **kwargs: Any) -> Response:
-        return super()._one(method, rewrite_local(url), **kwargs)
 
 
 class ReferenceResolver(DidResolver):
@@ -92,7 +60,7 @@ class ReferenceVerifier:
 
     def __post_init__(self) -> None:
         self.faults = parse_faults(self.faults)
-        self._http = _LocalRoutingHttp(self.hosts, timeout=5.0)
+        self._http = LocalRoutingHttp(self.hosts, timeout=5.0)
         self.ignore = verifier_ignores(self.faults)
 
     def close(self) -> None:

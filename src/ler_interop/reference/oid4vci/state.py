@@ -75,6 +75,13 @@ class IssuanceState:
             self._by_code[offer.pre_authorized_code] = offer
         return offer
 
+    def retire_offers(self) -> None:
+        """Every offer made so far can no longer be fetched or redeemed (the suite's issuers do
+        this when a check ends: its offer URIs are in the evidence, and B may be public)."""
+        with self._lock:
+            for offer in self._offers.values():
+                offer.expires, offer.served = 0.0, True
+
     def offer_by_id(self, offer_id: str) -> Offer | None:
         with self._lock:
             return self._offers.get(offer_id)

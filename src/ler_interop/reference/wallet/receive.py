@@ -57,6 +57,9 @@ class Issued:
     holder: Holder
 
 
+MAX_CREDENTIALS = 10  # per Credential Response; more is a hostile issuer, not a batch the wallet asked for
+
+
 def receive(wallet: "ReferenceWallet", offer_uri: str, tx_code: str | None) -> list[StoredCredential]:
     redact.register_secret(tx_code)
     with Outbound(wallet.hosts) as out:
@@ -64,8 +67,12 @@ def receive(wallet: "ReferenceWallet", offer_uri: str, tx_code: str | None) -> l
             issued = Flow(wallet.faults, out).run(offer_uri, tx_code)
         except NetError as exc:  # guard refusals, timeouts, oversize or too-deep answers
             raise IssuanceFailed(str(exc)) from None
+        if len(issued) > MAX_CREDENTIALS:  # one key proof was sent: §8.3 answers one credential per proof
+            raise IssuanceFailed(f"the issuer returned {len(issued)} credentials for one key proof")
         try:
             items = [_verified(wallet.faults, out, item) for item in issued]
+        except NetError as exc:  # the issuer's DID document or the deadline, while verifying
+            raise IssuanceFailed(f"cannot verify the credential: {exc}") from None
         except CredentialRejected:
             if "wallet.refuse-but-keep" in wallet.faults:  # says no, keeps it anyway
                 wallet.store.add([_kept_anyway(item, wallet.faults) for item in issued], from_issuance=True)
@@ -178,7 +185,10 @@ class Flow:
         body = json_body(response)
         token = body.get("access_token") if isinstance(body, dict) else None
         if response.status_code != 200 or not isinstance(token, str) or not token:
-            raise IssuanceFailed(f"token endpoint: {_said(response)}")
+            # The issuer's own words may echo the tx_code (too short, maybe, for redaction to know
+            # it): with a tx_code sent, only the status and the error code are repeated.
+            said = _said(response) if send is None else _error_code(response)
+            raise IssuanceFailed(f"token endpoint: {said}")
         redact.register_secret(token)
         return token
 
@@ -230,6 +240,12 @@ class Flow:
         return response
 
 
+def _error_code(response) -> str:
+    answer = oauth_error(response)
+    code = getattr(answer, "error", None) if answer is not None else None
+    return f"HTTP {response.status_code}" + (f" {code}" if isinstance(code, str) and code.isidentifier() else "")
+
+
 def _said(response) -> str:
     answer = oauth_error(response)
     return str(answer) if answer is not None else describe(response)
@@ -264,6 +280,7 @@ def _credentials(response) -> list[Any]:
 
 # -- verifying what arrived ---------------------------------------------------------------
 def _verified(faults: frozenset[str], out: Outbound, issued: Issued) -> StoredCredential:
+    out.check_time()
     fmt, credential = issued.format, issued.credential
     if not isinstance(credential, dict if fmt == "ldp_vc" else str):
         raise CredentialRejected(f"a {fmt} credential must be {'a JSON object' if fmt == 'ldp_vc' else 'a string'}")

@@ -16,6 +16,7 @@ from ...credentials import tokenstatus
 from ...credentials.did import DidResolver
 from ...credentials.verifier import CredentialVerifier
 from ...net import Http, NetError, Response, is_loopback
+from ..local_routes import LocalRoutingHttp
 
 EXCHANGE_TIMEOUT = 5.0
 FLOW_DEADLINE = 30.0
@@ -36,9 +37,12 @@ class Outbound:
     deadline: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.http = Http(self.hosts, timeout=EXCHANGE_TIMEOUT, max_bytes=MAX_RESPONSE_BYTES, max_depth=MAX_JSON_DEPTH)
+        # LocalRoutingHttp: the counterparts' public URL is fetched from their local bind (hairpin NAT).
+        self.http = LocalRoutingHttp(self.hosts, timeout=EXCHANGE_TIMEOUT, max_bytes=MAX_RESPONSE_BYTES,
+                                     max_depth=MAX_JSON_DEPTH)
         # did:web over plain http only for loopback hosts; elsewhere it means https (did:web §3.2.1).
-        self.resolver = DidResolver(http=self.http, http_hosts={h for h in self.hosts if is_loopback(h.split(":")[0])})
+        # Resolution goes through self.get, so fetching DID documents meets the flow's deadline too.
+        self.resolver = DidResolver(http=self, http_hosts={h for h in self.hosts if is_loopback(h.split(":")[0])})
         self.toolkit = CredentialVerifier(self.resolver, fetch_json=self._fetch_json, fetch_text=self._fetch_text)
         self.deadline = time.monotonic() + FLOW_DEADLINE
 
