@@ -55,3 +55,23 @@ def test_the_journey_matrix_turns_exactly_the_faulty_verifiers_column_red(tmp_pa
     assert {row["protocol"] for row in rows} == {"oid4vp"}
     html = (out / "index.html").read_text()
     assert html.count("The learner&#39;s journey") + html.count("The learner's journey") >= 2  # a table per wallet
+
+
+def test_with_reference_a_wallet_only_vendor_gets_its_journeys(tmp_path):
+    """A vendor that declares only a wallet, run with --with-reference: the reference issuer and
+    verifier feed and judge its journeys; the reference's own checks are not run."""
+    with start_reference() as other:
+        entry = _entry(other, "acme")
+        entry = {k: v for k, v in entry.items() if k not in ("issuer", "verifier")}
+        entry["health"] = other.wallet_url + "/"
+        manifest = tmp_path / "vendors.yaml"
+        manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": [entry]}))
+        out = tmp_path / "run"
+        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--with-reference", "--out", str(out),
+                     "-k", "INT-JOURNEY-001 or WAL-OID4VCI-001 or VER-VCAPI-001"])
+    assert code == 0
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    checks = {(r["check"], r["vendor"]) for r in results if r["kind"] == "result"}
+    assert checks == {("INT-JOURNEY-001", "reference"), ("WAL-OID4VCI-001", "acme")}
+    rows = json.loads((out / "summary.json").read_text())["matrix"]
+    assert {(r["issuer"], r["wallet"], r["verifier"], r["outcome"]) for r in rows} == {("reference", "acme", "reference", "pass")}

@@ -42,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
                     help="run the embedded reference vendors with this fault (repeatable); "
                          "with --vendors it is only recorded in the results header")
     group.addoption("--reference", action="store_true", help="run against the embedded reference vendors")
+    group.addoption("--with-reference", action="store_true",
+                    help="with --vendors: the embedded reference issuer, wallet and verifier join the cross-vendor "
+                         "cells (learner's journeys, issuer x verifier); their own checks are not run")
     group.addoption("--check-timeout", type=float, default=DEFAULT_CHECK_TIMEOUT, metavar="S",
                     help=f"seconds one check may run before it is an error (default {DEFAULT_CHECK_TIMEOUT:g}; 0: none)")
     group.addoption("--ler-catalog", action="store_true", help=argparse.SUPPRESS)
@@ -71,16 +74,22 @@ def pytest_configure(config: pytest.Config) -> None:
     handed_over = getattr(config, "workerinput", {}).get("ler_interop")
     if handed_over:  # an xdist worker: the controller already resolved the vendors
         state.faults, state.run_id = handed_over["faults"], handed_over["run_id"]
-        state.load(Path(handed_over["manifest"]), opt.vendor)
+        state.interop_only = set(handed_over.get("interop_only", ()))
+        state.load(Path(handed_over["manifest"]), [*opt.vendor, *state.interop_only] if opt.vendor else [])
         return
-    if opt.vendors:
+    # The embedded wallet must reach the counterparts wherever they are advertised.
+    public = getattr(opt, "counterpart_url", None)
+    counterpart_hosts = [net.host_of(public)] if public else []
+    if opt.vendors and opt.with_reference:
+        path = state.start_reference_beside(Path(opt.vendors), opt.fault, counterpart_hosts)
+        state.load(path, [*opt.vendor, *state.interop_only] if opt.vendor else [])
+    elif opt.vendors:
         state.faults = sorted(set(opt.fault))
         state.load(Path(opt.vendors), opt.vendor)
     elif opt.reference or opt.fault or _collects_suites(config):
-        # The embedded wallet must reach the counterparts wherever they are advertised.
-        public = getattr(opt, "counterpart_url", None)
-        state.load(state.start_reference(opt.fault, [net.host_of(public)] if public else []), opt.vendor)
-        if public and state.is_controller:
+        state.load(state.start_reference(opt.fault, counterpart_hosts), opt.vendor)
+    if state.interop_only or not opt.vendors:
+        if public and state.is_controller and state.active:
             from .counterparts.options import route_workers_locally
 
             route_workers_locally(config)
@@ -114,7 +123,8 @@ def pytest_configure_node(node: Any) -> None:
     """xdist: hand the controller's resolved manifest to each worker (no second reference)."""
     state = state_of(node.config)
     if state.active:
-        node.workerinput["ler_interop"] = {"manifest": str(state.manifest_path), "faults": state.faults, "run_id": state.run_id}
+        node.workerinput["ler_interop"] = {"manifest": str(state.manifest_path), "faults": state.faults,
+                                           "run_id": state.run_id, "interop_only": sorted(state.interop_only)}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -176,11 +186,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     state = state_of(metafunc.config)
     role = str(marker.kwargs.get("role"))
     if "vendor" in metafunc.fixturenames:
-        ids = state.with_role(VENDOR_ROLE.get(role, role))
+        ids = [i for i in state.with_role(VENDOR_ROLE.get(role, role)) if i not in state.interop_only]
         metafunc.parametrize("vendor", ids, indirect=True, ids=ids)
     wanted = [name for name in PARTICIPANTS if name in metafunc.fixturenames]
     if wanted:
-        cells = list(itertools.product(*(state.with_role(PARTICIPANTS[name]) for name in wanted)))
+        cells = [cell for cell in itertools.product(*(state.with_role(PARTICIPANTS[name]) for name in wanted))
+                 if not set(cell) <= state.interop_only]  # the reference alone: not what was asked
         metafunc.parametrize(wanted, cells, indirect=True, ids=["->".join(cell) for cell in cells])
 
 

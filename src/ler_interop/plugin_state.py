@@ -20,6 +20,7 @@ from .checks import CheckMeta
 from .manifest import Attestation, ExpectedFailure, ManifestError, Vendor, load_attestation, load_expected, load_manifest
 
 DEFAULT_CHECK_TIMEOUT = 60.0
+REFERENCE_ID = "reference"
 HEALTH_TIMEOUT = 5.0
 
 
@@ -50,6 +51,8 @@ class PluginState:
     timeouts: dict[str, int] = field(default_factory=dict)
     sink: Any = None  # plugin_results.ResultsSink on the controller
     cleanup: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    # Vendors that take part in cross-vendor cells only (the reference, with --with-reference).
+    interop_only: set[str] = field(default_factory=set)
 
     def vendor(self, vendor_id: str) -> Vendor:
         return next(v for v in self.vendors if v.id == vendor_id)
@@ -95,10 +98,35 @@ class PluginState:
         token = secrets.token_urlsafe(24)
         redact.register_secret(token)
         servers = self.cleanup.enter_context(start_reference(set(chosen), token=token, wallet_hosts=wallet_hosts))
+        return self._write_manifest([servers.manifest_vendor()])
+
+    def start_reference_beside(self, manifest: Path, faults: list[str], extra_hosts: list[str]) -> Path:
+        """`--with-reference`: the embedded reference vendors join the manifest's vendors in the
+        cross-vendor cells (journeys, issuer x verifier) only, so a vendor with one role is still
+        seen end to end. Returns a combined manifest (relative file paths made absolute)."""
+        try:
+            raw = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+            declared = load_manifest(manifest).vendors
+        except (OSError, yaml.YAMLError, ManifestError):
+            return manifest  # load() reports what is wrong with it, in one line
+        vendors = [dict(v) for v in raw.get("vendors", []) if isinstance(v, dict)]
+        if any(v.get("id") == REFERENCE_ID for v in vendors):
+            raise pytest.UsageError(f"--with-reference: the manifest already has a vendor {REFERENCE_ID!r}; rename it")
+        for vendor in vendors:
+            for key in ("attestation", "expected"):
+                if isinstance(vendor.get(key), str):
+                    vendor[key] = str((manifest.parent / vendor[key]).resolve())
+        hosts = sorted({host for v in declared for host in v.declared_hosts()} | set(extra_hosts))
+        combined = self.start_reference(faults, hosts)
+        reference = yaml.safe_load(combined.read_text(encoding="utf-8"))["vendors"]
+        self.interop_only = {REFERENCE_ID}
+        return self._write_manifest([*vendors, *reference], {k: v for k, v in raw.items() if k != "vendors"})
+
+    def _write_manifest(self, vendors: list[dict], top: dict | None = None) -> Path:
         folder = Path(tempfile.mkdtemp(prefix="ler-interop-reference-"))
         self.cleanup.callback(shutil.rmtree, folder, True)
         path = folder / "reference-manifest.yaml"
-        manifest = {"manifest_version": 1, "vendors": [servers.manifest_vendor()]}
+        manifest = {**(top or {}), "manifest_version": 1, "vendors": vendors}
         path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
         return path
 

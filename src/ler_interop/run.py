@@ -42,6 +42,9 @@ def find_suites() -> Path:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vendors", metavar="FILE", help="vendor manifest (default: the embedded reference vendors)")
     parser.add_argument("--vendor", metavar="ID", action="append", default=[], help="only this vendor (repeatable)")
+    parser.add_argument("--with-reference", action="store_true",
+                        help="with --vendors: the embedded reference issuer, wallet and verifier join the learner's "
+                             "journeys and the issuer x verifier cells (their own checks are not run)")
     parser.add_argument("--role", choices=("issuer", "verifier", "wallet", "interop", "credential"), help="only checks of this role")
     parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only checks matching (pytest -k; check ids match too)")
     parser.add_argument("-n", dest="workers", metavar="N|auto", help="parallel workers (pytest-xdist)")
@@ -70,6 +73,8 @@ def _validate(args: argparse.Namespace, suites: Path) -> None:
         except ManifestError as exc:
             more = f" (and {len(exc.lines) - 1} more; see `ler-interop manifest check {args.vendors}`)" if len(exc.lines) > 1 else ""
             raise RunUsageError(exc.lines[0] + more) from None
+    if args.with_reference and not args.vendors:
+        raise RunUsageError("--with-reference adds the reference vendors to a manifest's: give --vendors FILE too")
     if args.fault:
         from .reference.faults import UnknownFault, parse_faults
 
@@ -99,6 +104,8 @@ def _validate(args: argparse.Namespace, suites: Path) -> None:
 def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) -> list[str]:
     argv = [str(suites), "-p", "no:cacheprovider", "--results-dir", str(out), "--run-id", run_id]
     argv += ["--vendors", args.vendors] if args.vendors else ["--reference"]
+    if args.with_reference:
+        argv.append("--with-reference")
     for vendor_id in args.vendor:
         argv += ["--vendor", vendor_id]
     for fault in args.fault:

@@ -34,12 +34,13 @@ class ReferenceServers:
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
                  wallet_hosts: Iterable[str] = ()):
-        """`wallet_hosts`: hosts the wallet may reach besides loopback (e.g. the counterparts'
-        public host when --counterpart-url is not loopback)."""
+        """`wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
+        counterparts' public host when --counterpart-url is not loopback; the hosts other vendors
+        declare when the reference joins their journeys, `run --with-reference`)."""
         self.faults = parse_faults(faults)
         self.token = token
         self.issuer: ReferenceIssuer | None = None
-        self.verifier = ReferenceVerifier(self.faults, token=token)
+        self.verifier = ReferenceVerifier(self.faults, LOOPBACK_NAMES | frozenset(wallet_hosts), token=token)
         self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
         self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
         self.wallet = ReferenceWallet(self.faults, LOOPBACK_NAMES | frozenset(wallet_hosts))
