@@ -155,8 +155,10 @@ class Flow:
         servers = metadata.get("authorization_servers")
         chosen = offer.pre_authorized_grant.get("authorization_server")
         if isinstance(servers, list) and servers:
-            # §4.1.1: the grant's authorization_server picks one of several.
-            server = chosen if chosen in servers else servers[0]
+            # §4.1.1: the grant's authorization_server picks one of several, and MUST be one of them.
+            if chosen is not None and chosen not in servers:
+                raise IssuanceFailed("the offer's authorization_server is not among the issuer's authorization_servers")
+            server = chosen if chosen is not None else servers[0]
         else:
             server = offer.credential_issuer
         if not isinstance(server, str):
