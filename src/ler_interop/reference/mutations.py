@@ -28,6 +28,17 @@ def _walk(value: Any, fn: Callable[[str, Any], Any]) -> Any:
 _DROP = object()
 
 
+def ascii_fold(value: Any) -> Any:
+    """Every non-ASCII character of every string becomes '?' (what a latin-1 store does)."""
+    if isinstance(value, str):
+        return "".join(ch if ord(ch) < 128 else "?" for ch in value)
+    if isinstance(value, dict):
+        return {k: ascii_fold(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [ascii_fold(v) for v in value]
+    return value
+
+
 def _ascii_only(value: Any) -> Any:
     if isinstance(value, str):
         return "".join(ch if ord(ch) < 128 else "?" for ch in value)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ...credentials import ob_sdjwt, samples
 from ...credentials.keys import Key
+from ..mutations import ascii_fold
 from . import token_status
 from .metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC, SD_JWT_VCT
 from .proofs import ProvenKey
@@ -41,16 +42,6 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _ascii(value: Any) -> Any:
-    if isinstance(value, str):
-        return "".join(ch if ord(ch) < 128 else "?" for ch in value)
-    if isinstance(value, dict):
-        return {k: _ascii(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_ascii(v) for v in value]
-    return value
-
-
 def subject_claims(svc: Service, claims: dict[str, Any]) -> dict[str, Any]:
     """The learner's claims over the template's defaults (name, achievement)."""
     template = samples.achievement_credential(svc.issuer.identity.did)["credentialSubject"]
@@ -58,7 +49,7 @@ def subject_claims(svc: Service, claims: dict[str, Any]) -> dict[str, Any]:
     merged.pop("id", None)  # the subject id is the holder's key, never the offer's say
     if svc.has("issuer.oid4vci-schema-invalid") and isinstance(merged.get("achievement"), dict):
         merged["achievement"].pop("criteria", None)
-    return _ascii(merged) if svc.has("issuer.oid4vci-ascii-names") else merged
+    return ascii_fold(merged) if svc.has("issuer.oid4vci-ascii-names") else merged
 
 
 def _w3c_credential(svc: Service, claims: dict[str, Any], holder: ProvenKey, offer: Offer | None) -> dict[str, Any]:

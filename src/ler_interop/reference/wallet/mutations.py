@@ -9,28 +9,11 @@ from typing import Any
 
 from ...credentials.jws import parse_compact
 from ...protocols.oid4vci_formats import sd_jwt_parts
+from ..mutations import ascii_fold, drop_language_map
 
-
-def ascii_fold(value: Any) -> Any:
-    """wallet.ascii-fold: every non-ASCII character becomes '?'."""
-    if isinstance(value, str):
-        return "".join(ch if ord(ch) < 128 else "?" for ch in value)
-    if isinstance(value, dict):
-        return {k: ascii_fold(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [ascii_fold(v) for v in value]
-    return value
-
-
-def flatten_language_maps(value: Any) -> Any:
-    """wallet.flatten-language-maps: `{"@value": v, "@language": l}` (VCDM 2.0 §11.1) becomes v."""
-    if isinstance(value, dict):
-        if "@value" in value and ("@language" in value or "@direction" in value):
-            return value["@value"]
-        return {k: flatten_language_maps(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [flatten_language_maps(v) for v in value]
-    return value
+# wallet.ascii-fold and wallet.flatten-language-maps do to a stored credential what the issuer's
+# faults of the same effect do to an issued one.
+flatten_language_maps = drop_language_map
 
 
 def drop_evidence(credential: Any) -> Any:
