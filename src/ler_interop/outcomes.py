@@ -65,12 +65,18 @@ _INTROSPECTION = re.compile(r"^\s*(assert\b.*|\+\s+where\b.*)$")
 
 def _brief(text: str, limit: int = 1000) -> str:
     """The check's own message, scrubbed and cut. pytest's assertion rewriting appends the
-    evaluated expression; the `assert ...` / `+ where ...` lines repeat internals and are
-    dropped, while a value diff (`- expected` / `+ got`) is kept."""
+    evaluated expression: after a message the check wrote, everything from that `assert ...`
+    line on repeats internals and is dropped; a bare `assert a == b` keeps its value diff
+    (`- expected` / `+ got`) without the `assert` / `+ where` lines."""
     from .redact import scrub_text
 
     text = scrub_text(text.strip())  # scrub before cutting: a cut must not leave half a secret
     lines = text.splitlines()
+    if len(lines) > 1 and not _INTROSPECTION.match(lines[0]):
+        cut = next((i for i, line in enumerate(lines[1:], 1) if line.startswith("assert ")), len(lines))
+        lines = lines[:cut]
     if len(lines) > 1:
         text = "\n".join([lines[0], *(line for line in lines[1:] if not _INTROSPECTION.match(line))]).strip()
+    else:
+        text = lines[0] if lines else ""
     return text if len(text) <= limit else text[:limit] + "..."
