@@ -50,6 +50,7 @@ FAULT_FOR: dict[str, str] = {
 # Second faults for checks that guard more than one failure (each must fail the checks named).
 MORE_FAULTS: dict[str, tuple[str, ...]] = {
     "wallet.refuse-but-keep": ("WAL-OID4VCI-011", "WAL-OID4VCI-012"),  # says no, keeps it anyway
+    "wallet.proof-iss": ("WAL-OID4VCI-013",),  # the iss half of the check (iat: wallet.proof-no-iat)
 }
 
 # Faults no check maps to, and the test that proves each.

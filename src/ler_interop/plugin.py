@@ -80,6 +80,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # The embedded wallet must reach the counterparts wherever they are advertised.
     public = getattr(opt, "counterpart_url", None)
     counterpart_hosts = [net.host_of(public)] if public else []
+    if opt.with_reference and opt.fault:
+        raise pytest.UsageError("--with-reference makes the reference vendors the known-good side of each cell: "
+                                "drop --fault")
     if opt.vendors and opt.with_reference:
         path = state.start_reference_beside(Path(opt.vendors), opt.fault, counterpart_hosts)
         state.load(path, [*opt.vendor, *state.interop_only] if opt.vendor else [])
@@ -130,7 +133,8 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     state = state_of(session.config)
     if state.sink is not None:
-        vendors = [{"id": v.id, "name": v.name, "roles": v.role_names(), "profiles": list(v.profiles)} for v in state.vendors]
+        vendors = [{"id": v.id, "name": v.name, "roles": v.role_names(), "profiles": list(v.profiles)}
+                   for v in state.vendors if v.id not in state.interop_only]  # the reference only joins cells
         opt = session.config.option
         selection = {k: v for k, v in (("keyword", opt.keyword), ("role", opt.role), ("vendor", opt.vendor)) if v}
         state.sink.start(vendors, state.faults, state.attested, selection)

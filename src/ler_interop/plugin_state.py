@@ -205,5 +205,9 @@ def item_vendors(item: pytest.Item) -> tuple[str | None, dict[str, str], list[tu
         participants.append((params["vendor"], VENDOR_ROLE.get(meta.role, meta.role) if meta else ""))
     cell = {PARTICIPANTS[name]: params[name] for name in PARTICIPANTS if name in params}
     participants.extend((vendor_id, role) for role, vendor_id in cell.items())
-    primary = params.get("vendor") or cell.get("verifier") or cell.get("wallet") or cell.get("issuer")
+    # A cell is recorded under its verifier, unless that is the reference joining with
+    # --with-reference (the known-good counterpart): then under the vendor the cell was run for.
+    interop_only = state_of(item.config).interop_only
+    judged = [cell.get(role) for role in ("verifier", "wallet", "issuer") if cell.get(role)]
+    primary = params.get("vendor") or next((v for v in judged if v not in interop_only), judged[0] if judged else None)
     return primary, cell, participants

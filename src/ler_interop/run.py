@@ -75,6 +75,8 @@ def _validate(args: argparse.Namespace, suites: Path) -> None:
             raise RunUsageError(exc.lines[0] + more) from None
     if args.with_reference and not args.vendors:
         raise RunUsageError("--with-reference adds the reference vendors to a manifest's: give --vendors FILE too")
+    if args.with_reference and args.fault:
+        raise RunUsageError("--with-reference makes the reference vendors the known-good side of each cell: drop --fault")
     if args.fault:
         from .reference.faults import UnknownFault, parse_faults
 

@@ -18,12 +18,11 @@ import time
 import pytest
 
 from ler_interop import net
-from ler_interop.credentials.did import DidResolver
 from ler_interop.outcomes import CheckTimeout, unsupported
 from ler_interop.protocols.oid4vci import Oid4vciClient
 from ler_interop.protocols.oid4vci_wallet import Wallet
 from ler_interop.protocols.oid4vp import Oid4vpClient
-from ler_interop.protocols.oid4vp_request import judgeable_prefix, signature_problem
+from ler_interop.protocols.oid4vp_request import VerdictResolver, judgeable_prefix, signature_problem
 from ler_interop.protocols.oid4vp_present import FORMATS
 from ler_interop.protocols.suite_tools import suite_verifier
 from ler_interop.protocols.vcapi import VendorAnswerError
@@ -59,7 +58,7 @@ def _request_problem(client: Oid4vpClient, transaction, verifier_vendor) -> str 
         return None  # e.g. a request_uri served once, to the wallet: nothing left to judge
     if not judgeable_prefix(request.prefix):
         return None
-    resolver = DidResolver(http=verifier_vendor.http, http_hosts=net.LOOPBACK_NAMES)
+    resolver = VerdictResolver(http=verifier_vendor.http, http_hosts=net.LOOPBACK_NAMES)
     return signature_problem(request, resolver.resolve_vm)
 
 
@@ -136,5 +135,7 @@ def test_learner_journey(issuer_vendor, wallet_vendor, verifier_vendor, counterp
     if status.status == "pending":
         raise VendorAnswerError(f"{verifier_vendor.id} still has no verdict {VERDICT_WAIT:g}s after the wallet answered "
                                 f"(its Response URI answered HTTP {answer.verifier_status})")
-    assert status.status == "verified", (f"{verifier_vendor.id} rejected {issuer_vendor.id}'s {fmt} credential presented by "
-                                         f"{wallet_vendor.id}: {'; '.join(map(str, status.errors))[:400]}")
+    verified = status.status == "verified"
+    assert verified, (f"{verifier_vendor.id} rejected {issuer_vendor.id}'s {fmt} credential presented by "
+                      f"{wallet_vendor.id}: {'; '.join(map(str, status.errors))[:400]} (the suite does not see what the "
+                      f"wallet sent {verifier_vendor.id}; it did accept the same wallet's presentation of this credential)")

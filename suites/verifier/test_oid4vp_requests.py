@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from ler_interop import net
-from ler_interop.credentials.did import DidResolver
 from ler_interop.outcomes import unsupported
 from ler_interop.protocols import dcql
 from ler_interop.protocols import oid4vp_present as present
@@ -15,6 +14,7 @@ from ler_interop.protocols.oid4vp_request import (
     REQUEST_OBJECT_TYP,
     URL_SAFE,
     entropy_bits,
+    VerdictResolver,
     judgeable_prefix,
     signature_problem,
 )
@@ -72,7 +72,7 @@ def test_request_signature(asked, vendor):
     _, request, _ = asked
     if not judgeable_prefix(request.prefix):
         unsupported(f"the suite cannot establish trust for Client Identifier Prefix {request.prefix!r}")
-    resolver = DidResolver(http=vendor.http, http_hosts=net.LOOPBACK_NAMES)
+    resolver = VerdictResolver(http=vendor.http, http_hosts=net.LOOPBACK_NAMES)
     problem = signature_problem(request, resolver.resolve_vm)
     assert problem is None, problem
 

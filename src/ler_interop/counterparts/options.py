@@ -66,7 +66,10 @@ def route_workers_locally(config: pytest.Config) -> None:
     from ..reference.serving import local_url_for
     from .server import _origins_of
 
-    for n in range(workers):
+    # Replacement workers (after a crash) get new ids gwN, N >= workers: route those too.
+    restarts = getattr(config.option, "maxworkerrestart", None)
+    restarts = int(restarts) if isinstance(restarts, (int, str)) and str(restarts).isdigit() else 4 * workers
+    for n in range(workers + restarts):
         found = address_for(config, f"gw{n}")
         local = local_url_for(found.bind)
         if found.public_url and found.bind[1] and is_loopback(host_of(local)) and found.public_url.rstrip("/") != local:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..credentials.jose import absolute_kid
 from ..credentials.jws import JwsError, b64url_decode_strict, loads_strict, parse_compact, verify_signature
 from ..credentials.keys import Key
+from ..credentials.did import DidResolutionError, DidResolver, did_web_url
 from ..net import NetError
 
 REQUEST_OBJECT_TYP = "oauth-authz-req+jwt"
@@ -115,9 +116,13 @@ def signature_problem(request: AuthorizationRequest, resolve_vm: ResolveVm) -> s
         return f"kid {kid!r} is not a key of {did}"
     try:
         key, _controller = resolve_vm(vm, "authentication")
+    except NetError:
+        raise  # the DID document could not be fetched: no verdict on the signature (outcome error)
     except Exception as exc:  # resolvers raise their own error types; all mean "no such key"
         try:
             key, _controller = resolve_vm(vm, "assertionMethod")
+        except NetError:
+            raise
         except Exception:
             return f"{vm} cannot be resolved to a key of {did}: {exc}"
     try:
@@ -125,6 +130,26 @@ def signature_problem(request: AuthorizationRequest, resolve_vm: ResolveVm) -> s
     except JwsError as err:
         return f"the Request Object signature does not verify with {vm}: {err.message}"
     return None
+
+
+class VerdictResolver(DidResolver):
+    """Resolves a vendor's own DID for a verdict about that vendor (its request's signature): a
+    transport failure, a 5xx or an oversized answer is no verdict (NetError: the check errors),
+    while a 404 or a document without the key is the vendor's fault."""
+
+    def _fetch_did_web(self, did: str) -> dict:
+        url = did_web_url(did, self.http_hosts)
+        if self.http is None:
+            raise DidResolutionError(f"cannot resolve {did}: no HTTP client was given for did:web")
+        response = self.http.get(url, headers={"Accept": "application/did+json, application/json"})
+        if response.status_code >= 500:
+            raise NetError(f"{url} answered HTTP {response.status_code} (the DID document of {did})")
+        if response.status_code != 200:
+            raise DidResolutionError(f"cannot resolve {did}: {url} answered HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise DidResolutionError(f"cannot resolve {did}: {url} did not answer JSON: {exc}") from None
 
 
 def judgeable_prefix(prefix: str | None) -> bool:

@@ -19,6 +19,7 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.proof-no-nonce": "key proof without `nonce` although the issuer has a Nonce Endpoint",
     "wallet.proof-bad-signature": "key proof signature does not verify",
     "wallet.proof-no-iat": "key proof without `iat`",
+    "wallet.proof-iss": "key proof with `iss` (its holder DID) although the token came from anonymous pre-authorized access",
     "wallet.refuse-but-keep": "answers 422 credential_rejected for a credential it refuses, and stores it anyway",
     "wallet.proof-kid-and-jwk": "key proof header carries both `kid` and `jwk`",
     "wallet.accept-bad-signature": "stores a credential whose proof/signature does not verify",

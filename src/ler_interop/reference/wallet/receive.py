@@ -218,6 +218,8 @@ class Flow:
             kw["signing_key"] = Key.generate(holder.key.type)
         if self.has("wallet.proof-no-iat"):
             kw["claims"] = {"iat": None}
+        if self.has("wallet.proof-iss"):
+            kw["claims"] = {**kw.get("claims", {}), "iss": holder.did}
         return holder.proof(aud=aud, nonce=nonce, header=header or None, **kw)
 
     def credential_request(self, client: Oid4vciClient, access_token: str, configuration_id: str, holder: Holder,
