@@ -321,9 +321,7 @@ def test_a_public_url_this_machine_cannot_resolve_works_with_and_without_xdist(t
     controller under -n 2, reach every worker's counterparts through their local binds."""
     from ler_interop.cli import main
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _two_free_ports()  # worker gwN binds port+N
     suites = Path(__file__).resolve().parents[1] / "suites"
     checks = "VER-OID4VP-012 or WAL-OID4VCI-001 or WAL-OID4VP-001"
     for workers in ([], ["-n", "2"]):
@@ -332,4 +330,20 @@ def test_a_public_url_this_machine_cannot_resolve_works_with_and_without_xdist(t
                      "--counterpart-url", "https://suite.example.test:8443", "--counterpart-bind", f"127.0.0.1:{port}"])
         results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
         outcomes = {(r["check"], r["params"].get("fmt")): r["outcome"] for r in results if r["kind"] == "result"}
-        assert code == 0 and len(outcomes) == 7 and set(outcomes.values()) == {"pass"}, (workers, outcomes)
+        messages = [r["message"][:300] for r in results if r["kind"] == "result" and r["outcome"] != "pass"]
+        assert code == 0 and len(outcomes) == 7 and set(outcomes.values()) == {"pass"}, (workers, outcomes, messages)
+
+
+def _two_free_ports() -> int:
+    """A port P with P+1 free too (other processes on this machine take ports at random)."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            try:
+                with socket.socket() as second:
+                    second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two consecutive free ports")
