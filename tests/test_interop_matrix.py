@@ -20,14 +20,19 @@ def _entry(servers, vendor_id: str) -> dict:
     return entry
 
 
-def test_faulty_verifier_turns_its_column_red(tmp_path):
+def _alpha_and_faulty_beta(tmp_path: Path, checks: str) -> tuple[int, Path]:
+    """Run `checks` over two reference vendors: alpha clean, beta's verifier rejecting everything."""
     with start_reference() as alpha, start_reference({"verifier.reject-all"}) as beta:
         manifest = tmp_path / "vendors.yaml"
         manifest.write_text(yaml.safe_dump({"manifest_version": 1,
                                             "vendors": [_entry(alpha, "alpha"), _entry(beta, "beta")]}))
         out = tmp_path / "run"
-        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out),
-                     "-k", "INT-VCAPI-001"])
+        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out), "-k", checks])
+    return code, out
+
+
+def test_faulty_verifier_turns_its_column_red(tmp_path):
+    code, out = _alpha_and_faulty_beta(tmp_path, "INT-VCAPI-001")
     assert code == 1  # beta's verifier does not conform
     summary = json.loads((out / "summary.json").read_text())
     cells = {(row["issuer"], row["verifier"]): row["outcome"] for row in summary["matrix"]}
@@ -40,13 +45,7 @@ def test_faulty_verifier_turns_its_column_red(tmp_path):
 def test_the_journey_matrix_turns_exactly_the_faulty_verifiers_column_red(tmp_path):
     """Issuer A -> wallet W -> verifier B for every ordered (A, W, B) of two vendors: each cell
     through beta's rejecting verifier fails, every other cell passes, one table per wallet."""
-    with start_reference() as alpha, start_reference({"verifier.reject-all"}) as beta:
-        manifest = tmp_path / "vendors.yaml"
-        manifest.write_text(yaml.safe_dump({"manifest_version": 1,
-                                            "vendors": [_entry(alpha, "alpha"), _entry(beta, "beta")]}))
-        out = tmp_path / "run"
-        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out),
-                     "-k", "INT-JOURNEY-001 and ldp_vc"])
+    code, out = _alpha_and_faulty_beta(tmp_path, "INT-JOURNEY-001 and ldp_vc")
     assert code == 1
     rows = json.loads((out / "summary.json").read_text())["matrix"]
     cells = {(row["issuer"], row["wallet"], row["verifier"]): row["outcome"] for row in rows}

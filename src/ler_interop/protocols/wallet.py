@@ -57,9 +57,6 @@ class Presented:
     verifier_status: int | None = None
     refusal: Refusal | None = None
 
-    def warns_about(self, credential_id: str) -> bool:
-        return any(isinstance(w, dict) and w.get("credential") == credential_id for w in self.warnings)
-
 
 def _stored(item: Any, where: str) -> Stored:
     if not isinstance(item, dict):
@@ -89,14 +86,7 @@ class WalletClient:
     def _unexpected(self, what: str, response: Response, body: Any) -> VendorAnswerError:
         return VendorAnswerError(f"{what} answered HTTP {response.status_code}: {_quote(body if body is not None else response.text)}")
 
-    # -- the wallet itself ---------------------------------------------------------------
-    def describe(self) -> dict[str, Any]:
-        response = self.http.get(self._url("/"))
-        body = json_body(response)
-        if response.status_code != 200 or not isinstance(body, dict):
-            raise self._unexpected("GET /", response, body)
-        return body
-
+    # -- receiving and presenting -------------------------------------------------------
     def receive(self, offer: str, tx_code: str | None = None) -> Received:
         """Hand the wallet a Credential Offer URI (and the learner's tx_code)."""
         response = self.http.post(self._url("/receive"), json={"offer": offer, "tx_code": tx_code})

@@ -222,11 +222,3 @@ def disclosed_names(presentation: Any) -> list[str]:
     except (JwsError, ValueError, TypeError):
         return []
     return [str(d.name) for d in disclosures if d.name is not None]
-
-
-def subject_of(stored: Stored) -> dict[str, Any]:
-    """The learner's claims in a stored credential; an unreadable one has none."""
-    try:
-        return subject_claims(stored.credential, stored.format)
-    except UnreadableCredential:
-        return {}
