@@ -97,7 +97,15 @@ class PluginState:
         # the token is registered as a secret and never reaches a report.
         token = secrets.token_urlsafe(24)
         redact.register_secret(token)
-        servers = self.cleanup.enter_context(start_reference(set(chosen), token=token, wallet_hosts=wallet_hosts))
+        # Every port this run's servers open, in any process, is known (the reference wallet and
+        # verifier may reach loopback only there).
+        from .reference import run_ports
+
+        ports_folder = Path(tempfile.mkdtemp(prefix="ler-interop-ports-"))
+        self.cleanup.callback(shutil.rmtree, ports_folder, True)
+        self.cleanup.callback(run_ports.share_with_workers(ports_folder))
+        servers = self.cleanup.enter_context(start_reference(set(chosen), token=token, wallet_hosts=wallet_hosts,
+                                                             own_ports_only=True))
         return self._write_manifest([servers.manifest_vendor()])
 
     def start_reference_beside(self, manifest: Path, faults: list[str], extra_hosts: list[str]) -> Path:

@@ -33,17 +33,20 @@ class ReferenceServers:
     """The running reference issuer, verifier and wallet; a context manager."""
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
-                 wallet_hosts: Iterable[str] = ()):
+                 wallet_hosts: Iterable[str] = (), own_ports_only: bool = False):
         """`wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
         counterparts' public host when --counterpart-url is not loopback; the hosts other vendors
-        declare when the reference joins their journeys, `run --with-reference`)."""
+        declare when the reference joins their journeys, `run --with-reference`).
+        `own_ports_only`: on loopback, only this run's own servers (run_ports.py), never any port:
+        the suite's setting, where other vendors may point the wallet and verifier anywhere."""
         self.faults = parse_faults(faults)
         self.token = token
         self.issuer: ReferenceIssuer | None = None
-        self.verifier = ReferenceVerifier(self.faults, LOOPBACK_NAMES | frozenset(wallet_hosts), token=token)
+        reach = frozenset(wallet_hosts) if own_ports_only else LOOPBACK_NAMES | frozenset(wallet_hosts)
+        self.verifier = ReferenceVerifier(self.faults, reach, token=token, own_ports_only=own_ports_only)
         self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
         self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
-        self.wallet = ReferenceWallet(self.faults, LOOPBACK_NAMES | frozenset(wallet_hosts))
+        self.wallet = ReferenceWallet(self.faults, reach, own_ports_only)
         self._wallet_server = LoopbackServer(lambda origin: self.wallet.app(), name="reference-wallet")
         self.issuer_url = self._issuer_server.url
         self.verifier_url = self._verifier_server.url
@@ -135,6 +138,6 @@ class ReferenceServers:
 
 
 def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None,
-                    wallet_hosts: Iterable[str] = ()) -> ReferenceServers:
+                    wallet_hosts: Iterable[str] = (), own_ports_only: bool = False) -> ReferenceServers:
     """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
-    return ReferenceServers(faults, token, wallet_hosts).start()
+    return ReferenceServers(faults, token, wallet_hosts, own_ports_only).start()

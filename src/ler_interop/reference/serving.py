@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import uvicorn
 
+from . import run_ports
+
 LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT = 10.0
 # A wildcard bind is reached from this machine through loopback.
@@ -76,6 +78,7 @@ class LoopbackServer:
         self._local_host = local_host
 
     def start(self, timeout: float = STARTUP_TIMEOUT) -> "LoopbackServer":
+        run_ports.register(self.port)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -31,6 +31,7 @@ from ..credentials.verifier import CredentialVerifier
 from ..net import LOOPBACK_NAMES, Http, NetError
 from . import oid4vp
 from .faults import parse_faults, verifier_ignores
+from . import run_ports
 from .local_routes import LocalRoutingHttp
 from .problems import BadRequest, bearer_ok, problem_from, read_json_object, stack_trace_500, unauthorized
 
@@ -56,6 +57,8 @@ class ReferenceVerifier:
     hosts: frozenset[str] = LOOPBACK_NAMES
     # Only with fault verifier.require-account: the bearer token callers must send (None: any).
     token: str | None = None
+    # Loopback only on this run's own servers' ports (run_ports.py): the suite's setting.
+    own_ports_only: bool = False
     _http: Http = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,6 +70,8 @@ class ReferenceVerifier:
         self._http.close()
 
     def _toolkit(self) -> CredentialVerifier:
+        if self.own_ports_only:  # the run's ports, read afresh: xdist workers start theirs later
+            self._http.policy.allowed_hosts = set(self.hosts | run_ports.loopback_entries())
         # A fresh resolver per request: did:web documents and status lists change between calls.
         resolver = ReferenceResolver(http=self._http, http_hosts=LOOPBACK_NAMES,
                                      reject_did_web="verifier.reject-did-web" in self.faults)

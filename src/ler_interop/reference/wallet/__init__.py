@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...net import LOOPBACK_NAMES
+from .. import run_ports
 from ..faults import parse_faults
 from .store import CredentialStore
 
@@ -21,12 +22,20 @@ SUPPORTS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt", "oid4vci", "oid4vp", "tx_code"
 
 
 class ReferenceWallet:
-    """`hosts`: where the wallet may fetch and post (host, or host:port), loopback by default."""
+    """`hosts`: where the wallet may fetch and post (host, or host:port), loopback by default.
+    `own_ports_only`: loopback only on the ports of this run's own servers (run_ports.py), as
+    when the suite runs it beside other vendors' issuers and verifiers."""
 
-    def __init__(self, faults: Iterable[str] = frozenset(), hosts: Iterable[str] = LOOPBACK_NAMES):
+    def __init__(self, faults: Iterable[str] = frozenset(), hosts: Iterable[str] = LOOPBACK_NAMES,
+                 own_ports_only: bool = False):
         self.faults = parse_faults(faults)
         self.hosts = frozenset(h.lower() for h in hosts)
+        self.own_ports_only = own_ports_only
         self.store = CredentialStore(self.faults)
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """The guard entries of one flow (the run's ports, read afresh: workers start later)."""
+        return self.hosts | run_ports.loopback_entries() if self.own_ports_only else self.hosts
 
     def app(self) -> Any:
         from .app import wallet_app

@@ -37,7 +37,7 @@ LEFT_OUT = {"status.revocation": "revoked", "status.suspension": "suspended", "v
 
 
 def present(wallet: "ReferenceWallet", url: str, accept: bool) -> dict[str, Any]:
-    with Outbound(wallet.hosts) as out:
+    with Outbound(wallet.allowed_hosts()) as out:
         request = fetch_request(out, url, wallet.faults)
         return Presenter(wallet, out, request).run(accept)
 

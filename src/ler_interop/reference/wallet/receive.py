@@ -62,7 +62,7 @@ MAX_CREDENTIALS = 10  # per Credential Response; more is a hostile issuer, not a
 
 def receive(wallet: "ReferenceWallet", offer_uri: str, tx_code: str | None) -> list[StoredCredential]:
     redact.register_secret(tx_code)
-    with Outbound(wallet.hosts) as out:
+    with Outbound(wallet.allowed_hosts()) as out:
         try:
             issued = Flow(wallet.faults, out).run(offer_uri, tx_code)
         except NetError as exc:  # guard refusals, timeouts, oversize or too-deep answers
