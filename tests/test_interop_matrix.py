@@ -77,3 +77,24 @@ def test_with_reference_a_wallet_only_vendor_gets_its_journeys(tmp_path):
     assert [v["id"] for v in summary["vendors"]] == ["acme"]
     assert {(r["issuer"], r["wallet"], r["verifier"], r["outcome"]) for r in summary["matrix"]} == \
         {("reference", "acme", "reference", "pass")}
+
+
+def test_a_wallet_misbinding_only_for_the_vendors_verifier_is_not_charged_to_it(tmp_path, monkeypatch):
+    """A wallet that binds presentations right for the suite's verifier (the control) and wrong
+    for B: B rejects, the suite's own verifier rejects what the wallet sent B too (B returns it,
+    contract 1.2), so the cell is skipped, not failed."""
+    from ler_interop.reference.wallet.present import Presenter
+
+    binding = Presenter.binding
+
+    def misbinding(self):
+        nonce, audience = binding(self)
+        counterpart = "/verifier/" in str(self.request.get("response_uri"))
+        return (nonce, audience) if counterpart else (nonce, audience + "-not-b")
+
+    monkeypatch.setattr(Presenter, "binding", misbinding)
+    out = tmp_path / "run"
+    main(["run", "--suites", str(SUITES), "--out", str(out), "-k", "INT-JOURNEY-001 and ldp_vc"])
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    cells = [(r["outcome"], r["message"]) for r in results if r["kind"] == "result"]
+    assert len(cells) == 1 and cells[0][0] == "skip" and "fails the suite's own verifier too" in cells[0][1], cells

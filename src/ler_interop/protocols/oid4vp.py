@@ -56,6 +56,7 @@ class BackchannelStatus:
     status: str
     errors: list[Any] = field(default_factory=list)
     claims: Any = None
+    vp_token: str | None = None  # what the wallet posted, when the verifier says (contract 1.2)
 
 
 @dataclass
@@ -96,7 +97,9 @@ class Oid4vpClient:
             raise VendorAnswerError(f"GET {url} answered HTTP {response.status_code} without a known status: "
                                     f"{_quote(body or response.text)}")
         errors = body.get("errors")
-        return BackchannelStatus(body["status"], errors if isinstance(errors, list) else [], body.get("claims"))
+        received = body.get("vp_token")
+        return BackchannelStatus(body["status"], errors if isinstance(errors, list) else [], body.get("claims"),
+                                 received if isinstance(received, str) else None)
 
     # -- the request ------------------------------------------------------------------------
     def fetch_request(self, transaction: Transaction) -> AuthorizationRequest:

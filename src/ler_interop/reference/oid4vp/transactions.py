@@ -39,7 +39,11 @@ class Transaction:
     foreign_request_key: bool = False
 
     def backchannel_view(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "errors": list(self.errors), "claims": self.claims}
+        view = {"id": self.id, "status": self.status, "errors": list(self.errors), "claims": self.claims}
+        received = [form["vp_token"] for form in self.forms if isinstance(form.get("vp_token"), str)]
+        if received:  # contract 1.2: what the wallet sent, so a verdict can be checked by others
+            view["vp_token"] = received[0]
+        return view
 
 
 class TransactionStore:
