@@ -57,8 +57,7 @@ def test_receives_an_offer_with_a_tx_code(session, fmt):
                    requires=["tx_code"])
 def test_token_request_carries_code_and_tx_code(session, fmt):
     session.receive(session.offer(fmt, tx_code=TX_CODE))
-    token_calls = [e for e in session.cp.inbound(session.since)
-                   if e.method == "POST" and e.path == f"/{session.cp.issuer.name}/token"]
+    token_calls = session.cp.issuer.requests_to("/token", session.since)
     if not token_calls:
         vendor_error("the wallet sent no Token Request to the suite's issuer")
     form = token_calls[-1].form()  # recorded redacted: a check sees that a code was sent, not which

@@ -119,7 +119,7 @@ class CounterpartIssuer:
     def credential_requests(self, since: int = 0) -> list[dict]:
         """JSON bodies POSTed to the Credential Endpoint (redacted as recorded)."""
         out = []
-        for entry in self._requests_to("/credential", since):
+        for entry in self.requests_to("/credential", since):
             try:
                 body = entry.json()
             except ValueError:
@@ -130,9 +130,10 @@ class CounterpartIssuer:
     def token_requests(self, since: int = 0) -> list[dict]:
         """Form bodies POSTed to the Token Endpoint; pre-authorized_code and tx_code read
         "[REDACTED]" when present (a check can still see whether one was sent)."""
-        return [entry.form() for entry in self._requests_to("/token", since)]
+        return [entry.form() for entry in self.requests_to("/token", since)]
 
-    def _requests_to(self, endpoint: str, since: int) -> list[Inbound]:
+    def requests_to(self, endpoint: str, since: int = 0) -> list[Inbound]:
+        """The POSTs to one of this issuer's endpoints (`/token`, `/credential`...), with their answers."""
         path = "/" + self.name + endpoint
         return [e for e in self._inbound(since) if e.method == "POST" and e.path == path]
 

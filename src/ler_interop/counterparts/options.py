@@ -26,11 +26,8 @@ def add_options(group: Any) -> None:
 
 
 def address(config: pytest.Config) -> CounterpartAddress:
-    try:
-        return resolve(config.getoption("counterpart_url"), config.getoption("counterpart_bind"),
-                       os.environ.get(WORKER_ENV))
-    except CounterpartConfigError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    """This process's bind and public URL (an xdist worker's own port offset)."""
+    return address_for(config, os.environ.get(WORKER_ENV))
 
 
 class OptionsPlugin:
@@ -78,6 +75,7 @@ def route_workers_locally(config: pytest.Config) -> None:
 
 
 def address_for(config: pytest.Config, worker: str | None) -> CounterpartAddress:
+    """The bind and public URL of xdist worker `worker` (None: no xdist); a bad value is a one-line usage error."""
     try:
         return resolve(config.getoption("counterpart_url"), config.getoption("counterpart_bind"), worker)
     except CounterpartConfigError as exc:
