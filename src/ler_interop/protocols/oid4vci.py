@@ -178,12 +178,15 @@ class Oid4vciClient:
 
     def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
-            response = self.metadata_response()
-            body = json_body(response)
-            if response.status_code != 200 or not isinstance(body, dict):
-                raise VendorAnswerError(f"credential issuer metadata: {describe(response)}")
-            self._metadata = body
+            self._metadata = _json_object(self.metadata_response(), "credential issuer metadata")
         return self._metadata
+
+    def use_metadata(self, metadata: dict[str, Any] | None = None, as_metadata: dict[str, Any] | None = None) -> None:
+        """Metadata a caller fetched and vetted itself (a wallet applying its own rules), used from now on."""
+        if metadata is not None:
+            self._metadata = metadata
+        if as_metadata is not None:
+            self._as_metadata = as_metadata
 
     def configurations(self) -> dict[str, Any]:
         configs = self.metadata().get("credential_configurations_supported")
@@ -199,11 +202,7 @@ class Oid4vciClient:
 
     def as_metadata(self) -> dict[str, Any]:
         if self._as_metadata is None:
-            response = self.as_metadata_response()
-            body = json_body(response)
-            if response.status_code != 200 or not isinstance(body, dict):
-                raise VendorAnswerError(f"authorization server metadata: {describe(response)}")
-            self._as_metadata = body
+            self._as_metadata = _json_object(self.as_metadata_response(), "authorization server metadata")
         return self._as_metadata
 
     def endpoint(self, name: str) -> str:
@@ -286,6 +285,14 @@ class Oid4vciClient:
     def notify(self, access_token: str, notification_id: str, event: str) -> Response:
         return self.http.post(self.endpoint("notification_endpoint"), headers={"authorization": f"Bearer {access_token}"},
                               json={"notification_id": notification_id, "event": event})
+
+
+def _json_object(response: Response, what: str) -> dict[str, Any]:
+    """A 200 answer's JSON object; anything else is no verdict here (the metadata checks judge it)."""
+    body = json_body(response)
+    if response.status_code != 200 or not isinstance(body, dict):
+        raise VendorAnswerError(f"{what}: {describe(response)}")
+    return body
 
 
 def is_deferred(response: Response) -> bool:

@@ -148,7 +148,7 @@ class Flow:
         if body.get("credential_issuer") != client.credential_issuer:
             raise IssuanceFailed(f"metadata credential_issuer {redact.quote(body.get('credential_issuer'), 120)!r} "
                                  f"is not the offer's {client.credential_issuer!r} (§12.2.4)")
-        client._metadata = body
+        client.use_metadata(metadata=body)
         return body
 
     def token_endpoint(self, client: Oid4vciClient, offer: CredentialOffer, metadata: dict[str, Any]) -> str:
@@ -173,7 +173,7 @@ class Flow:
         endpoint = body.get("token_endpoint")
         if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
             raise IssuanceFailed("authorization server metadata has no token_endpoint URL")
-        client._as_metadata = body
+        client.use_metadata(as_metadata=body)
         return endpoint
 
     # -- token, proofs, credential --------------------------------------------------------
