@@ -219,3 +219,16 @@ def test_loopback_vendors_are_told_apart_by_port():
     with pytest.raises(HostNotAllowed, match="127.0.0.1:8103"):
         policy.check_url("http://127.0.0.1:8103/credentials/verify")
     assert guard_entry("https://issuer.acme.example:8443/x") == "issuer.acme.example"
+
+
+def test_guard_entries_read_one_way_for_ipv6_too():
+    from ler_interop.net import entry_host, guard_entry, host_port_entry
+
+    assert guard_entry("http://[::1]:8080/x") == "[::1]:8080" == host_port_entry("::1", 8080)
+    assert guard_entry("http://127.0.0.1:8080/x") == "127.0.0.1:8080"
+    assert [entry_host(e) for e in ("[::1]:8080", "127.0.0.1:8080", "example.org", "::1")] == \
+        ["::1", "127.0.0.1", "example.org", "::1"]
+    policy = net.HttpPolicy({"[::1]:8080"})
+    policy.check_url("http://[::1]:8080/did.json")
+    with pytest.raises(net.HostNotAllowed):
+        policy.check_url("http://[::1]:8081/did.json")

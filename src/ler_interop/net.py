@@ -109,13 +109,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_port_entry(host: str, port: int) -> str:
+    """A host:port guard entry; an IPv6 address in brackets, so `[::1]:8080` reads one way only."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def entry_host(entry: str) -> str:
+    """The host of a guard entry: `127.0.0.1:8080` -> `127.0.0.1`, `[::1]:8080` -> `::1`, a bare host as is."""
+    if entry.startswith("["):
+        return entry[1:].split("]", 1)[0]
+    host, sep, port = entry.rpartition(":")
+    return host if sep and port.isdigit() and ":" not in host else entry
+
+
 def guard_entry(url: str) -> str:
     """What a declared URL allows: its host, or host:port for a loopback host (where many
     vendors share one address and only the port tells them apart)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if is_loopback(host):
-        return f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        return host_port_entry(host, parts.port or (443 if parts.scheme == "https" else 80))
     return host
 
 
@@ -139,7 +152,7 @@ class HttpPolicy:
             raise HostNotAllowed(f"refused {url!r}: the port is out of range") from None
         # An entry is a host (any port) or host:port; loopback vendors are declared with their
         # port, so two vendors sharing 127.0.0.1 cannot reach each other through the suite.
-        if host not in self.allowed_hosts and f"{host}:{port}" not in self.allowed_hosts:
+        if host not in self.allowed_hosts and host_port_entry(host, port) not in self.allowed_hosts:
             raise HostNotAllowed(
                 f"refused {url!r}: {host}:{port} is not among the vendor's declared hosts "
                 f"({', '.join(sorted(self.allowed_hosts)) or 'none'})"

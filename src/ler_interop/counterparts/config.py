@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..net import is_loopback
+from ..net import host_port_entry as _authority  # host:port, IPv6 in brackets
 
 DEFAULT_BIND = ("127.0.0.1", 0)
 _BIND = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9.-]+)):(?P<port>\d{1,5})$")
@@ -73,10 +74,6 @@ def _bind(bind: str) -> tuple[str, int]:
         except ValueError:
             raise CounterpartConfigError(f"--counterpart-bind {bind!r}: {host!r} is not an IPv6 address") from None
     return host, int(match["port"])
-
-
-def _authority(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def worker_offset(worker: str | None) -> int:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import uvicorn
 
+from ..net import host_port_entry as _authority  # host:port, IPv6 in brackets
 from . import run_ports
 
 LOOPBACK = "127.0.0.1"
@@ -27,10 +28,6 @@ _WILDCARD_LOCAL = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 class ServerStartError(RuntimeError):
     """A server did not come up in time (or could not bind its address)."""
-
-
-def _authority(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def local_url_for(bind: tuple[str, int]) -> str:

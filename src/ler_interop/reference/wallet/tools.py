@@ -15,7 +15,7 @@ from typing import Any
 from ...credentials import tokenstatus
 from ...credentials.did import DidResolver
 from ...credentials.verifier import CredentialVerifier
-from ...net import Http, NetError, Response, is_loopback
+from ...net import Http, NetError, Response, entry_host, is_loopback
 from ..local_routes import LocalRoutingHttp
 
 EXCHANGE_TIMEOUT = 5.0
@@ -42,7 +42,7 @@ class Outbound:
                                      max_depth=MAX_JSON_DEPTH)
         # did:web over plain http only for loopback hosts; elsewhere it means https (did:web §3.2.1).
         # Resolution goes through self.get, so fetching DID documents meets the flow's deadline too.
-        self.resolver = DidResolver(http=self, http_hosts={h for h in map(_host_part, self.hosts) if is_loopback(h)})
+        self.resolver = DidResolver(http=self, http_hosts={h for h in map(entry_host, self.hosts) if is_loopback(h)})
         self.toolkit = CredentialVerifier(self.resolver, fetch_json=self._fetch_json, fetch_text=self._fetch_text)
         self.deadline = time.monotonic() + FLOW_DEADLINE
 
@@ -81,8 +81,3 @@ class Outbound:
         if response.status_code != 200:
             raise NetError(f"{url} answered HTTP {response.status_code}")
         return response.text
-
-
-def _host_part(entry: str) -> str:
-    """A guard entry's host: `127.0.0.1:8080` -> `127.0.0.1` (a bare IPv6 address stays whole)."""
-    return entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry
