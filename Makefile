@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install
+.PHONY: run test install peers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,3 +21,8 @@ run: $(BIN)/python
 # pytest over tests/ (testpaths in pyproject.toml); extra flags via ARGS, e.g. ARGS="-n 2".
 test: $(BIN)/python
 	$(BIN)/python -m pytest $(ARGS)
+
+# The peer lab's third-party implementations (Node 20+, from peers/package-lock.json).
+# Without them, `make test` skips the lab with one line.
+peers:
+	cd peers && npm ci --no-audit --no-fund
