@@ -125,6 +125,8 @@ class ExpectedFailure:
     check: str
     params: dict[str, Any]
     reason: str
+    outcome: str = "fail"
+    spec: str | None = None
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,8 @@ def load_expected(path: str | os.PathLike[str]) -> list[ExpectedFailure]:
     problems = schema_problems(doc, "expected.schema.json")
     if problems:
         raise ManifestError(problems)
-    return [ExpectedFailure(e["check"], dict(e.get("params", {})), e["reason"]) for e in doc.data["expected"]]
+    return [ExpectedFailure(e["check"], dict(e.get("params", {})), e["reason"], e.get("outcome", "fail"), e.get("spec"))
+            for e in doc.data["expected"]]
 
 
 def load_attestation(path: str | os.PathLike[str]) -> list[Attestation]:
