@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install peers
+.PHONY: run test install peers lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,7 @@ test: $(BIN)/python
 # Without them, `make test` skips the lab with one line.
 peers:
 	cd peers && npm ci --no-audit --no-fund
+
+# The peer lab alone (needs `make peers`); LER_LAB_UPDATE=1 rewrites peers/*/expected/ from the run.
+lab: $(BIN)/python
+	$(BIN)/python -m pytest tests/lab $(ARGS)
