@@ -288,3 +288,32 @@ def test_signing_refusals(keys):
     with pytest.raises(di.SigningError, match="dateTimeStamp"):
         di.sign(credential(), keys["Ed25519"], cryptosuite="eddsa-rdfc-2022", verification_method=vm,
                 created="2025-01-01")
+
+
+# -- base direction (issue 10) ---------------------------------------------------------------
+def rtl_credential() -> dict:
+    doc = credential()
+    doc["credentialSubject"]["achievement"]["description"] = {
+        "@value": "شهادة إدارة البيانات", "@language": "ar", "@direction": "rtl"}
+    return doc
+
+
+@pytest.mark.parametrize("suite,key_type", SUITES)
+def test_a_direction_flipped_after_signing_does_not_verify(keys, suite, key_type):
+    from ler_interop.credentials.crafting import flip_direction
+
+    doc = signed(keys, suite, key_type, doc=rtl_credential())
+    assert verify(doc).ok
+    flipped = flip_direction(doc)
+    assert flipped["credentialSubject"]["achievement"]["description"]["@direction"] == "ltr"
+    assert verify(flipped).reason == R.BAD_SIGNATURE
+
+
+def test_a_direction_that_would_be_dropped_cannot_be_signed(keys):
+    doc = credential()
+    doc["name"] = {"@value": 3, "@direction": "rtl"}
+    with pytest.raises(di.SigningError, match="dropped-direction"):
+        signed(keys, doc=doc)
+    result = verify(signed(keys, doc=doc, allow_unsafe=True))
+    assert result.reason == R.CONTEXT_PROBLEM
+    assert result.details["findings"][0]["path"] == "$.name"

@@ -254,3 +254,41 @@ def test_clr_context_canonicalizes_like_the_published_one():
         pytest.skip("reference CLR 2.0 context not available in ../shared/vectors")
     published = jsonld.OfflineLoader({CLR_V2: json.loads(reference.read_text("utf-8"))})
     assert canonize(clr_credential(), published) == canonize(clr_credential(), jsonld.OfflineLoader())
+
+
+# -- base direction (issue 10): signed as deployed rdfc cryptosuites sign it ----------------
+def rtl_document(**name) -> dict:
+    return {"@context": [VC_V2], "id": "urn:uuid:7d3f1c2e-0000-4000-8000-000000000003",
+            "type": ["VerifiableCredential"], "issuer": "did:example:issuer",
+            "name": name or {"@value": "فاطمة الزهراء", "@language": "AR", "@direction": "rtl"},
+            "credentialSubject": {"id": "did:example:learner"}}
+
+
+def test_direction_reaches_the_canonical_nquads_as_an_i18n_datatype():
+    nquads, findings = canonize_checked(rtl_document())
+    assert findings == []
+    # rdfDirection i18n-datatype (JSON-LD 1.1 §"The i18n Namespace"), language lower-cased.
+    assert '"فاطمة الزهراء"^^<https://www.w3.org/ns/i18n#ar_rtl> .' in nquads
+    assert "@ar" not in nquads
+
+
+def test_direction_without_language_and_a_flipped_direction_canonicalise_differently():
+    ltr = canonize(rtl_document(**{"@value": "Ada", "@direction": "ltr"}))
+    assert '"Ada"^^<https://www.w3.org/ns/i18n#_ltr> .' in ltr
+    flipped = rtl_document()
+    flipped["name"]["@direction"] = "ltr"
+    assert canonize(flipped) != canonize(rtl_document())
+
+
+def test_a_direction_the_dataset_cannot_carry_is_a_finding():
+    # A number carries no direction in RDF: jsonld.js drops it silently even in safe mode.
+    _, findings = canonize_checked(rtl_document(**{"@value": 7, "@direction": "rtl"}))
+    assert [(f.rule, f.path) for f in findings] == [(jsonld.RULE_DROPPED_DIRECTION, "$.name")]
+
+
+def test_a_direction_blind_loader_reports_the_drop_instead_of_hiding_it():
+    blind = jsonld.OfflineLoader(rdf_direction=None)
+    nquads, findings = canonize_checked(rtl_document(), blind)
+    assert '"فاطمة الزهراء"@ar .' in nquads
+    assert [(f.rule, f.path) for f in findings] == [(jsonld.RULE_DROPPED_DIRECTION, "$.name")]
+    assert "rdfDirection" in findings[0].message

@@ -285,6 +285,12 @@ def _language_map(http, bad, clean):
     assert isinstance(vc["name"], str) and all(isinstance(d, str) for d in vc["description"])
 
 
+def _flip_direction(http, bad, clean):
+    vc = issued(http, bad, samples.language_credential(bad.issuer_did))
+    assert vc["name"]["@direction"] == "ltr"  # sent rtl; flipped after signing
+    _rejected_by_clean_verifier(http, clean, vc)
+
+
 def _issue_200(http, bad, clean):
     response = issue(http, bad, samples.achievement_credential(bad.issuer_did))
     assert response.status_code == 200 and "verifiableCredential" in response.json()
@@ -373,6 +379,7 @@ ISSUER_FAULTS: dict[str, Callable[[httpx.Client, ReferenceServers, ReferenceServ
     "issuer.status-list-bad-proof": _status_list_bad_proof,
     "issuer.inverted-status-bits": _inverted_bits,
     "issuer.private-status-list": _private_status_list,
+    "issuer.flip-direction": _flip_direction,
 }
 
 
@@ -464,6 +471,10 @@ VERIFIER_FAULTS: dict[str, tuple[Callable, str, int, int]] = {
     "verifier.ignore-proof-purpose": (_suite_signed(proof_purpose="authentication", challenge="x", domain="example.org"),
                                       "credentials", 400, 200),
     "verifier.ignore-proof-expiry": (lambda http, refs: _suite_signed(expires=_yesterday())(http, refs), "credentials", 400, 200),
+    "verifier.ignore-direction": (lambda http, refs: crafting.flip_direction(issued(
+        http, refs, samples.language_credential(refs.issuer_did))), "credentials", 400, 200),
+    # Direction-blind canonicalisation: the reference issuer's correct RTL credential fails.
+    "verifier.no-rdf-direction": (_by_reference(credential=samples.language_credential), "credentials", 200, 400),
 }
 
 

@@ -141,7 +141,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.excinfo is not None:
         _scrub_exception(call.excinfo.value)
     report = yield
-    if report.longrepr is not None:
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        # A skip's (path, line, reason): keep the shape the terminal's `-rs` summary folds.
+        path, line, reason = report.longrepr
+        report.longrepr = (path, line, redact.scrub_text(reason))
+    elif report.longrepr is not None:
         report.longrepr = redact.scrub_text(report.longreprtext)
     state = state_of(item.config)
     meta = item.stash.get(META, None)

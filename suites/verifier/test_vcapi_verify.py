@@ -136,6 +136,16 @@ def test_rejects_wrong_purpose(verify, key_issuer, credential):
                                     "a credential proof with proofPurpose authentication")
 
 
+@check("VER-VCAPI-019", "Rejects a credential whose @direction was changed after signing", ["P2", "P7"],
+       DI + "#securing-data-losslessly")
+def test_rejects_flipped_direction(verify, key_issuer):
+    # Signed with rdfDirection i18n-datatype, as deployed rdfc cryptosuites sign: the Arabic
+    # name's "rtl" is in the signed data, and DI 1.0 makes dropping it an error.
+    signed = key_issuer.issue(language_credential(key_issuer.did))
+    assert_rejected_against_control(verify(signed), verify(crafting.flip_direction(signed)),
+                                    "a right-to-left name flipped to left-to-right")
+
+
 # -- rejecting what is stale or withdrawn -------------------------------------------------
 # The VC API lets a verifier report these as warnings beside `verified: true`; a warning the
 # control did not get counts as flagging the problem. Silence does not.

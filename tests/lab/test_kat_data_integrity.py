@@ -38,7 +38,7 @@ def _flip_direction(signed: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def peer():
+def db_peer():
     with start_peer("db-vcapi") as running:
         yield running
 
@@ -56,23 +56,23 @@ def _suite_verifier(peer) -> CredentialVerifier:
 
 
 @pytest.mark.parametrize("cryptosuite", sorted(KEY_TYPES))
-def test_suite_signs_peer_verifies(peer, cryptosuite):
+def test_suite_signs_peer_verifies(db_peer, cryptosuite):
     signer = Signer.did_key(Key.generate(KEY_TYPES[cryptosuite]))
     for name, doc in _documents(signer.did).items():
         signed = signer.issue(doc, cryptosuite=cryptosuite)
-        ok, body = _peer_verifies(peer, signed)
+        ok, body = _peer_verifies(db_peer, signed)
         assert ok, f"{cryptosuite} {name}: Digital Bazaar rejects the suite's signature: {body}"
     flipped = _flip_direction(signer.issue(language_credential(signer.did), cryptosuite=cryptosuite))
-    assert not _peer_verifies(peer, flipped)[0], "the peer accepted a flipped @direction"
+    assert not _peer_verifies(db_peer, flipped)[0], "the peer accepted a flipped @direction"
 
 
 @pytest.mark.parametrize("cryptosuite", sorted(KEY_TYPES))
-def test_peer_signs_suite_verifies(peer, cryptosuite):
+def test_peer_signs_suite_verifies(db_peer, cryptosuite):
     issuer = PEER_ISSUER[cryptosuite]
-    did = peer.vars[f"{issuer}_did"]
-    verifier = _suite_verifier(peer)
+    did = db_peer.vars[f"{issuer}_did"]
+    verifier = _suite_verifier(db_peer)
     for name, doc in _documents(did).items():
-        response = httpx.post(f"{peer.base}/{issuer}/credentials/issue", json={"credential": doc}, timeout=20)
+        response = httpx.post(f"{db_peer.base}/{issuer}/credentials/issue", json={"credential": doc}, timeout=20)
         assert response.status_code == 201, f"{name}: {response.status_code} {response.text[:300]}"
         signed = response.json()["verifiableCredential"]
         result = verifier.verify_credential(signed)

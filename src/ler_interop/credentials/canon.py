@@ -5,7 +5,8 @@ implements URDNA2015, whose N-Quads escaping differs from RDFC-1.0's canonical N
 (https://www.w3.org/TR/rdf-canon/#canonical-quads): RDFC-1.0 escapes U+0008 and U+000C as
 `\\b`/`\\f` and the other control characters as `\\uXXXX`, where pyld writes them raw. The
 escaping matters twice: in the output and inside the first-degree hashes that name blank
-nodes. pyld still does the JSON-LD -> RDF step (jsonld.py).
+nodes. pyld still does the JSON-LD -> RDF step (jsonld.py), with `rdfDirection:
+'i18n-datatype'` as deployed rdfc cryptosuites do, so `@direction` is signed data.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from itertools import permutations
 from typing import Any, Callable
 
 from .findings import Finding
-from .jsonld import OfflineLoader, expand_safely, to_dataset
+from .jsonld import OfflineLoader, default_loader, expand_safely, to_dataset_checked
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -248,13 +249,16 @@ def canonicalize_dataset(dataset: dict[str, list[dict]], *,
 
 
 def canonize_checked(document: Any, loader: OfflineLoader | None = None) -> tuple[str, list[Finding]]:
-    """Canonical N-Quads of a JSON-LD document plus its safe-mode findings, in one expansion.
+    """Canonical N-Quads of a JSON-LD document plus its safe-mode findings, in one expansion
+    (a `@direction` the dataset cannot carry is one of them: jsonld.to_dataset_checked).
 
     Raises `jsonld.ContextError` (unknown context), `jsonld.JsonLdError` (invalid JSON-LD),
     `CanonicalizationError` (poison dataset).
     """
+    loader = loader or default_loader()
     expanded, findings = expand_safely(document, loader)
-    return canonicalize_dataset(to_dataset(expanded)), findings
+    dataset, direction_findings = to_dataset_checked(expanded, loader.rdf_direction, document)
+    return canonicalize_dataset(dataset), findings + direction_findings
 
 
 def canonize(document: Any, loader: OfflineLoader | None = None) -> str:

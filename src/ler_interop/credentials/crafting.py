@@ -92,6 +92,20 @@ def tamper_proof_value(signed: dict) -> dict:
     return out
 
 
+def flip_direction(signed: Any) -> Any:
+    """Swap every `@direction` (rtl <-> ltr) after signing: the same letters, shown the other
+    way round. Data Integrity signs the direction (rdfDirection i18n-datatype), so a verifier
+    that accepts the result did not bind it."""
+    if isinstance(signed, list):
+        return [flip_direction(v) for v in signed]
+    if not isinstance(signed, dict):
+        return signed
+    out = {k: flip_direction(v) for k, v in signed.items()}
+    if out.get("@direction") in ("ltr", "rtl"):
+        out["@direction"] = "ltr" if out["@direction"] == "rtl" else "rtl"
+    return out
+
+
 def with_cryptosuite(signed: dict, name: str = "eddsa-rdfc-2099") -> dict:
     """Same signature, a cryptosuite name no verifier knows."""
     out = copy.deepcopy(signed)

@@ -11,6 +11,16 @@ asks securing mechanisms to reject documents whose terms do not all expand), so
 node and records every property the expansion dropped and every relative `@id`/`@type`
 (those produce no triple, so a signature would not cover them).
 pyld is pinned (3.3.0); the subclass hooks `_expand`, `_expand_object` and `_expand_value`.
+
+Base direction: `{"@value", "@language", "@direction"}` objects reach the RDF dataset only
+when toRdf is given `rdfDirection` (JSON-LD 1.1 API §8.6 and "The i18n Namespace",
+https://www.w3.org/TR/json-ld11/#the-i18n-namespace). Deployed Data Integrity
+implementations (Digital Bazaar's eddsa-rdfc-2022 / ecdsa-rdfc-2019 cryptosuites) pass
+`rdfDirection: 'i18n-datatype'`, which turns `"x"@ar` + rtl into `"x"^^<https://www.w3.org/ns/i18n#ar_rtl>`;
+so does `to_dataset`. pyld 3.3 implements that option correctly (language lower-cased at
+expansion, as jsonld.js does). A direction that still does not reach the dataset (a number
+or boolean `@value`, or a loader configured without `rdfDirection`) is a finding: VC Data
+Integrity 1.0 "Securing Data Losslessly" makes any data a JSON-LD processor drops an error.
 """
 
 from __future__ import annotations
@@ -36,6 +46,11 @@ RULE_DROPPED_TERM = "jsonld.safe-mode.dropped-term"
 RULE_RELATIVE_ID = "jsonld.safe-mode.relative-id"
 RULE_RELATIVE_TYPE = "jsonld.safe-mode.relative-type"
 RULE_INVALID = "jsonld.invalid"
+RULE_DROPPED_DIRECTION = "jsonld.safe-mode.dropped-direction"
+
+# How toRdf represents @direction: what deployed rdfc cryptosuites use (module docstring).
+RDF_DIRECTION = "i18n-datatype"
+I18N_NAMESPACE = "https://www.w3.org/ns/i18n#"
 
 # JSON-LD 1.1 §9.2 (https://www.w3.org/TR/json-ld11/#iris): an absolute IRI has a scheme.
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -88,8 +103,11 @@ class OfflineLoader:
     a caller-supplied context can never leak into another loader's results.
     """
 
-    def __init__(self, extra_contexts: Mapping[str, Any] | None = None):
+    def __init__(self, extra_contexts: Mapping[str, Any] | None = None, *,
+                 rdf_direction: str | None = RDF_DIRECTION):
         self.extra_contexts: dict[str, Any] = dict(extra_contexts or {})
+        # toRdf's `rdfDirection`; None only to reproduce direction-blind processors (a fault).
+        self.rdf_direction = rdf_direction
         self._resolved_cache: LRUCache = LRUCache(maxsize=_RESOLVED_CACHE_SIZE)
         # (active context id, local context key, flags) -> processed active context; see
         # _SafeModeProcessor._process_context.
@@ -317,21 +335,78 @@ def safe_mode_findings(document: Any, loader: OfflineLoader | None = None) -> li
     return findings
 
 
-def to_dataset(expanded: list) -> dict[str, list[dict]]:
+class _RdfProcessor(pyld_jsonld.JsonLdProcessor):
+    """pyld's toRdf, noting every value whose `@direction` did not reach the dataset."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped_directions: list[dict] = []
+
+    def _object_to_rdf(self, item, issuer, triples, options):
+        result = super()._object_to_rdf(item, issuer, triples, options)
+        if isinstance(item, dict) and "@direction" in item and "@value" in item:
+            datatype = (result or {}).get("datatype") or ""
+            if not datatype.startswith(I18N_NAMESPACE):
+                self.dropped_directions.append(item)
+        return result
+
+
+def to_dataset(expanded: list, rdf_direction: str | None = RDF_DIRECTION) -> dict[str, list[dict]]:
+    """The RDF dataset of an already-expanded document; see `to_dataset_checked`."""
+    return to_dataset_checked(expanded, rdf_direction)[0]
+
+
+def to_dataset_checked(expanded: list, rdf_direction: str | None = RDF_DIRECTION,
+                       document: Any = None) -> tuple[dict[str, list[dict]], list[Finding]]:
     """The RDF dataset of an already-expanded document (JSON-LD 1.1 API §6.1 toRdf,
     https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm), without
-    re-expanding it as `pyld.jsonld.to_rdf` would."""
-    processor = pyld_jsonld.JsonLdProcessor()
+    re-expanding it as `pyld.jsonld.to_rdf` would, plus a finding for each `@direction` the
+    dataset lost (`document`, the unexpanded input, only locates them)."""
+    processor = _RdfProcessor()
     issuer = IdentifierIssuer("_:b")
     node_map: dict[str, dict] = {"@default": {}}
     processor._create_node_map(expanded, node_map, "@default", issuer)
-    options = {"produceGeneralizedRdf": False, "rdfDirection": None, "processingMode": "json-ld-1.1"}
+    options = {"produceGeneralizedRdf": False, "rdfDirection": rdf_direction, "processingMode": "json-ld-1.1"}
     dataset = {}
     for graph_name, graph in sorted(node_map.items()):
         # Named graphs with relative names produce nothing (toRdf step 1.1).
         if graph_name == "@default" or _is_absolute_or_blank(graph_name):
             dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
-    return dataset
+    findings = [
+        Finding(RULE_DROPPED_DIRECTION, _path_of_value(document, item["@value"]),
+                f"@direction {item['@direction']!r} of {_preview(item['@value'])} does not reach the signed data "
+                + ("(only string values carry a direction in RDF)" if not isinstance(item["@value"], str)
+                   else f"(canonicalized without rdfDirection {RDF_DIRECTION!r})"))
+        for item in processor.dropped_directions
+    ]
+    return dataset, findings
+
+
+def _preview(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _path_of_value(document: Any, value: Any, path: str = "$", depth: int = 0) -> str:
+    """The JSON path of the first value object (or string) holding `value`; "$" if none."""
+    if depth > 64:
+        return "$"
+    if isinstance(document, dict):
+        if "@value" in document and document["@value"] == value:
+            return path
+        for key, child in document.items():
+            if key != "@context":
+                found = _path_of_value(child, value, _child_path(path, key), depth + 1)
+                if found != "$":
+                    return found
+    elif isinstance(document, list):
+        for index, child in enumerate(document):
+            found = _path_of_value(child, value, f"{path}[{index}]", depth + 1)
+            if found != "$":
+                return found
+    elif isinstance(value, str) and document == value and path != "$":
+        return path
+    return "$"
 
 
 # The name other modules use for `loader_with`.

@@ -39,6 +39,7 @@ CATALOG: dict[str, str] = {
     "issuer.status-list-bad-proof": "serves status list credentials whose proof does not verify (encodedList re-encoded after signing)",
     "issuer.inverted-status-bits": "publishes status lists with the bits inverted (a clear credential's bit is 1)",
     "issuer.private-status-list": "serves status lists without an Access-Control-Allow-Origin header",
+    "issuer.flip-direction": "flips every `@direction` (rtl <-> ltr) after signing",
     # -- verifier ---------------------------------------------------------------------------
     "verifier.accept-tampered": "accepts credentials whose signature does not verify",
     "verifier.accept-wrong-key": "accepts proofs by keys the issuer does not control or that cannot be found",
@@ -57,6 +58,12 @@ CATALOG: dict[str, str] = {
     "verifier.reject-all": "rejects every credential and presentation, valid ones too",
     "verifier.latin1-body": "decodes request bodies as Latin-1 instead of UTF-8 (non-ASCII names are mangled)",
     "verifier.normalise-unicode": "NFC-normalises every string of the artifact before verifying it",
+    "verifier.ignore-direction": (
+        "ignores each `@direction` it is sent and re-derives it from the text's first strong character "
+        "before verifying (a direction changed after signing goes unnoticed)"),
+    "verifier.no-rdf-direction": (
+        "canonicalises without `rdfDirection` (direction-blind, pyld's default) and lets the dropped "
+        "`@direction` pass, so it rejects correctly signed right-to-left values"),
     "verifier.ignore-proof-purpose": (
         "accepts proofs whose proofPurpose is not the expected one (assertionMethod for credentials), "
         "without checking their signature"),
@@ -85,6 +92,7 @@ VERIFIER_IGNORES: dict[str, frozenset[str]] = {
     # Finding rules: a check is forgiven when every one of its findings breaks only these.
     "verifier.accept-undefined-terms": frozenset({"jsonld.safe-mode.dropped-term"}),
     "verifier.accept-relative-type": frozenset({"jsonld.safe-mode.relative-type"}),
+    "verifier.no-rdf-direction": frozenset({"jsonld.safe-mode.dropped-direction"}),
     # Data Integrity rejects these before checking the signature, so the fault skips it too.
     "verifier.ignore-proof-purpose": frozenset({"wrong-proof-purpose"}),
     "verifier.ignore-proof-expiry": frozenset({"proof-expired"}),

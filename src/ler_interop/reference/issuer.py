@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials import dataintegrity
+from ..credentials import crafting, dataintegrity
 from ..credentials.statuslist import StatusList
 from . import oid4vci
 from .faults import parse_faults
@@ -106,10 +106,13 @@ class ReferenceIssuer:
         doc = self._fill_in(credential, credential_id)
         doc = apply_content_faults(doc, self.faults)
         try:
-            return self._secure(doc, cryptosuite)
+            secured = self._secure(doc, cryptosuite)
         except dataintegrity.SigningError as exc:
             # Undefined terms, unknown contexts: the caller's credential cannot be secured.
             raise BadRequest("cannot-secure", "Credential cannot be secured", str(exc)) from None
+        if "issuer.flip-direction" in self.faults:
+            secured = crafting.flip_direction(secured)  # after signing: the proof no longer covers it
+        return secured
 
     def prepare(self, credential: dict) -> dict:
         """The credential filled in (issuer, validFrom, id, status) but not yet secured: for a

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials import tokenstatus
+from ..credentials import jsonld, tokenstatus
 from ..credentials.did import DidResolutionError, DidResolver
 from ..credentials.findings import Check, VerificationResult
 from ..credentials.verifier import CredentialVerifier
@@ -60,11 +60,14 @@ class ReferenceVerifier:
     # Loopback only on this run's own servers' ports (run_ports.py): the suite's setting.
     own_ports_only: bool = False
     _http: Http = field(init=False)
+    _loader: Any = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.faults = parse_faults(self.faults)
         self._http = LocalRoutingHttp(self.hosts, timeout=5.0)
         self.ignore = verifier_ignores(self.faults)
+        # Fault verifier.no-rdf-direction: a direction-blind JSON-LD -> RDF step (None: the default).
+        self._loader = jsonld.OfflineLoader(rdf_direction=None) if "verifier.no-rdf-direction" in self.faults else None
 
     def close(self) -> None:
         self._http.close()
@@ -75,7 +78,8 @@ class ReferenceVerifier:
         # A fresh resolver per request: did:web documents and status lists change between calls.
         resolver = ReferenceResolver(http=self._http, http_hosts=LOOPBACK_NAMES,
                                      reject_did_web="verifier.reject-did-web" in self.faults)
-        return CredentialVerifier(resolver, fetch_json=self._fetch_json, fetch_text=self._fetch_text)
+        return CredentialVerifier(resolver, fetch_json=self._fetch_json, fetch_text=self._fetch_text,
+                                  loader=self._loader)
 
     def _fetch_json(self, url: str) -> Any:
         response = self._http.get(url, headers={"Accept": "application/vc+ld+json, application/json"})
@@ -127,7 +131,11 @@ class ReferenceVerifier:
         # Fault verifier.normalise-unicode: the signed bytes are the issuer's, so normalising
         # them can only turn a tampered (re-encoded) value back into a valid one.
         if "verifier.normalise-unicode" in self.faults:
-            return _nfc(artifact)
+            artifact = _nfc(artifact)
+        # Fault verifier.ignore-direction: the direction sent is replaced by a guess from the
+        # text, which turns a direction flipped after signing back into the signed one.
+        if "verifier.ignore-direction" in self.faults:
+            artifact = _guess_directions(artifact)
         return artifact
 
     def _fault_rejection(self, artifact: Any) -> VerificationResult | None:
@@ -204,6 +212,20 @@ def _nfc(value: Any) -> Any:
     if isinstance(value, dict):
         return {_nfc(k): _nfc(v) for k, v in value.items()}
     return value
+
+
+def _guess_directions(value: Any) -> Any:
+    """Every `@direction` becomes the direction of its text's first strong character (UAX #9 P2)."""
+    if isinstance(value, list):
+        return [_guess_directions(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _guess_directions(v) for k, v in value.items()}
+    if "@direction" in out and isinstance(out.get("@value"), str):
+        strong = next((unicodedata.bidirectional(ch) for ch in out["@value"]
+                       if unicodedata.bidirectional(ch) in ("L", "R", "AL")), "L")
+        out["@direction"] = "ltr" if strong == "L" else "rtl"
+    return out
 
 
 def _has_language_value(value: Any) -> bool:
