@@ -96,6 +96,7 @@ FAULT_FOR: dict[str, str] = {
 FAULT_FOR.update(fault_map_oid4vci.FAULT_FOR)
 FAULT_FOR.update(fault_map_oid4vp.FAULT_FOR)
 FAULT_FOR.update(fault_map_wallet.FAULT_FOR)
+MORE_FAULTS = {**fault_map_wallet.MORE_FAULTS, **fault_map_oid4vci.MORE_FAULTS}
 # A negative check must fail *as* a failure, not as an error: an error would mean the fault
 # broke the plumbing, not the safeguard the check is about.
 NOT_PASSED = {"MUST": "fail", "SHOULD": "warn", "MAY": "warn"}
@@ -140,7 +141,7 @@ PROVEN_ELSEWHERE = {
 
 def test_every_fault_is_exercised():
     """The catalog stays honest: a fault nothing uses would be a switch nobody has seen work."""
-    assert set(CATALOG) - set(FAULT_FOR.values()) - set(fault_map_wallet.MORE_FAULTS) == set(PROVEN_ELSEWHERE)
+    assert set(CATALOG) - set(FAULT_FOR.values()) - set(MORE_FAULTS) == set(PROVEN_ELSEWHERE)
 
 
 def test_clean_reference_passes_every_check(runs):
@@ -163,7 +164,7 @@ def test_fault_makes_its_checks_fail(runs, fault):
                       + "; ".join(f"{r['outcome']} {r['message'][:120]}" for r in mine))
 
 
-@pytest.mark.parametrize("fault, checks", sorted(fault_map_wallet.MORE_FAULTS.items()))
+@pytest.mark.parametrize("fault, checks", sorted(MORE_FAULTS.items()))
 def test_a_second_fault_also_fails_its_checks(runs, fault, checks):
     results = runs(fault, checks)
     for check in checks:

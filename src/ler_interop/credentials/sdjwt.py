@@ -110,7 +110,7 @@ def issue_sd_jwt(
     if missing:
         raise ValueError(f"no claim at disclosable path(s) {missing}")
     concealed["_sd_alg"] = SD_ALG
-    header = {"alg": key.jws_alg, "typ": SD_JWT_VC_TYP, "kid": kid, **(extra_headers or {})}
+    header = {"alg": key.jws_alg, "typ": SD_JWT_VC_TYP, **({"kid": kid} if kid else {}), **(extra_headers or {})}
     parts = SdJwtParts(sign_compact(header, concealed, key), tuple(d.encoded for d in concealer.disclosures), None)
     return parts.serialize()
 

@@ -264,7 +264,8 @@ class CredentialVerifier:
             return Check("status", False, "status not checked: no status list fetcher configured", reason="status.unchecked")
         iss = claims.get("iss") if isinstance(claims.get("iss"), str) else None
         try:
-            value = tokenstatus.status_of(claims, self.fetch_text, self.resolver.resolve_vm, issuer=iss, now=self._now)
+            value = tokenstatus.status_of(claims, self.fetch_text, self.resolver.resolve_vm, issuer=iss, now=self._now,
+                                          issuer_key=self.sd_jwt_issuer_keys)
         except tokenstatus.TokenStatusError as exc:
             return Check("status", False, f"status could not be checked: {exc}", reason=f"status.{exc.reason}")
         except Exception as exc:  # a hostile status list must not crash the verifier
