@@ -42,3 +42,9 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-033": "issuer.oid4vci-no-status",
     "ISS-OID4VCI-034": "issuer.oid4vci-generic-error-code",
 }
+
+# A second fault per check, proving it fails for another reason too (test_a_second_fault_also_fails_its_checks).
+MORE_FAULTS: dict[str, tuple[str, ...]] = {
+    # The SD-JWT VC's key by JWT VC Issuer Metadata naming another issuer: the credential must not verify.
+    "issuer.jwt-vc-issuer-mismatch": ("ISS-OID4VCI-014",),
+}

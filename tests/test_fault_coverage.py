@@ -100,6 +100,7 @@ FAULT_FOR.update(fault_map_wallet.FAULT_FOR)
 # Faults proven against a check that another fault already covers: fault -> its checks.
 MORE_FAULTS: dict[str, tuple[str, ...]] = {
     **fault_map_wallet.MORE_FAULTS,
+    **fault_map_oid4vci.MORE_FAULTS,
     # @direction signed with rdfDirection i18n-datatype (issue 10): an issuer that flips it after
     # signing, and a verifier whose canonicalisation drops it (so it refuses a correct RTL name).
     "issuer.flip-direction": ("ISS-VCAPI-008",),

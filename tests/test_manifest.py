@@ -298,3 +298,26 @@ def test_no_secret_value_is_printable(tmp_path, capsys, acme_env, monkeypatch):
     printable += "".join(lines)
     for secret in (ISSUER_TOKEN, VERIFIER_SECRET):
         assert secret not in printable
+
+
+def test_issuer_trust_anchors_resolve_relative_to_the_manifest(tmp_path):
+    """x5c-signed SD-JWT VCs are trusted up to the PEM files an issuer names (issue 10, item 2)."""
+    from ler_interop.credentials.x509_issuer import IssuingCa
+    from ler_interop.credentials.x5c import load_anchors
+
+    ca = IssuingCa.create()
+    (tmp_path / "ca.pem").write_bytes(ca.pem())
+    text = """
+        manifest_version: 1
+        vendors:
+          - id: v
+            name: V
+            issuer:
+              oid4vci: {credential_issuer: "https://issuer.v.example"}
+              supports: [dc+sd-jwt, sd-jwt-key:x5c]
+              trust_anchors: [%s]
+    """
+    role = load_manifest(write(tmp_path, text % "ca.pem")).vendors[0].roles["issuer"]
+    assert load_anchors(role.trust_anchors) == [ca.certificate]
+    with pytest.raises(ManifestError, match="no PEM file"):
+        load_manifest(write(tmp_path, text % "missing.pem"))

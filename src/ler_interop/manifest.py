@@ -46,6 +46,9 @@ KNOWN_SUPPORTS = frozenset({
     "presentations", "auth-required", "status-endpoint", "tx_code", "by-reference", "oid4vci", "oid4vp",
     # wallet backchannel features
     "backchannel", "list", "delete", "decline", "export", "import",
+    # how an SD-JWT VC names its issuer's key (credentials/issuer_keys.py): a DID URL, JWT VC
+    # Issuer Metadata, or an x5c chain (https://datatracker.ietf.org/doc/html/draft-ietf-oauth-sd-jwt-vc#name-issuer-signature-mechanisms)
+    "sd-jwt-key:did", "sd-jwt-key:jwt-vc-issuer", "sd-jwt-key:x5c",
 })
 
 
@@ -57,6 +60,8 @@ class RoleConfig:
     protocols: dict[str, dict[str, Any]]
     supports: frozenset[str]
     auth: AuthConfig | None
+    # PEM files of X.509 trust anchors for the SD-JWT VCs this issuer signs with `x5c`.
+    trust_anchors: tuple[Path, ...] = ()
 
     def declared(self) -> frozenset[str]:
         """Its capability tokens; a protocol section (`oid4vci:`, `oid4vp:`) declares its own
@@ -206,7 +211,14 @@ def _vendor(doc: SourceDoc, at: tuple, entry: dict[str, Any], base_dir: Path,
             if token not in KNOWN_SUPPORTS:
                 warnings.append(doc.error(role_at + ("supports", i), f"capability {token!r} is not one any check "
                                           f"requires{did_you_mean(token, KNOWN_SUPPORTS)}; it has no effect"))
-        roles[role] = RoleConfig(role, protocols, frozenset(settings.get("supports", [])), auth)
+        anchors = []
+        for i, name in enumerate(settings.get("trust_anchors", [])):
+            resolved = (base_dir / name).resolve()
+            if not resolved.is_file():
+                problems.append(doc.error(role_at + ("trust_anchors", i), f"no PEM file at {resolved} "
+                                          "(paths are relative to the manifest's folder)"))
+            anchors.append(resolved)
+        roles[role] = RoleConfig(role, protocols, frozenset(settings.get("supports", [])), auth, tuple(anchors))
     if not any(role in entry for role in ROLES):
         problems.append(doc.error(at, f"vendor {vendor_id!r} declares no role; add issuer, wallet or verifier"))
     files: dict[str, Path | None] = {}

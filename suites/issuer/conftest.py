@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from ler_interop.credentials import samples
+from ler_interop.credentials import x5c
 from ler_interop.protocols.suite_tools import declared_issuer_id, issue_through, suite_verifier
 
 
@@ -25,8 +26,10 @@ def issuer_did(vendor) -> str:
 @pytest.fixture
 def verifier(vendor):
     """The suite's verifier, reading DID documents and status lists as any verifier would:
-    without the vendor's API credentials (which must also never go to other hosts)."""
-    return suite_verifier(vendor.http_for("issuer", authorized=False))
+    without the vendor's API credentials (which must also never go to other hosts). An SD-JWT
+    VC signed with `x5c` is trusted up to the manifest's `issuer.trust_anchors` only."""
+    anchors = x5c.load_anchors(vendor.role("issuer").trust_anchors)
+    return suite_verifier(vendor.http_for("issuer", authorized=False), anchors)
 
 
 @pytest.fixture

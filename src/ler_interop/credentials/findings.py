@@ -27,6 +27,12 @@ DOMAIN_MISMATCH = "domain-mismatch"
 WRONG_PURPOSE = "wrong-proof-purpose"
 HOLDER_BINDING = "holder-binding"
 
+# The party a failed check points at: the issuer (its signature, key, data) or the holder (the
+# wallet that presented: its proof, KB-JWT, the disclosures it sent). Reports name it, so a
+# vendor is never sent after another party's defect.
+ISSUER = "issuer"
+HOLDER = "holder"
+
 
 class VerificationMethodError(Exception):
     """Raised by a `resolve_vm(vm_url, purpose)` callback (did.DidResolver.resolve_vm or a
@@ -74,11 +80,14 @@ class Check:
     message: str = ""
     reason: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    party: str | None = None  # ISSUER or HOLDER: whose fault a failure is, where one party answers for it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "ok": self.ok, "message": self.message}
         if self.reason:
             out["reason"] = self.reason
+        if self.party:
+            out["party"] = self.party
         if self.findings:
             out["findings"] = [f.to_dict() for f in self.findings]
         return out
@@ -97,7 +106,7 @@ class VerificationResult:
 
     @property
     def errors(self) -> list[str]:
-        return [f"{c.name}: {c.message}" for c in self.checks if not c.ok]
+        return [f"{c.name}{f' ({c.party})' if c.party else ''}: {c.message}" for c in self.checks if not c.ok]
 
     def to_dict(self) -> dict[str, Any]:
         return {"verified": self.verified, "checks": [c.to_dict() for c in self.checks], "errors": self.errors}

@@ -110,7 +110,7 @@ def issue_sd_jwt(
     if missing:
         raise ValueError(f"no claim at disclosable path(s) {missing}")
     concealed["_sd_alg"] = SD_ALG
-    header = {"alg": key.jws_alg, "typ": SD_JWT_VC_TYP, "kid": kid, **(extra_headers or {})}
+    header = {"alg": key.jws_alg, "typ": SD_JWT_VC_TYP, **({"kid": kid} if kid else {}), **(extra_headers or {})}
     parts = SdJwtParts(sign_compact(header, concealed, key), tuple(d.encoded for d in concealer.disclosures), None)
     return parts.serialize()
 
@@ -275,6 +275,7 @@ def verify_sd_jwt(
         key, controller = guarded_resolution(str(vm), lambda: resolver(jws.header, payload))
         controllers.append(controller)
         verify_signature(jws, key)
+        details["issuer_signature"] = True  # what fails from here is not the issuer's key or signature
         if payload.get("_sd_alg", SD_ALG) != SD_ALG:
             raise JwsError(UNKNOWN_CRYPTOSUITE, f"_sd_alg {payload.get('_sd_alg')!r} is not supported (only {SD_ALG})")
         claims, disclosed = reveal(payload, [Disclosure.parse(e) for e in parts.disclosures], NEVER_DISCLOSABLE)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import KEY_NOT_FOUND, MALFORMED_PROOF
-from .jose import Now, ResolveVm, absolute_kid, check_time_claims, resolve_key
+from .jose import Now, ResolveVm, absolute_kid, check_time_claims, guarded_resolution, resolve_key
 from .jws import JwsError, check_alg, check_typ, parse_compact, sign_compact, verify_signature
 from .keys import Key, b64url_decode, b64url_encode
 
@@ -97,12 +97,14 @@ def reference(uri: str, index: int) -> dict[str, Any]:
 
 
 def sign_status_list_token(statuslist: TokenStatusList, uri: str, key: Key, kid: str, *,
-                           ttl: int | None = None, extra_claims: Mapping[str, Any] | None = None) -> str:
+                           ttl: int | None = None, extra_claims: Mapping[str, Any] | None = None,
+                           headers: Mapping[str, Any] | None = None) -> str:
     payload: dict[str, Any] = {"sub": uri, "iat": int(time.time()), "status_list": statuslist.encode()}
     if ttl is not None:
         payload["ttl"] = ttl
     payload.update(extra_claims or {})
-    return sign_compact({"alg": key.jws_alg, "typ": TYP, "kid": kid}, payload, key)
+    header = {"alg": key.jws_alg, "typ": TYP, **({"kid": kid} if kid else {}), **(headers or {})}
+    return sign_compact(header, payload, key)
 
 
 def parse_reference(claims: Mapping[str, Any]) -> tuple[str, int]:
@@ -117,12 +119,14 @@ def parse_reference(claims: Mapping[str, Any]) -> tuple[str, int]:
 
 
 def status_of(claims: Mapping[str, Any], fetch_text: Callable[[str], str], resolve_vm: ResolveVm, *,
-              issuer: str | None, now: Now = None) -> int:
+              issuer: str | None, now: Now = None, issuer_key: Callable[..., Any] | None = None) -> int:
     """The status value of a referenced token whose (verified) claims are `claims`.
 
     The list token must be a `statuslist+jwt` for that very URI (`sub`), unexpired, and signed by
     a key the referenced token's issuer controls, so nobody else can revoke or revive it.
     Transport errors from `fetch_text` propagate (the caller decides whether they are a verdict).
+    `issuer_key` (an sdjwt.IssuerKeyResolver) finds the list's key the way the referenced token's
+    was found (DID, JWT VC Issuer Metadata, x5c), held to that token's `iss`.
     """
     uri, idx = parse_reference(claims)
     if not issuer:  # nobody to hold the list to: anyone could have signed it
@@ -136,9 +140,12 @@ def status_of(claims: Mapping[str, Any], fetch_text: Callable[[str], str], resol
         if not isinstance(payload, dict):
             raise JwsError(MALFORMED_PROOF, "status list token payload is not a JSON object")
         kid = jws.header.get("kid")
-        if not isinstance(kid, str) or not kid:
+        if (not isinstance(kid, str) or not kid) and "x5c" not in jws.header:
             raise JwsError(MALFORMED_PROOF, "status list token has no kid")
-        key, controller = resolve_key(resolve_vm, absolute_kid(kid, issuer), "assertionMethod")
+        if issuer_key is not None:
+            key, controller = guarded_resolution(kid, lambda: issuer_key(jws.header, {**payload, "iss": issuer}))
+        else:
+            key, controller = resolve_key(resolve_vm, absolute_kid(kid, issuer), "assertionMethod")
         verify_signature(jws, key)
         if controller.split("#", 1)[0] != issuer:
             raise JwsError(KEY_NOT_FOUND, f"status list signed by {controller}, not by the issuer {issuer}")

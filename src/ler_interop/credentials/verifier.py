@@ -18,9 +18,10 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from . import datamodel, dataintegrity, jose, jsonld, jwtvc, schemas, sdjwt, statuslist, tokenstatus
+from .issuer_keys import issuer_keys_for
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
-from .findings import HOLDER_BINDING, Check, Finding, ProofResult, VerificationResult
+from .findings import HOLDER, HOLDER_BINDING, ISSUER, Check, Finding, ProofResult, VerificationResult
 
 FetchJson = Callable[[str], Any]
 
@@ -63,10 +64,17 @@ class CredentialVerifier:
     extra_contexts: dict[str, dict] = field(default_factory=dict)
     # Fetches a Token Status List token (a JWT, not JSON) for SD-JWT VC status; same guard.
     fetch_text: Callable[[str], str] | None = None
+    # X.509 trust anchors (cryptography Certificates) for SD-JWT VCs signed with `x5c`.
+    trust_anchors: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.loader is None:
             self.loader = jsonld.loader_with(self.extra_contexts)
+
+    @property
+    def sd_jwt_issuer_keys(self) -> sdjwt.IssuerKeyResolver:
+        """An SD-JWT VC issuer's key by x5c, JWT VC Issuer Metadata or DID (issuer_keys.py)."""
+        return issuer_keys_for(self.resolver, self.trust_anchors)
 
     @property
     def _now(self) -> datetime:
@@ -103,7 +111,7 @@ class CredentialVerifier:
             checks.append(self._jsonld_check(doc))
             if not unsigned:
                 proof = self._proof(parsed, purpose="assertionMethod", waive=ignore)
-                checks.append(_proof_check(proof))
+                checks.append(_proof_check(proof, ISSUER))
                 checks.append(self._issuer_binding(doc, proof))
             checks.append(_findings_check("data-model", datamodel.check_credential(doc), "VCDM 2.0 structure is valid"))
             checks.append(self._schema_check(doc))
@@ -127,7 +135,7 @@ class CredentialVerifier:
         if parsed.kind != "jwt_vc_json":  # a jwt_vc_json presentation is plain JSON, not JSON-LD
             checks.append(self._jsonld_check(vp))
         proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
-        checks.append(_proof_check(proof))
+        checks.append(_proof_check(proof, HOLDER))
         checks.append(self._holder_binding(vp, proof))
         findings = datamodel.check_presentation(vp)
         if parsed.kind == "jwt_vc_json":  # the 1.1 encoding carries credentials as JWT strings
@@ -136,7 +144,7 @@ class CredentialVerifier:
         for i, item in enumerate(_embedded_credentials(vp)):
             inner = self.verify_credential(item, ignore=ignore)
             for c in inner.checks:
-                checks.append(Check(f"credential[{i}].{c.name}", c.ok, c.message, c.reason, c.findings))
+                checks.append(Check(f"credential[{i}].{c.name}", c.ok, c.message, c.reason, c.findings, c.party))
             if bind_subjects:
                 checks.append(_subject_binding(f"credential[{i}].subject-binding", item, jose.id_of(vp.get("holder"))))
         return VerificationResult(_apply_ignore(checks, ignore))
@@ -169,30 +177,32 @@ class CredentialVerifier:
     def _issuer_binding(self, doc: dict, proof: ProofResult) -> Check:
         issuer = issuer_id(doc)
         if issuer is None:
-            return Check("issuer-binding", False, "credential has no issuer id to bind the proof to", reason="issuer-binding")
+            return Check("issuer-binding", False, "credential has no issuer id to bind the proof to", reason="issuer-binding",
+                         party=ISSUER)
         if not proof.ok:
             # Unjudgeable for the proof's reason; carrying that reason lets one fault switch
             # (which ignores it) skip exactly one safeguard.
             return Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify",
-                         reason=proof.reason, findings=_proof_findings(proof))
+                         reason=proof.reason, findings=_proof_findings(proof), party=ISSUER)
         foreign = [c for c in proof.controllers if did_of(c) != issuer]
         if foreign or not proof.controllers:
             return Check("issuer-binding", False,
                          f"proof made by a key controlled by {', '.join(foreign) or 'nobody'}, not by the issuer {issuer}",
-                         reason="issuer-binding")
-        return Check("issuer-binding", True, f"signed by a key the issuer {issuer} controls")
+                         reason="issuer-binding",
+                         party=ISSUER)
+        return Check("issuer-binding", True, f"signed by a key the issuer {issuer} controls", party=ISSUER)
 
     def _holder_binding(self, vp: dict, proof: ProofResult) -> Check:
         holder = vp.get("holder")
         holder = holder.get("id") if isinstance(holder, dict) else holder
         if not holder:
-            return Check("holder-binding", True, "presentation names no holder")
+            return Check("holder-binding", True, "presentation names no holder", party=HOLDER)
         if not proof.ok:
             return Check("holder-binding", False, "cannot bind the holder: the proof did not verify",
-                         reason=proof.reason, findings=_proof_findings(proof))
+                         reason=proof.reason, findings=_proof_findings(proof), party=HOLDER)
         if all(did_of(c) == holder for c in proof.controllers):
-            return Check("holder-binding", True, f"signed by the holder {holder}")
-        return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding")
+            return Check("holder-binding", True, f"signed by the holder {holder}", party=HOLDER)
+        return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding", party=HOLDER)
 
     def _schema_check(self, doc: dict) -> Check:
         profile = schemas.detect_profile(doc)
@@ -254,7 +264,8 @@ class CredentialVerifier:
             return Check("status", False, "status not checked: no status list fetcher configured", reason="status.unchecked")
         iss = claims.get("iss") if isinstance(claims.get("iss"), str) else None
         try:
-            value = tokenstatus.status_of(claims, self.fetch_text, self.resolver.resolve_vm, issuer=iss, now=self._now)
+            value = tokenstatus.status_of(claims, self.fetch_text, self.resolver.resolve_vm, issuer=iss, now=self._now,
+                                          issuer_key=self.sd_jwt_issuer_keys)
         except tokenstatus.TokenStatusError as exc:
             return Check("status", False, f"status could not be checked: {exc}", reason=f"status.{exc.reason}")
         except Exception as exc:  # a hostile status list must not crash the verifier
@@ -273,27 +284,35 @@ class CredentialVerifier:
         return all(c.ok for c in result.checks if c.name in ("proof", "issuer-binding", "validity"))
 
     def _secure_sd_jwt(self, parsed: Artifact, *, nonce: str | None, aud: str | None) -> list[Check]:
-        result = sdjwt.verify_sd_jwt(parsed.raw, self.resolver.resolve_vm, now=self._now, nonce=nonce, aud=aud,
-                                     require_kb=nonce is not None or aud is not None)
-        checks = [_proof_check(result)]
+        """The issuer answers for its signature and the key it used; the holder (the wallet that
+        presented) for the KB-JWT and for the disclosures it chose to send."""
+        presented = nonce is not None or aud is not None
+        result = sdjwt.verify_sd_jwt(parsed.raw, issuer_key=self.sd_jwt_issuer_keys, now=self._now, nonce=nonce,
+                                     aud=aud, require_kb=presented)
+        holder_fault = "kb_error" in result.details or ("sd_error" in result.details and presented)
+        issuer_verified = result.ok or bool(result.details.get("issuer_signature"))
+        checks = [_proof_check(result, HOLDER if holder_fault else ISSUER)]
         iss = (result.details.get("claims") or {}).get("iss")
-        if result.ok and iss and all(did_of(c) == iss for c in result.controllers):
-            checks.append(Check("issuer-binding", True, f"signed by a key {iss} controls"))
-        elif result.ok:
-            checks.append(Check("issuer-binding", False, f"issuer {iss!r} does not control the signing key", reason="issuer-binding"))
-        else:
+        # The KB-JWT and disclosures are checked after the issuer's signature: when they failed,
+        # the issuer's part verified and its binding is judged on its own.
+        if issuer_verified and iss and all(did_of(c) == iss for c in result.controllers):
+            checks.append(Check("issuer-binding", True, f"signed by a key {iss} controls", party=ISSUER))
+        elif issuer_verified:
+            checks.append(Check("issuer-binding", False, f"issuer {iss!r} does not control the signing key",
+                                reason="issuer-binding", party=ISSUER))
+        elif not holder_fault:
             checks.append(Check("issuer-binding", False, "cannot bind the issuer: the proof did not verify",
-                                reason=result.reason, findings=_proof_findings(result)))
+                                reason=result.reason, findings=_proof_findings(result), party=ISSUER))
         if result.ok:
             parsed.document = result.details.get("claims") or {}
         return checks
 
 
-def _proof_check(result: ProofResult) -> Check:
+def _proof_check(result: ProofResult, party: str | None = None) -> Check:
     if result.ok:
         methods = ", ".join(result.verification_methods)
-        return Check("proof", True, result.message or f"signature verified ({methods})")
-    return Check("proof", False, result.message, reason=result.reason, findings=_proof_findings(result))
+        return Check("proof", True, result.message or f"signature verified ({methods})", party=party)
+    return Check("proof", False, result.message, reason=result.reason, findings=_proof_findings(result), party=party)
 
 
 def _proof_findings(result: ProofResult) -> list[Finding]:
@@ -304,16 +323,16 @@ def _subject_binding(name: str, item: Any, holder: str | None) -> Check:
     try:
         doc = parse_artifact(item).document
     except ArtifactError as exc:
-        return Check(name, False, f"cannot read the credential: {exc}", reason=HOLDER_BINDING)
+        return Check(name, False, f"cannot read the credential: {exc}", reason=HOLDER_BINDING, party=HOLDER)
     subjects = doc.get("credentialSubject")
     subjects = subjects if isinstance(subjects, list) else [subjects]
     ids = [jose.id_of(s) for s in subjects]
     if holder is None:
-        return Check(name, False, "the presentation names no holder to bind the credential to", reason=HOLDER_BINDING)
+        return Check(name, False, "the presentation names no holder to bind the credential to", reason=HOLDER_BINDING, party=HOLDER)
     if ids and all(i == holder for i in ids):
-        return Check(name, True, f"the credential's subject is the holder {holder}")
+        return Check(name, True, f"the credential's subject is the holder {holder}", party=HOLDER)
     return Check(name, False, f"credential subject {', '.join(map(str, ids))} is not the presenting holder {holder}",
-                 reason=HOLDER_BINDING)
+                 reason=HOLDER_BINDING, party=HOLDER)
 
 
 def _embedded_credentials(vp: dict) -> list[Any]:
@@ -343,6 +362,6 @@ def _apply_ignore(checks: list[Check], ignore: frozenset[str]) -> list[Check]:
         rules = {f.rule for f in c.findings}
         if not c.ok and (c.name in ignore or base in ignore or (c.reason and c.reason in ignore)
                          or (rules and rules <= ignore)):
-            c = Check(c.name, True, f"(ignored) {c.message}", None, [])
+            c = Check(c.name, True, f"(ignored) {c.message}", None, [], c.party)
         out.append(c)
     return out

@@ -3,6 +3,7 @@ declared hosts, and small comparisons that read like the spec sentences they tes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..credentials import tokenstatus
@@ -12,8 +13,9 @@ from ..net import LOOPBACK_NAMES, Http, NetError
 
 
 
-def suite_verifier(http: Http) -> CredentialVerifier:
-    """The suite's independent verifier, fetching only through the given guarded client."""
+def suite_verifier(http: Http, trust_anchors: Sequence[Any] = ()) -> CredentialVerifier:
+    """The suite's independent verifier, fetching only through the given guarded client.
+    `trust_anchors`: X.509 certificates an SD-JWT VC's `x5c` chain may end at (the manifest's)."""
     # did:web over plain http only for loopback hosts (the reference vendors and the suite's
     # own counterpart host); everywhere else did:web means https (did:web §3.2.1).
     resolver = DidResolver(http=http, http_hosts=set(LOOPBACK_NAMES))
@@ -30,7 +32,8 @@ def suite_verifier(http: Http) -> CredentialVerifier:
             raise NetError(f"{url} answered HTTP {response.status_code}")
         return response.text
 
-    return CredentialVerifier(resolver, fetch_json=fetch_json, fetch_text=fetch_text, raise_transport_errors=True)
+    return CredentialVerifier(resolver, fetch_json=fetch_json, fetch_text=fetch_text, raise_transport_errors=True,
+                              trust_anchors=list(trust_anchors))
 
 
 def first_subject(credential: dict) -> dict:

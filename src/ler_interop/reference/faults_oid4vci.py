@@ -40,6 +40,9 @@ OID4VCI_FAULTS: dict[str, str] = {
     "issuer.oid4vci-notification-refused": "the notification endpoint answers every event with invalid_notification_id",
     "issuer.oid4vci-notification-any-id": "the notification endpoint answers 204 for notification ids it never issued",
     "issuer.oid4vci-generic-error-code": "answers every refused credential request with invalid_credential_request, whatever the problem",
+    # SD-JWT VC issuer keys
+    "issuer.jwt-vc-issuer-mismatch": ("SD-JWT VCs name their key by JWT VC Issuer Metadata whose `issuer` "
+                                      "is not the credentials' `iss` (a trailing slash)"),
     # status
     "issuer.oid4vci-no-status": "issues credentials of every format without a status entry (they can never be revoked)",
 }

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from ..credentials import crafting, dataintegrity
 from ..credentials.statuslist import StatusList
-from . import oid4vci
+from . import oid4vci, sdjwt_keys
 from .faults import parse_faults
 from .identity import DEFAULT_CRYPTOSUITE, ISSUER_CRYPTOSUITES, IssuerIdentity
 from .issue_requests import types_of, validate_issue_request, validate_status_request
@@ -49,12 +49,19 @@ class ReferenceIssuer:
     origin: str
     faults: frozenset[str] = frozenset()
     token: str | None = None
+    # How SD-JWT VCs name the issuer's key: did, jwt-vc-issuer or x5c (reference/sdjwt_keys.py).
+    sd_jwt_key: str = "did"
+    # The suite's CA for x5c (None: a fresh one when that mode is chosen).
+    ca: Any = None
     identity: IssuerIdentity = field(init=False)
     registry: StatusRegistry = field(init=False)
 
     def __post_init__(self) -> None:
         self.faults = parse_faults(self.faults)
         self.identity = IssuerIdentity.for_origin(self.origin)
+        self.sd_jwt_key = sdjwt_keys.mode_of(self.sd_jwt_key, self.faults)
+        if self.sd_jwt_key == "x5c" and self.ca is None:
+            self.ca = sdjwt_keys.IssuingCa.create()
         self.registry = StatusRegistry(
             self.origin,
             self.identity.did,
@@ -164,9 +171,13 @@ class ReferenceIssuer:
             Route("/status/{purpose}", self._status_list_endpoint, methods=["GET"]),
             Route("/.well-known/did.json", self._did_endpoint, methods=["GET"]),
             Route("/did.json", self._did_endpoint, methods=["GET"]),
+            sdjwt_keys.metadata_route(self.origin, self.identity, self.faults),
             Route("/health", _health, methods=["GET"]),
             *oid4vci.routes(self),
         ])
+
+    def sd_jwt_signer(self) -> sdjwt_keys.SdJwtSigner:
+        return sdjwt_keys.signer(self.sd_jwt_key, self.origin, self.identity, self.ca)
 
     def _authorized(self, request: Request) -> bool:
         return "issuer.ignore-auth" in self.faults or bearer_ok(request, self.token)

@@ -33,14 +33,16 @@ class ReferenceServers:
     """The running reference issuer, verifier and wallet; a context manager."""
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
-                 wallet_hosts: Iterable[str] = (), own_ports_only: bool = False):
-        """`wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
+                 wallet_hosts: Iterable[str] = (), own_ports_only: bool = False, sd_jwt_key: str = "did"):
+        """`sd_jwt_key`: how the issuer's SD-JWT VCs name its key (reference/sdjwt_keys.py).
+        `wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
         counterparts' public host when --counterpart-url is not loopback; the hosts other vendors
         declare when the reference joins their journeys, `run --with-reference`).
         `own_ports_only`: on loopback, only this run's own servers (run_ports.py), never any port:
         the suite's setting, where other vendors may point the wallet and verifier anywhere."""
         self.faults = parse_faults(faults)
         self.token = token
+        self.sd_jwt_key = sd_jwt_key
         self.issuer: ReferenceIssuer | None = None
         reach = frozenset(wallet_hosts) if own_ports_only else LOOPBACK_NAMES | frozenset(wallet_hosts)
         self.verifier = ReferenceVerifier(self.faults, reach, token=token, own_ports_only=own_ports_only)
@@ -54,7 +56,7 @@ class ReferenceServers:
         self._running = False
 
     def _build_issuer(self, origin: str) -> Any:
-        self.issuer = ReferenceIssuer(origin, self.faults, self.token)
+        self.issuer = ReferenceIssuer(origin, self.faults, self.token, sd_jwt_key=self.sd_jwt_key)
         return self.issuer.app()
 
     @property
@@ -138,6 +140,7 @@ class ReferenceServers:
 
 
 def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None,
-                    wallet_hosts: Iterable[str] = (), own_ports_only: bool = False) -> ReferenceServers:
+                    wallet_hosts: Iterable[str] = (), own_ports_only: bool = False,
+                    sd_jwt_key: str = "did") -> ReferenceServers:
     """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
-    return ReferenceServers(faults, token, wallet_hosts, own_ports_only).start()
+    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key).start()

@@ -103,9 +103,11 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
         unbound = svc.has("issuer.oid4vci-unbound-credential")
         bound_key = Key.generate("Ed25519") if "other-key" in defects else holder.key
         jti, status = (None, None) if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc)
-        token = ob_sdjwt.issue(subject_claims(svc, claims), key, kid, iss=issuer.identity.did, vct=SD_JWT_VCT,
+        signer = issuer.sd_jwt_signer()  # did, JWT VC Issuer Metadata or x5c (reference/sdjwt_keys.py)
+        token = ob_sdjwt.issue(subject_claims(svc, claims), signer.key, signer.kid, iss=signer.iss, vct=SD_JWT_VCT,
                                holder_jwk=None if unbound else bound_key.public_jwk(),
-                               selective=not svc.has("issuer.oid4vci-sd-jwt-clear-claims"), jti=jti, status=status)
+                               selective=not svc.has("issuer.oid4vci-sd-jwt-clear-claims"), jti=jti, status=status,
+                               headers=signer.headers)
     else:
         raise ValueError(f"no credential format for {configuration_id!r}")
     return _corrupt_jws(token) if bad_signature else token

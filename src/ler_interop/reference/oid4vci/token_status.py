@@ -35,9 +35,9 @@ def list_token(svc: Service) -> str:
     statuses = tokenstatus.TokenStatusList(bits=2, size=registry.length)
     for index, value in registry.token_status_values().items():
         statuses.set(index, value)
-    identity = svc.issuer.identity
-    return tokenstatus.sign_status_list_token(statuses, svc.url + PATH, identity.ed25519,
-                                              identity.vm_for("eddsa-rdfc-2022"), ttl=svc.status_ttl)
+    signer = svc.issuer.sd_jwt_signer()  # the same key, named the same way, as the credentials it covers
+    return tokenstatus.sign_status_list_token(statuses, svc.url + PATH, signer.key, signer.kid, ttl=svc.status_ttl,
+                                              headers=signer.headers)
 
 
 def routes(svc: Service) -> list[Route]:

@@ -114,7 +114,7 @@ class Judge:
             return [], [f"a {parsed.kind} artifact where a {fmt} Verifiable Presentation was asked"]
         result = self.toolkit.verify_presentation(parsed, challenge=self.nonce, domain=self.client_id,
                                                   ignore=self.ignore, bind_subjects=True)
-        errors = [f"{c.name}: {c.message}" for c in result.checks if not c.ok]
+        errors = list(result.errors)  # each names the party at fault (issuer or holder)
         items = _credentials_of(parsed.document)
         if "verifier.oid4vp-any-embedded-format" not in self.faults:
             # Appendix B.1: a jwt_vc_json presentation carries jwt_vc_json credentials, an ldp_vc
@@ -131,7 +131,7 @@ class Judge:
         if not result.verified and self._kb_code(presentation) in self.kb_forgiven:
             # A verifier skipping that KB-JWT step: what remains is the credential's own checks.
             result = self.toolkit.verify_credential(_without_kb(presentation), ignore=self.sd_jwt_ignore)
-        errors = [f"{c.name}: {c.message}" for c in result.checks if not c.ok]
+        errors = list(result.errors)  # each names the party at fault (issuer or holder)
         try:
             claims = _disclosed_claims(presentation)
         except (JwsError, ValueError) as exc:
@@ -140,7 +140,7 @@ class Judge:
         return [dcql.Candidate("dc+sd-jwt", claims, vct=vct)], errors
 
     def _kb_code(self, presentation: str) -> str | None:
-        result = sdjwt.verify_sd_jwt(presentation, self.toolkit.resolver.resolve_vm, nonce=self.nonce,
+        result = sdjwt.verify_sd_jwt(presentation, issuer_key=self.toolkit.sd_jwt_issuer_keys, nonce=self.nonce,
                                      aud=self.client_id, require_kb=True, now=self.toolkit.now)
         return result.details.get("kb_error")
 
