@@ -85,7 +85,7 @@ export async function serve(handler, onBase) {
   base = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`
   await onBase(base)
   process.stdout.write(`READY ${base}\n`)
-  const stop = () => server.close(() => process.exit(0)) && setTimeout(() => process.exit(0), 500).unref()
+  const stop = () => process.exit(0) // in-memory state only: nothing to flush
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
   return { server, base }
