@@ -9,33 +9,40 @@ import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-crypt
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
-import {didKeyDriver, documentLoader} from '../lib/loader.mjs';
-import {badRequest, send, serve} from '../lib/http.mjs';
+import {HttpError, readJson, send, serve} from '../common/http.mjs';
+import {didKeyDriver, documentLoader} from '../common/jsonld-loader.mjs';
 
 const routes = {};
-const {base, announce} = await serve(routes, {name: 'db-vcapi'});
+const problem = (status, title, detail) => new HttpError(status, {type: 'about:blank', title, detail},
+  {'content-type': 'application/problem+json'});
+const badRequest = detail => problem(400, 'Bad Request', detail);
 
-// Issuer keys: Ed25519 under did:key, P-256 under did:web:<this origin>.
-const edKey = await Ed25519Multikey.generate();
-const {didDocument: edDid} = await didKeyDriver.fromKeyPair({verificationKeyPair: edKey});
-edKey.controller = edDid.id;
-edKey.id = edDid.assertionMethod[0];
+// Issuer keys: Ed25519 under did:key, P-256 under did:web:<this origin>; made before the READY
+// line, since the did:web needs the origin.
+let issuers, webDidDocument;
+async function makeIssuers(origin) {
+  const edKey = await Ed25519Multikey.generate();
+  const {didDocument: edDid} = await didKeyDriver.fromKeyPair({verificationKeyPair: edKey});
+  edKey.controller = edDid.id;
+  edKey.id = edDid.assertionMethod[0];
 
-const webDid = `did:web:${encodeURIComponent(new URL(base).host)}`;
-const ecKey = await EcdsaMultikey.generate({curve: 'P-256', id: `${webDid}#key-1`, controller: webDid});
-const ecPublic = await ecKey.export({publicKey: true, includeContext: false});
-const webDidDocument = {
-  '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
-  id: webDid,
-  verificationMethod: [{...ecPublic, type: 'Multikey', id: ecKey.id, controller: webDid}],
-  assertionMethod: [ecKey.id],
-  authentication: [ecKey.id]
-};
+  const webDid = `did:web:${encodeURIComponent(new URL(origin).host)}`;
+  const ecKey = await EcdsaMultikey.generate({curve: 'P-256', id: `${webDid}#key-1`, controller: webDid});
+  const ecPublic = await ecKey.export({publicKey: true, includeContext: false});
+  webDidDocument = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: webDid,
+    verificationMethod: [{...ecPublic, type: 'Multikey', id: ecKey.id, controller: webDid}],
+    assertionMethod: [ecKey.id],
+    authentication: [ecKey.id]
+  };
 
-const issuers = {
-  eddsa: {did: edDid.id, key: edKey, cryptosuite: eddsaRdfc2022},
-  ecdsa: {did: webDid, key: ecKey, cryptosuite: ecdsaRdfc2019}
-};
+  issuers = {
+    eddsa: {did: edDid.id, key: edKey, cryptosuite: eddsaRdfc2022},
+    ecdsa: {did: webDid, key: ecKey, cryptosuite: ecdsaRdfc2019}
+  };
+  addIssueRoutes();
+}
 
 routes['GET /.well-known/did.json'] = (request, response) => send(response, 200, webDidDocument);
 routes['GET /health'] = (request, response) => send(response, 200, {status: 'ok'});
@@ -43,6 +50,7 @@ routes['GET /health'] = (request, response) => send(response, 200, {status: 'ok'
 routes['GET /lab/vars'] = (request, response) => send(response, 200,
   Object.fromEntries(Object.entries(issuers).map(([name, i]) => [`${name}_did`, i.did])));
 
+function addIssueRoutes() {
 for(const [name, issuer] of Object.entries(issuers)) {
   routes[`POST /${name}/credentials/issue`] = async (request, response, body) => {
     if(!body || typeof body.credential !== 'object' || Array.isArray(body.credential)) {
@@ -63,6 +71,7 @@ for(const [name, issuer] of Object.entries(issuers)) {
       throw badRequest(error.message);
     }
   };
+}
 }
 
 // Verification accepts both cryptosuites; the verification method comes from the DID document.
@@ -134,4 +143,11 @@ routes['POST /presentations/verify'] = async (request, response, body) => {
   verdict(response, result);
 };
 
-announce();
+await serve(async (request, response, url) => {
+  const handler = routes[`${request.method} ${url.pathname}`];
+  if(!handler) {
+    throw problem(404, 'Not Found', `${request.method} ${url.pathname}`);
+  }
+  const body = request.method === 'POST' ? await readJson(request) : undefined;
+  await handler(request, response, body);
+}, makeIssuers);

@@ -2,7 +2,7 @@
 port, read its manifest entries, and compare a run's outcomes with the peer's expected file.
 
 A peer is a folder peers/<name>/ with `server.mjs` (prints `READY <base>` once listening on
-$HOST:$PORT), `manifest.yaml` (vendor entries with `{base}` and the names the peer answers at
+$HOST:$PORT), `manifest.yaml` (a vendor entry, or a list of them, with `{base}` and the names the peer answers at
 GET <base>/lab/vars as placeholders) and `expected.yaml` (every outcome other than `pass`).
 """
 
@@ -52,7 +52,8 @@ class RunningPeer:
         text = (PEERS_DIR / self.name / "manifest.yaml").read_text()
         for key, value in {"base": self.base, **self.vars}.items():
             text = text.replace("{" + key + "}", value)
-        return yaml.safe_load(text)
+        entries = yaml.safe_load(text)
+        return entries if isinstance(entries, list) else [entries]
 
 
 @contextlib.contextmanager

@@ -1,12 +1,13 @@
-// A JSON-LD document loader for the peers: contexts only from the suite's bundled set (never the
-// network), did:key through Digital Bazaar's driver, and did:web or status lists over plain
-// http from loopback only (the lab's servers), bounded in time and size.
+// A JSON-LD document loader for the Data Integrity peers: contexts only from the suite's bundled
+// set (never the network), did:key through Digital Bazaar's driver, and did:web or status lists
+// over plain http from loopback only (the lab's servers), bounded in time and size.
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as DidKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import {loopbackFetch} from './keys.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CONTEXTS_DIR = join(here, '..', '..', 'src', 'ler_interop', 'contexts');
@@ -28,13 +29,8 @@ didKeyDriver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.
 
 const MAX_BYTES = 1 << 20;
 
-// Plain http GET of a loopback URL, 5 s and 1 MiB at most.
-export async function fetchLoopbackJson(url) {
-  const u = new URL(url);
-  if(u.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) {
-    throw new Error(`refusing to fetch ${url}: the lab peers read loopback only`);
-  }
-  const response = await fetch(url, {signal: AbortSignal.timeout(5000), redirect: 'error'});
+async function fetchLoopbackJson(url) {
+  const response = await loopbackFetch(url);
   if(!response.ok) {
     throw new Error(`${url} answered ${response.status}`);
   }
@@ -46,10 +42,9 @@ export async function fetchLoopbackJson(url) {
 }
 
 // did:web:127.0.0.1%3A8080 -> http://127.0.0.1:8080/.well-known/did.json (loopback: http).
-export function didWebUrl(did) {
+function didWebUrl(did) {
   const [host, ...path] = did.slice('did:web:'.length).split(':').map(decodeURIComponent);
-  const tail = path.length ? `/${path.join('/')}/did.json` : '/.well-known/did.json';
-  return `http://${host}${tail}`;
+  return `http://${host}/${path.length ? path.join('/') : '.well-known'}/did.json`;
 }
 
 export async function documentLoader(url) {
