@@ -24,6 +24,7 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.proof-kid-and-jwk": "key proof header carries both `kid` and `jwk`",
     "wallet.accept-bad-signature": "stores a credential whose proof/signature does not verify",
     "wallet.accept-foreign-binding": "stores a credential bound to another key",
+    "wallet.accept-unbound": "stores a credential with no holder binding at all (no subject id, no cnf) after sending a key proof",
     # storing
     "wallet.ascii-fold": "stores ldp_vc credentials with non-ASCII characters replaced by `?`",
     "wallet.flatten-language-maps": "stores ldp_vc language value objects (`{\"@value\",\"@language\"}`) as their `@value`",
