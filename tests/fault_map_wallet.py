@@ -44,6 +44,7 @@ FAULT_FOR: dict[str, str] = {
     "WAL-PORT-002": "wallet.export-keeps-deleted",
     "WAL-PORT-003": "wallet.export-drops-evidence",
     "WAL-PORT-004": "wallet.import-drops-alignment",
+    "WAL-PORT-005": "wallet.import-accepts-tampered",
     # issuer A -> wallet W -> verifier B: a cell judges B
     "INT-JOURNEY-001": "verifier.reject-all",
 }

@@ -48,5 +48,6 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.export-keeps-deleted": "deleted credentials still appear in the export",
     "wallet.export-drops-evidence": "export strips `evidence` from ldp_vc credentials",
     "wallet.import-drops-alignment": "import loses `credentialSubject.achievement.alignment`",
+    "wallet.import-accepts-tampered": "imports a credential whose proof/signature does not verify",
     "wallet.reset-keeps-credentials": "reset answers 204 and keeps everything",
 }
