@@ -169,8 +169,13 @@ def test_rejects_suspended(verify, with_status, credential):
                                     "a suspended credential", warning_suffices=True)
 
 
-@check("VER-VCAPI-024", "Rejects a proof whose `expires` has passed", ["P2"], DI + "#relationship-to-verifiable-credentials")
+@check("VER-VCAPI-024", "Rejects a proof whose `expires` has passed", ["P2"], DI + "#relationship-to-verifiable-credentials",
+       level="SHOULD")
 def test_rejects_expired_proof(verify, key_issuer, credential):
+    """SHOULD: Data Integrity defines `expires` ("specifies when the proof expires") but its
+    Verify Proof algorithm has no step for it; the only text is advice ("When verifying a proof,
+    it is important to ensure that the time of interest ... is within the validity period for
+    the proof"), no MUST."""
     from datetime import datetime, timedelta, timezone
 
     now = datetime.now(timezone.utc)
