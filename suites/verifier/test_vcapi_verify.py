@@ -139,7 +139,12 @@ def test_rejects_wrong_purpose(verify, key_issuer, credential):
 # -- rejecting what is stale or withdrawn -------------------------------------------------
 # The VC API lets a verifier report these as warnings beside `verified: true`; a warning the
 # control did not get counts as flagging the problem. Silence does not.
-@check("VER-VCAPI-020", "Flags an expired credential (validUntil in the past)", ["P2"], VCDM + "#validity-period")
+# SHOULD (020, 021): VCDM 2.0 makes the validity period part of validation, not verification,
+# with no MUST ("a verifier can check that the end of the validity period of a verifiable
+# credential is not in the past", Appendix "Validity Periods"); `validUntil` only "MUST be a
+# dateTimeStamp ... the date and time the credential ceases to be valid".
+@check("VER-VCAPI-020", "Flags an expired credential (validUntil in the past)", ["P2"], VCDM + "#validity-period",
+       level="SHOULD")
 def test_rejects_expired(verify, key_issuer, credential):
     template = credential()
     assert_rejected_against_control(verify(key_issuer.issue(template)), verify(key_issuer.issue(crafting.expired(template))),
@@ -147,7 +152,7 @@ def test_rejects_expired(verify, key_issuer, credential):
 
 
 @check("VER-VCAPI-021", "Flags a credential that is not yet valid (validFrom in the future)", ["P2"],
-       VCDM + "#validity-period")
+       VCDM + "#validity-period", level="SHOULD")
 def test_rejects_not_yet_valid(verify, key_issuer, credential):
     template = credential()
     assert_rejected_against_control(verify(key_issuer.issue(template)),
