@@ -7,6 +7,7 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-002": "issuer.oid4vci-relative-endpoint",
     "ISS-OID4VCI-003": "issuer.oid4vci-config-without-format",
     "ISS-OID4VCI-004": "issuer.oid4vci-as-metadata-no-token-endpoint",
+    "ISS-OID4VCI-035": "issuer.as-metadata-no-response-types",
     "ISS-OID4VCI-005": "issuer.oid4vci-offer-wrong-issuer",
     "ISS-OID4VCI-006": "issuer.oid4vci-offer-uri-text-plain",
     # token and nonce endpoints
@@ -31,6 +32,7 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-023": "issuer.oid4vci-ignore-proof-aud",
     "ISS-OID4VCI-024": "issuer.oid4vci-ignore-nonce",
     "ISS-OID4VCI-025": "issuer.oid4vci-ignore-nonce",
+    "ISS-OID4VCI-036": "issuer.oid4vci-reuse-c-nonce",
     "ISS-OID4VCI-026": "issuer.oid4vci-ignore-proof-signature",
     "ISS-OID4VCI-027": "issuer.oid4vci-accept-alg-none",
     "ISS-OID4VCI-028": "issuer.oid4vci-accept-singular-proof",

@@ -31,4 +31,7 @@ FAULT_FOR: dict[str, str] = {
     "VER-OID4VP-029": "verifier.oid4vp-ignore-type",
     "VER-OID4VP-030": "verifier.ignore-revocation",
     "VER-OID4VP-031": "verifier.oid4vp-any-embedded-format",
+    "VER-OID4VP-032": "verifier.oid4vp-skip-sdjwt-issuer-signature",
+    "VER-OID4VP-033": "verifier.oid4vp-accept-missing-kb",
+    "VER-OID4VP-034": "verifier.oid4vp-ignore-kb-iat",
 }

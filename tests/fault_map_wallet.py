@@ -16,6 +16,7 @@ FAULT_FOR: dict[str, str] = {
     "WAL-OID4VCI-011": "wallet.accept-bad-signature",
     "WAL-OID4VCI-012": "wallet.accept-foreign-binding",
     "WAL-OID4VCI-013": "wallet.proof-no-iat",
+    "WAL-OID4VCI-014": "wallet.accept-unbound",
     # storing
     "WAL-STORE-001": "wallet.reencode-compact",
     "WAL-STORE-002": "wallet.ascii-fold",
@@ -43,13 +44,14 @@ FAULT_FOR: dict[str, str] = {
     "WAL-PORT-002": "wallet.export-keeps-deleted",
     "WAL-PORT-003": "wallet.export-drops-evidence",
     "WAL-PORT-004": "wallet.import-drops-alignment",
+    "WAL-PORT-005": "wallet.import-accepts-tampered",
     # issuer A -> wallet W -> verifier B: a cell judges B
     "INT-JOURNEY-001": "verifier.reject-all",
 }
 
 # Second faults for checks that guard more than one failure (each must fail the checks named).
 MORE_FAULTS: dict[str, tuple[str, ...]] = {
-    "wallet.refuse-but-keep": ("WAL-OID4VCI-011", "WAL-OID4VCI-012"),  # says no, keeps it anyway
+    "wallet.refuse-but-keep": ("WAL-OID4VCI-011", "WAL-OID4VCI-012", "WAL-OID4VCI-014"),  # says no, keeps it anyway
     "wallet.proof-iss": ("WAL-OID4VCI-013",),  # the iss half of the check (iat: wallet.proof-no-iat)
 }
 

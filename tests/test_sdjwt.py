@@ -16,6 +16,7 @@ from ler_interop.credentials.sdjwt import (
     Disclosure,
     digest_of,
     issue_sd_jwt,
+    key_binding_problem,
     parse_sd_jwt,
     present,
     resolver_from_jwks,
@@ -431,3 +432,18 @@ def test_mutated_presentations_never_raise_and_never_pass():
         mutated = "".join(chars)
         if mutated != token:
             assert not verify_sd_jwt(mutated, RESOLVER, nonce=NONCE, aud=AUD).ok
+
+
+def test_key_binding_problem_alone(keys):
+    """The KB-JWT judged without the issuer signature (the reference verifier's
+    skip-sdjwt-issuer-signature fault keeps this step): missing, stale and good KB-JWTs."""
+    issuer, holder = keys
+    issued = issue(issuer, holder)
+    head, _, signature = issued.partition("~")[0].rpartition(".")
+    broken = f"{head}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}~{issued.partition('~')[2]}"
+    good = present(broken, [], holder_key=holder, nonce=NONCE, aud=AUD)
+    assert key_binding_problem(good, nonce=NONCE, aud=AUD) is None
+    assert not verify_sd_jwt(good, RESOLVER, nonce=NONCE, aud=AUD).ok  # the issuer side still fails
+    assert key_binding_problem(present(issued, []), nonce=NONCE, aud=AUD).code == "missing"
+    stale = present(issued, [], holder_key=holder, nonce=NONCE, aud=AUD, iat=int(time.time()) - 7 * 86400)
+    assert key_binding_problem(stale, nonce=NONCE, aud=AUD).code == "iat"

@@ -475,3 +475,16 @@ def test_request_signature_is_verified(refs, http):
                 assert answer.json()["error"] == "request_rejected" and "signature" in answer.json()["error_description"]
     finally:
         server.stop()
+
+
+def test_import_refuses_a_tampered_credential_whole(signed_badge):
+    """Contract 1.3: a document holding a credential changed after signing is refused (422
+    credential_rejected) and nothing of it is kept; the fault imports it."""
+    _, client = _client()
+    document = _export_with(signed_badge)
+    document["credentials"].append({**document["credentials"][0], "credential": crafting.tamper_claim(signed_badge)})
+    response = client.post("/import", json=document)
+    assert response.status_code == 422 and response.json()["error"] == "credential_rejected"
+    assert client.get("/credentials").json() == {"credentials": []}
+    _, faulty = _client("wallet.import-accepts-tampered")
+    assert len(faulty.post("/import", json=document).json()["imported"]) == 2

@@ -126,6 +126,20 @@ def test_authorization_server_metadata(oid4vci):
     assert grants is None or PRE_AUTHORIZED_GRANT in grants, f"grant_types_supported {grants} lacks the pre-authorized code grant"
 
 
+@pytest.mark.check(id="ISS-OID4VCI-035", title="Its Authorization Server metadata lists response_types_supported",
+                   principles=["P1"], level="MUST", spec="https://www.rfc-editor.org/rfc/rfc8414#section-2",
+                   role="issuer", protocol="oid4vci", requires=["oid4vci"])
+def test_authorization_server_metadata_response_types(oid4vci):
+    """RFC 8414 §2: response_types_supported is REQUIRED, whatever grants the server offers (one
+    serving only the pre-authorized code grant lists none: an empty array). The metadata is the
+    one ISS-OID4VCI-004 fetches: of the `authorization_servers` named, else of the issuer itself."""
+    body = oid4vci.as_metadata()
+    types = body.get("response_types_supported")
+    assert types is not None, "AS metadata has no response_types_supported (RFC 8414 §2: REQUIRED)"
+    assert isinstance(types, list) and all(isinstance(t, str) for t in types), \
+        f"response_types_supported is not a JSON array of strings: {types!r}"
+
+
 @pytest.mark.check(id="ISS-OID4VCI-005", title="A credential offer by value names the issuer, the configuration and a pre-authorized code",
                    principles=["P1", "P4"], level="MUST", spec=SPEC + "#section-4.1.1", role="issuer", protocol="oid4vci",
                    requires=["oid4vci"])

@@ -110,6 +110,23 @@ def test_proof_without_nonce(wallet, oid4vci, twin):
     _refused_proof(wallet, twin, "a key proof without a nonce", claims={"nonce": None})
 
 
+@pytest.mark.check(id="ISS-OID4VCI-036", title="A c_nonce already used in an accepted key proof is not accepted again",
+                   principles=["P2"], level="MAY", spec=SPEC + "#section-13.8", role="issuer", protocol="oid4vci",
+                   requires=["oid4vci"])
+def test_used_nonce_refused(wallet, oid4vci, learner):
+    """§13.8: c_nonce is the defence against key proof replay, but "A Wallet can continue using a
+    given nonce until it is rejected by the Credential Issuer. The Credential Issuer determines for
+    how long a particular nonce can be used." Single use is the issuer's choice: MAY, a warning."""
+    _needs_nonce_endpoint(oid4vci)
+    config_id = wallet.any_configuration()
+    holder = wallet.holder_for(config_id)
+    nonce = oid4vci.c_nonce()
+    first = wallet.request(wallet.authorize(config_id, learner), [holder], claims={"nonce": nonce})
+    assert_control_issued(first, "a key proof with a fresh c_nonce")
+    again = wallet.request(wallet.authorize(config_id, learner), [holder], claims={"nonce": nonce})
+    assert_refused(again, "a new key proof reusing a c_nonce that already got a credential", CREDENTIAL_REQUEST_ERRORS)
+
+
 @pytest.mark.check(id="ISS-OID4VCI-026", title="A key proof not signed by the key its header names is refused",
                    principles=["P2"], level="MUST", spec=PROOF_SPEC, role="issuer", protocol="oid4vci", requires=["oid4vci"])
 def test_proof_bad_signature(wallet, twin):

@@ -122,6 +122,52 @@ def test_rejects_tampered_kb_jwt(wallet, credential):
     assert_rejected_against_control(control, verdict, "an SD-JWT+KB with an altered KB-JWT signature")
 
 
+RFC9901 = "https://www.rfc-editor.org/rfc/rfc9901"
+
+
+@check("VER-OID4VP-032", "Rejects an SD-JWT whose issuer signature does not verify (disclosures and KB-JWT valid)",
+       ["P2"], RFC9901 + "#section-7.1", requires=[SD_JWT])
+def test_rejects_sd_jwt_with_broken_issuer_signature(wallet, credential):
+    """RFC 9901 §7.1 step 2 (validate the Issuer-signed JWT's signature); only that is wrong: the
+    KB-JWT is made, validly, over the presented SD-JWT, so a verifier checking only the holder's
+    side would take it."""
+    good = wallet.issue(SD_JWT, credential())
+    issuer_jwt, _, rest = good.partition("~")
+    head, _, signature = issuer_jwt.rpartition(".")
+    broken = f"{head}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}~{rest}"
+    control, verdict = _broken(wallet, SD_JWT, good, lambda asked: wallet.presentation(asked, broken))
+    assert_rejected_against_control(control, verdict, "an SD-JWT+KB whose issuer signature does not verify")
+
+
+@check("VER-OID4VP-033", "Rejects an SD-JWT presented without a Key Binding JWT when holder binding is required",
+       ["P2"], RFC9901 + "#section-7.3", requires=[SD_JWT])
+def test_rejects_sd_jwt_without_kb_jwt(wallet, credential):
+    """The suite's DCQL query leaves require_cryptographic_holder_binding at its default, true
+    (OpenID4VP 1.0 §6.1), so key binding is required: an SD-JWT alone must be refused."""
+    good = wallet.issue(SD_JWT, credential())
+
+    def without_kb(asked):
+        presented = wallet.presentation(asked, good)
+        return presented[:presented.rindex("~") + 1]
+    control, verdict = _broken(wallet, SD_JWT, good, without_kb)
+    assert_rejected_against_control(control, verdict, "an SD-JWT without a Key Binding JWT")
+
+
+# Far outside any window a verifier could call acceptable for a proof made for a nonce it
+# minted seconds ago (RFC 9901 §7.3 leaves the window to the verifier, so it is generous).
+KB_IAT_OFFSET = 7 * 86400
+
+
+@check("VER-OID4VP-034", "Rejects a KB-JWT whose iat is a week in the past or in the future", ["P2"],
+       RFC9901 + "#section-7.3", requires=[SD_JWT])
+@pytest.mark.parametrize("when", ["past", "future"])
+def test_rejects_kb_jwt_out_of_time(wallet, credential, when):
+    good = wallet.issue(SD_JWT, credential())
+    iat = int(time.time()) + (KB_IAT_OFFSET if when == "future" else -KB_IAT_OFFSET)
+    control, verdict = _broken(wallet, SD_JWT, good, lambda asked: wallet.presentation(asked, good, kb_claims={"iat": iat}))
+    assert_rejected_against_control(control, verdict, f"an SD-JWT+KB whose KB-JWT iat is a week in the {when}")
+
+
 @check("VER-OID4VP-024", "Rejects an SD-JWT whose KB-JWT sd_hash does not match the presented SD-JWT", ["P2"],
        "https://www.rfc-editor.org/rfc/rfc9901#section-7.3", requires=[SD_JWT])
 def test_rejects_wrong_sd_hash(wallet, credential):

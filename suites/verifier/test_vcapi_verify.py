@@ -149,7 +149,12 @@ def test_rejects_flipped_direction(verify, key_issuer):
 # -- rejecting what is stale or withdrawn -------------------------------------------------
 # The VC API lets a verifier report these as warnings beside `verified: true`; a warning the
 # control did not get counts as flagging the problem. Silence does not.
-@check("VER-VCAPI-020", "Flags an expired credential (validUntil in the past)", ["P2"], VCDM + "#validity-period")
+# SHOULD (020, 021): VCDM 2.0 makes the validity period part of validation, not verification,
+# with no MUST ("a verifier can check that the end of the validity period of a verifiable
+# credential is not in the past", Appendix "Validity Periods"); `validUntil` only "MUST be a
+# dateTimeStamp ... the date and time the credential ceases to be valid".
+@check("VER-VCAPI-020", "Flags an expired credential (validUntil in the past)", ["P2"], VCDM + "#validity-period",
+       level="SHOULD")
 def test_rejects_expired(verify, key_issuer, credential):
     template = credential()
     assert_rejected_against_control(verify(key_issuer.issue(template)), verify(key_issuer.issue(crafting.expired(template))),
@@ -157,7 +162,7 @@ def test_rejects_expired(verify, key_issuer, credential):
 
 
 @check("VER-VCAPI-021", "Flags a credential that is not yet valid (validFrom in the future)", ["P2"],
-       VCDM + "#validity-period")
+       VCDM + "#validity-period", level="SHOULD")
 def test_rejects_not_yet_valid(verify, key_issuer, credential):
     template = credential()
     assert_rejected_against_control(verify(key_issuer.issue(template)),
@@ -179,8 +184,13 @@ def test_rejects_suspended(verify, with_status, credential):
                                     "a suspended credential", warning_suffices=True)
 
 
-@check("VER-VCAPI-024", "Rejects a proof whose `expires` has passed", ["P2"], DI + "#relationship-to-verifiable-credentials")
+@check("VER-VCAPI-024", "Rejects a proof whose `expires` has passed", ["P2"], DI + "#relationship-to-verifiable-credentials",
+       level="SHOULD")
 def test_rejects_expired_proof(verify, key_issuer, credential):
+    """SHOULD: Data Integrity defines `expires` ("specifies when the proof expires") but its
+    Verify Proof algorithm has no step for it; the only text is advice ("When verifying a proof,
+    it is important to ensure that the time of interest ... is within the validity period for
+    the proof"), no MUST."""
     from datetime import datetime, timedelta, timezone
 
     now = datetime.now(timezone.utc)

@@ -113,3 +113,14 @@ def test_refuses_a_credential_whose_proof_fails(session, vendor, fmt):
                    profiles=["ler-wallet"])
 def test_refuses_a_credential_bound_to_another_key(session, vendor, fmt):
     _refuses(session, vendor, fmt, "other-key", f"a {fmt} credential bound to another key")
+
+
+@pytest.mark.check(id="WAL-OID4VCI-014", title="Refuses, and does not keep, a credential with no holder binding after it sent a key proof",
+                   principles=["P2"], level="MUST", spec=VCI + "#section-8.2", role="wallet", protocol="oid4vci",
+                   profiles=["ler-wallet"])
+def test_refuses_an_unbound_credential(session, vendor, fmt):
+    """The configuration lists cryptographic_binding_methods_supported ("It MUST be present when
+    Cryptographic Key Binding is required", §12.2.4) and the wallet proved a key; a credential
+    bound to nothing (no subject id, no cnf) is a bearer credential anyone holding a copy can
+    present. OpenID4VCI names no wallet duty here: MUST under the ler-wallet profile."""
+    _refuses(session, vendor, fmt, "unbound", f"a {fmt} credential bound to no key at all")

@@ -90,7 +90,7 @@ class CounterpartIssuer:
               defect: str | None = None, extra: dict[str, Any] | None = None) -> str:
         """An `openid-credential-offer://` URI (pre-authorized code; by value unless `by_reference`).
 
-        defect: None | "bad-signature" | "other-key"; extra: top-level members merged into
+        defect: None | "bad-signature" | "other-key" | "unbound"; extra: top-level members merged into
         ldp_vc / jwt_vc_json credentials (evidence, name/description language value objects)."""
         configuration_id = self.configuration_id(fmt)
         if defect is not None and defect not in DEFECTS:

@@ -229,6 +229,25 @@ def _verify_kb(parts: SdJwtParts, claims: Mapping[str, Any], nonce: str | None, 
     return {"header": kb.header, "payload": kb_payload}
 
 
+def key_binding_problem(token: str, *, nonce: str | None, aud: str | None, now: Now = None,
+                        kb_max_age: float = 300, leeway: float = 0) -> KeyBindingError | None:
+    """RFC 9901 §7.3 step 5 alone, reading `cnf` from the issuer payload *without* verifying the
+    issuer signature: for a caller that judges the issuer side separately (or, as a reference
+    fault, not at all). None when the KB-JWT holds."""
+    try:
+        parts = parse_sd_jwt(token)
+        payload = parse_compact(parts.issuer_jwt).payload_json()
+    except (JwsError, ValueError) as exc:
+        return KeyBindingError("malformed", f"unreadable SD-JWT: {exc}")
+    if parts.kb_jwt is None:
+        return KeyBindingError("missing", "the verifier requires key binding but no KB-JWT was presented")
+    try:
+        _verify_kb(parts, payload if isinstance(payload, dict) else {}, nonce, aud, now, kb_max_age, leeway)
+    except KeyBindingError as err:
+        return err
+    return None
+
+
 def verify_sd_jwt(
     token: str,
     resolve_vm: ResolveVm | None = None,

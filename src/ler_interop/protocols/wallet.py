@@ -153,12 +153,23 @@ class WalletClient:
         return body
 
     def import_(self, document: dict[str, Any]) -> list[str]:
+        imported, refusal = self.try_import(document)
+        if refusal:
+            raise VendorAnswerError(f"POST /import refused the document: {refusal.error}: {refusal.description[:300]}")
+        return imported
+
+    def try_import(self, document: dict[str, Any]) -> tuple[list[str], Refusal | None]:
+        """(this wallet's ids, None), or ([], the refusal): since contract 1.3 a document holding
+        a credential whose proof does not verify is refused whole, 422 credential_rejected."""
         response = self.http.post(self._url("/import"), json=document)
         body = json_body(response)
+        refusal = _refusal(response, body, {"credential_rejected"})
+        if refusal:
+            return [], refusal
         imported = body.get("imported") if isinstance(body, dict) else None
         if response.status_code not in (200, 201) or not isinstance(imported, list):
             raise self._unexpected("POST /import", response, body)
-        return [str(item.get("id")) for item in imported if isinstance(item, dict)]
+        return [str(item.get("id")) for item in imported if isinstance(item, dict)], None
 
     def reset(self) -> None:
         response = self.http.post(self._url("/reset"))

@@ -9,6 +9,7 @@ OID4VCI_FAULTS: dict[str, str] = {
     "issuer.oid4vci-relative-endpoint": "metadata `notification_endpoint` is a relative path, not an absolute URL",
     "issuer.oid4vci-config-without-format": "the ldp_vc credential configuration has no `format`",
     "issuer.oid4vci-as-metadata-no-token-endpoint": "OAuth AS metadata omits `token_endpoint`",
+    "issuer.as-metadata-no-response-types": "OAuth AS metadata omits `response_types_supported` (RFC 8414 §2: REQUIRED)",
     "issuer.oid4vci-offer-wrong-issuer": "credential offers name another `credential_issuer` than the metadata",
     "issuer.oid4vci-offer-uri-text-plain": "an offer fetched by reference is served as text/plain, not application/json",
     # token endpoint
@@ -31,6 +32,7 @@ OID4VCI_FAULTS: dict[str, str] = {
     "issuer.oid4vci-ignore-proof-typ": "key proofs are accepted whatever their `typ`",
     "issuer.oid4vci-ignore-proof-aud": "key proofs are accepted whatever their `aud`",
     "issuer.oid4vci-ignore-nonce": "key proofs are accepted with a missing or unknown `nonce`",
+    "issuer.oid4vci-reuse-c-nonce": "a c_nonce stays good after a credential was issued with it (no single use)",
     "issuer.oid4vci-ignore-proof-signature": "key proof signatures are not verified",
     "issuer.oid4vci-accept-alg-none": "key proofs with alg `none` or an unsupported alg are accepted unverified",
     "issuer.oid4vci-accept-singular-proof": "accepts the pre-1.0 singular `proof` object",

@@ -24,6 +24,7 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.proof-kid-and-jwk": "key proof header carries both `kid` and `jwk`",
     "wallet.accept-bad-signature": "stores a credential whose proof/signature does not verify",
     "wallet.accept-foreign-binding": "stores a credential bound to another key",
+    "wallet.accept-unbound": "stores a credential with no holder binding at all (no subject id, no cnf) after sending a key proof",
     # storing
     "wallet.ascii-fold": "stores ldp_vc credentials with non-ASCII characters replaced by `?`",
     "wallet.flatten-language-maps": "stores ldp_vc language value objects (`{\"@value\",\"@language\"}`) as their `@value`",
@@ -47,5 +48,6 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.export-keeps-deleted": "deleted credentials still appear in the export",
     "wallet.export-drops-evidence": "export strips `evidence` from ldp_vc credentials",
     "wallet.import-drops-alignment": "import loses `credentialSubject.achievement.alignment`",
+    "wallet.import-accepts-tampered": "imports a credential whose proof/signature does not verify",
     "wallet.reset-keeps-credentials": "reset answers 204 and keeps everything",
 }

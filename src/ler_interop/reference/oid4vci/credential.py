@@ -87,7 +87,8 @@ async def _issue(svc: Service, request: Request) -> Response:
         raise OAuthError("invalid_credential_request", f"unknown parameters {sorted(set(body) - KNOWN_FIELDS)}")
     config = _configuration(svc, body, grant)
     holders = [proofs.validate(svc, token) for token in _proof_tokens(svc, body)]
-    svc.state.consume_nonces({h.nonce for h in holders if h.nonce})
+    if not svc.has("issuer.oid4vci-reuse-c-nonce"):
+        svc.state.consume_nonces({h.nonce for h in holders if h.nonce})
     if svc.has("issuer.oid4vci-batch-same-key"):
         holders = [holders[0]] * len(holders)
     offer = grant.offer if grant else None

@@ -28,8 +28,9 @@ from .state import Offer
 
 # bad-signature: the credential's signature does not verify (as fault issuer.oid4vci-bad-credential-signature);
 # other-key: the credential is bound to a fresh key, not the one the wallet proved (subject id /
-# cnf.jwk of another key), so a wallet's holder-binding check must refuse it.
-DEFECTS = ("bad-signature", "other-key")
+# cnf.jwk of another key), so a wallet's holder-binding check must refuse it;
+# unbound: no binding at all (no subject id, no cnf) although the wallet sent a key proof.
+DEFECTS = ("bad-signature", "other-key", "unbound")
 # Members the W3C credential's own data owns; `extra` must not replace them.
 RESERVED_MEMBERS = {"@context", "type", "issuer", "credentialSubject", "credentialStatus", "proof", "id",
                     "validFrom", "validUntil"}
@@ -58,6 +59,8 @@ def _w3c_credential(svc: Service, claims: dict[str, Any], holder: ProvenKey, off
         subject_id = Key.generate("Ed25519").did_key()
     credential = samples.achievement_credential(svc.issuer.identity.did, subject_id=subject_id)
     credential["credentialSubject"] = {**credential["credentialSubject"], **subject_claims(svc, claims)}
+    if offer is not None and "unbound" in offer.defects:
+        del credential["credentialSubject"]["id"]
     if offer is not None:
         credential.update({k: copy.deepcopy(v) for k, v in offer.extra.items() if k not in RESERVED_MEMBERS})
     return credential
@@ -100,7 +103,7 @@ def issue(svc: Service, configuration_id: str, claims: dict[str, Any], holder: P
             prepared.pop("credentialStatus", None)
         token = sign_jwt_vc(prepared, key, kid)
     elif configuration_id == SD_JWT_VC:
-        unbound = svc.has("issuer.oid4vci-unbound-credential")
+        unbound = svc.has("issuer.oid4vci-unbound-credential") or "unbound" in defects
         bound_key = Key.generate("Ed25519") if "other-key" in defects else holder.key
         jti, status = (None, None) if svc.has("issuer.oid4vci-no-status") else token_status.allocate(svc)
         signer = issuer.sd_jwt_signer()  # did, JWT VC Issuer Metadata or x5c (reference/sdjwt_keys.py)

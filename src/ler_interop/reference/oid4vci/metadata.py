@@ -82,6 +82,9 @@ def authorization_server_metadata(url: str, faults: frozenset[str]) -> dict[str,
     doc: dict[str, Any] = {
         "issuer": url,
         "token_endpoint": f"{url}/token",
+        # REQUIRED by RFC 8414 §2. Only the pre-authorized code grant is served: no
+        # authorization endpoint, hence no response_type to list.
+        "response_types_supported": [],
         "grant_types_supported": [PRE_AUTHORIZED_GRANT],
         "token_endpoint_auth_methods_supported": ["none"],
         # §12.3: Token Requests with a pre-authorized code need no client_id here.
@@ -89,4 +92,6 @@ def authorization_server_metadata(url: str, faults: frozenset[str]) -> dict[str,
     }
     if "issuer.oid4vci-as-metadata-no-token-endpoint" in faults:
         del doc["token_endpoint"]
+    if "issuer.as-metadata-no-response-types" in faults:
+        del doc["response_types_supported"]
     return doc

@@ -18,7 +18,8 @@ from typing import Any
 
 from ...credentials import jsonld, sdjwt
 from ...credentials.artifacts import ArtifactError, parse_artifact
-from ...credentials.findings import CHALLENGE_MISMATCH, DOMAIN_MISMATCH, HOLDER_BINDING, PROOF_EXPIRED
+from ...credentials.findings import (BAD_SIGNATURE, HOLDER, CHALLENGE_MISMATCH, DOMAIN_MISMATCH, HOLDER_BINDING, PROOF_EXPIRED,
+                                      Check, VerificationResult)
 from ...credentials.jws import JwsError, parse_compact
 from ...credentials.sdjwt_format import Disclosure, parse_sd_jwt, reveal
 from ...credentials.verifier import CredentialVerifier
@@ -35,7 +36,10 @@ FORGIVEN_KB_CODES = {
     "verifier.oid4vp-ignore-audience": {"aud"},
     "verifier.oid4vp-ignore-holder-binding": {"signature", "no-cnf"},
     "verifier.oid4vp-ignore-sd-hash": {"sd_hash"},
+    "verifier.oid4vp-accept-missing-kb": {"missing"},
+    "verifier.oid4vp-ignore-kb-iat": {"iat"},
 }
+SKIP_ISSUER_SIGNATURE = "verifier.oid4vp-skip-sdjwt-issuer-signature"
 # An SD-JWT VC's validity is its `exp`, which the toolkit reports as an expired signature.
 FORGIVEN_SD_JWT_REASONS = {"verifier.ignore-expiry": {PROOF_EXPIRED}}
 FORGIVEN_DCQL = {
@@ -131,6 +135,8 @@ class Judge:
         if not result.verified and self._kb_code(presentation) in self.kb_forgiven:
             # A verifier skipping that KB-JWT step: what remains is the credential's own checks.
             result = self.toolkit.verify_credential(_without_kb(presentation), ignore=self.sd_jwt_ignore)
+        if not result.verified and SKIP_ISSUER_SIGNATURE in self.faults:
+            result = self._without_issuer_signature(presentation)
         errors = list(result.errors)  # each names the party at fault (issuer or holder)
         try:
             claims = _disclosed_claims(presentation)
@@ -138,6 +144,15 @@ class Judge:
             return [], errors or [f"unreadable SD-JWT: {exc}"]
         vct = claims.get("vct") if isinstance(claims.get("vct"), str) else None
         return [dcql.Candidate("dc+sd-jwt", claims, vct=vct)], errors
+
+    def _without_issuer_signature(self, presentation: str) -> VerificationResult:
+        """A verifier that never checks the issuer's signature: everything else is still judged,
+        the KB-JWT included (RFC 9901 §7.3 step 5), so only that one safeguard is missing."""
+        result = self.toolkit.verify_credential(presentation, ignore=self.sd_jwt_ignore | {BAD_SIGNATURE})
+        problem = sdjwt.key_binding_problem(presentation, nonce=self.nonce, aud=self.client_id, now=self.toolkit.now)
+        if problem is not None and problem.code not in self.kb_forgiven:
+            result.checks.append(Check("key-binding", False, problem.message, reason=problem.code, party=HOLDER))
+        return result
 
     def _kb_code(self, presentation: str) -> str | None:
         result = sdjwt.verify_sd_jwt(presentation, issuer_key=self.toolkit.sd_jwt_issuer_keys, nonce=self.nonce,

@@ -18,9 +18,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
+from ...net import NetError
 from ..problems import BadRequest, read_json_object
-from . import export, present, receive
-from .errors import IssuanceFailed, RequestRejected, WalletRefusal
+from . import export, importing, present, receive
+from .errors import CredentialRejected, IssuanceFailed, RequestRejected, WalletRefusal
 from .reading import FORMATS
 
 if TYPE_CHECKING:
@@ -126,11 +127,18 @@ def wallet_app(wallet: "ReferenceWallet") -> Starlette:
     async def import_endpoint(request: Request) -> Response:
         try:
             body = await _body(request)
-            items = export.parse_import(body, faults)
+            items = export.parse_import(body)
         except _BodyError as exc:
             return exc.response
         except export.NotAnExport as exc:
             return _invalid(str(exc))
+        try:
+            await run_in_threadpool(importing.refuse_tampered, wallet, items)
+        except WalletRefusal as exc:
+            return _refused(exc)
+        except NetError as exc:  # the whole import's deadline
+            return _refused(CredentialRejected(f"cannot verify the imported credentials: {exc}"))
+        items = export.as_imported(items, faults)
         store.add(items)
         return JSONResponse({"imported": [{"id": i.id, "format": i.format} for i in items]}, headers=NO_STORE)
 

@@ -58,7 +58,7 @@ def _entry(i: int, entry: Any) -> StoredCredential:
     return StoredCredential(new_id(), fmt, credential, issuer, types, received or utc_now())
 
 
-def parse_import(doc: dict[str, Any], faults: frozenset[str]) -> list[StoredCredential]:
+def parse_import(doc: dict[str, Any]) -> list[StoredCredential]:
     if doc.get("type") != EXPORT_TYPE or doc.get("version") != EXPORT_VERSION:
         raise NotAnExport(f"an export document has type {EXPORT_TYPE!r} and version {EXPORT_VERSION!r}")
     credentials = doc.get("credentials")
@@ -66,7 +66,12 @@ def parse_import(doc: dict[str, Any], faults: frozenset[str]) -> list[StoredCred
         raise NotAnExport("`credentials` must be an array")
     if len(credentials) > MAX_IMPORTED:
         raise NotAnExport(f"at most {MAX_IMPORTED} credentials per import")
-    items = [_entry(i, entry) for i, entry in enumerate(credentials)]
+    return [_entry(i, entry) for i, entry in enumerate(credentials)]
+
+
+def as_imported(items: list[StoredCredential], faults: frozenset[str]) -> list[StoredCredential]:
+    """What the wallet keeps of verified imports (a content fault loses data only after the
+    import was verified, as a storage bug would)."""
     if "wallet.import-drops-alignment" in faults:
         for item in items:
             if item.format == "ldp_vc":

@@ -298,7 +298,7 @@ def _verified(faults: frozenset[str], out: Outbound, issued: Issued) -> StoredCr
         raise CredentialRejected("; ".join(f"{c.name}: {c.message}" for c in failed[:3]))
     if not _is_format(credential, fmt):
         raise CredentialRejected(f"not a {fmt} credential ({kind})")
-    if "wallet.accept-foreign-binding" not in faults:
+    if "wallet.accept-foreign-binding" not in faults and not ("wallet.accept-unbound" in faults and _unbound(credential, fmt)):
         _check_binding(credential, fmt, issued.holder)
     try:
         issuer, types = issuer_and_types(credential, fmt)
@@ -316,6 +316,13 @@ def _is_format(credential: Any, fmt: str) -> bool:
     except ArtifactError:
         return False
     return kind == {"ldp_vc": "jsonld", "jwt_vc_json": "jwt_vc_json", "dc+sd-jwt": "sd-jwt"}[fmt]
+
+
+def _unbound(credential: Any, fmt: str) -> bool:
+    try:
+        return bound_key(credential, fmt) is None
+    except (UnreadableCredential, ValueError):
+        return False
 
 
 def _check_binding(credential: Any, fmt: str, holder: Holder) -> None:
