@@ -42,7 +42,7 @@ def _declares(vendor, role: str, *tokens: str) -> None:
 
 
 def _offer(issuer_vendor, fmt: str, claims: dict) -> str:
-    config = issuer_vendor.role("issuer").protocols.get("oid4vci") or {}
+    config = issuer_vendor.protocol("issuer", "oid4vci")
     client = Oid4vciClient(issuer_vendor.http_for("issuer", authorized=False), config["credential_issuer"],
                            config.get("offers"), backchannel=issuer_vendor.http_for("issuer"),
                            client_id=issuer_vendor.role("issuer").options("oid4vci").get("client_id"))

@@ -19,7 +19,7 @@ LEAK = re.compile(r"Traceback \(most recent call last\)|\bat [\w.$]+\([\w]+\.jav
 def options(vendor) -> dict:
     """The vendor's declared issue options: every bad request carries them, so a 400 is about
     what the check broke, not about options the vendor requires."""
-    return dict(vendor.role("issuer").protocols["vc-api"].get("options") or {})
+    return dict(vendor.protocol("issuer", "vc-api").get("options") or {})
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ PLACEHOLDER_ISSUER = "did:example:ler-interop-issuer"
 
 def declared_issuer_id(vendor: Any) -> str:
     """The issuer id to put in credentials sent to `vendor`'s VC API issuer."""
-    return vendor.role("issuer").protocols["vc-api"].get("issuer_id") or PLACEHOLDER_ISSUER
+    return vendor.protocol("issuer", "vc-api").get("issuer_id") or PLACEHOLDER_ISSUER
 
 
 def issue_through(vendor: Any, credential: dict, **extra_options: Any) -> dict:
@@ -108,7 +108,7 @@ def issue_through(vendor: Any, credential: dict, **extra_options: Any) -> dict:
     return the issued credential; no credential in the answer is a VendorAnswerError."""
     from .vcapi import VcApiClient
 
-    config = vendor.role("issuer").protocols["vc-api"]
+    config = vendor.protocol("issuer", "vc-api")
     client = VcApiClient(vendor.http)
     response = client.issue(config["issue"], credential, {**(config.get("options") or {}), **extra_options})
     return client.issued_credential(response)
