@@ -15,8 +15,8 @@ import pytest
 from ler_interop.credentials import samples
 from ler_interop.net import NetError
 from ler_interop.outcomes import unsupported
-from ler_interop.protocols.suite_tools import (declared_issuer_id, first_subject, issue_through, proof_cryptosuites,
-                                              suite_verifier)
+from ler_interop.protocols.suite_tools import (cryptosuite_options, declared_issuer_id, first_subject, issue_through,
+                                              proof_cryptosuites, require_cryptosuite, suite_verifier)
 from ler_interop.protocols.vcapi import VcApiClient, assert_accepted, assert_rejected_against_control, classify_verify
 
 VCAPI = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/"
@@ -62,7 +62,9 @@ def test_issued_here_verified_there(issuer_vendor, verifier_vendor):
 def test_cryptosuite_interop(issuer_vendor, verifier_vendor, cryptosuite):
     _require(issuer_vendor, "issuer", cryptosuite)
     _require(verifier_vendor, "verifier", cryptosuite)
-    vc = _issued(issuer_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)), cryptosuite=cryptosuite)
+    vc = _issued(issuer_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)),
+                 **cryptosuite_options(issuer_vendor, cryptosuite))
+    require_cryptosuite(issuer_vendor, vc, cryptosuite)
     if cryptosuite not in proof_cryptosuites(vc):
         pytest.skip(f"issuer {issuer_vendor.id} was asked for {cryptosuite} and used {proof_cryptosuites(vc)}")
     assert_accepted(_verify(verifier_vendor, vc), f"a {cryptosuite} credential issued by {issuer_vendor.id}")

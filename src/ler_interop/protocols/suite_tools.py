@@ -75,6 +75,30 @@ def proof_cryptosuites(credential: dict) -> list[str]:
     return [p.get("cryptosuite") for p in proofs if isinstance(p, dict)]
 
 
+# The VC API's issue options are `credentialId` and `mandatoryPointers` only (its
+# IssueCredentialOptions schema has additionalProperties: false); an issuer instance signs with
+# the cryptosuite it is configured with. Asking for one by an `options.cryptosuite` is an
+# extension the suite uses only with issuers that declare this token.
+CRYPTOSUITE_OPTION = "issue-option:cryptosuite"
+
+
+def cryptosuite_options(vendor: Any, cryptosuite: str) -> dict[str, str]:
+    """The issue options that ask `vendor` for `cryptosuite`: none unless it declares the extension."""
+    return {"cryptosuite": cryptosuite} if vendor.supports("issuer", CRYPTOSUITE_OPTION) else {}
+
+
+def require_cryptosuite(vendor: Any, credential: dict, cryptosuite: str) -> None:
+    """A credential issued without the extension is judged only if it used `cryptosuite` by
+    default; otherwise the suite had no defined way to ask for it: `unsupported`."""
+    used = proof_cryptosuites(credential)
+    if cryptosuite not in used and not vendor.supports("issuer", CRYPTOSUITE_OPTION):
+        from ..outcomes import unsupported
+
+        unsupported(f"{vendor.id}'s issuer signs with {', '.join(map(str, used)) or 'no cryptosuite'} by default, and "
+                    f"the VC API defines no issue option to ask for {cryptosuite} (declare {CRYPTOSUITE_OPTION} "
+                    "if the issuer takes `options.cryptosuite`)")
+
+
 def credential_id(credential: dict) -> str:
     """The issued credential's id, which status updates address; without one, nothing can be judged."""
     from ..outcomes import vendor_error
