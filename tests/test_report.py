@@ -97,6 +97,20 @@ def test_matrix_takes_the_worst_outcome_per_cell_and_keeps_wallets_apart() -> No
     ]
 
 
+def test_a_cell_skipped_in_every_declared_format_shows_skip_not_unsupported() -> None:
+    """A wallet declaring two of three formats, skipped in both: the cell shows what happened."""
+    journey = {"role": "interop", "protocol": "oid4vp", "params": {"issuer": "a", "wallet": "w", "verifier": "b"}}
+    rows = matrix_rows([res("b", "J", "skip", **journey), res("b", "J", "skip", **journey),
+                        res("b", "J", "unsupported", **journey)])
+    assert [row["outcome"] for row in rows] == ["skip"]
+    # A judged outcome still comes first, the worst of them.
+    rows = matrix_rows([res("b", "J", "skip", **journey), res("b", "J", "pass", **journey),
+                        res("b", "J", "unsupported", **journey)])
+    assert [row["outcome"] for row in rows] == ["pass"]
+    only_undeclared = matrix_rows([res("b", "J", "unsupported", **journey)])
+    assert [row["outcome"] for row in only_undeclared] == ["unsupported"]
+
+
 def test_html_escapes_hostile_vendor_text() -> None:
     stream = sample_stream()
     page = render_html(stream, build_summary(stream))
