@@ -64,7 +64,7 @@ def test_summary_has_the_contract_shape() -> None:
     assert set(summary) == {"run_id", "suite_version", "spec_versions", "checks_executed", "vendors", "matrix"}
     assert summary["checks_executed"] == 11
     acme = summary["vendors"][0]
-    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols"}
+    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols", "blocked"}
     assert acme["counts"] == {"pass": 3, "fail": 2, "warn": 1, "unsupported": 1, "error": 1, "skip": 1}
     # The same counts, split by role and protocol (every line adds up to the vendor's counts).
     assert sum(sum(row["counts"].values()) for row in acme["protocols"]) == sum(acme["counts"].values())
