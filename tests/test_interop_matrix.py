@@ -128,3 +128,23 @@ def test_a_cell_only_uses_what_the_verifier_declares(tmp_path):
     for r in by_verifier["webonly"]:
         assert r["outcome"] == "unsupported" and r["message"].startswith(
             "webonly (verifier) does not declare status:revocation (the credential carries"), r
+
+
+def test_a_wallet_without_verifier_status_still_gets_its_journeys(tmp_path, monkeypatch):
+    """`verifier_status` is optional in backchannel contract 1.2: a wallet that omits it is
+    judged on B's verdict like any other, not skipped."""
+    from ler_interop.reference.wallet.present import Presenter
+
+    run = Presenter.run
+
+    def without_verifier_status(self, accept):
+        answer = run(self, accept)
+        answer.pop("verifier_status", None)
+        return answer
+
+    monkeypatch.setattr(Presenter, "run", without_verifier_status)
+    out = tmp_path / "run"
+    main(["run", "--suites", str(SUITES), "--out", str(out), "-k", "INT-JOURNEY-001"])
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    cells = [(r["params"].get("fmt"), r["outcome"], r["message"]) for r in results if r["kind"] == "result"]
+    assert cells and {outcome for _, outcome, _ in cells} == {"pass"}, cells
