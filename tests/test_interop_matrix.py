@@ -98,3 +98,53 @@ def test_a_wallet_misbinding_only_for_the_vendors_verifier_is_not_charged_to_it(
     results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     cells = [(r["outcome"], r["message"]) for r in results if r["kind"] == "result"]
     assert len(cells) == 1 and cells[0][0] == "skip" and "fails the suite's own verifier too" in cells[0][1], cells
+
+
+def test_a_cell_only_uses_what_the_verifier_declares(tmp_path):
+    """The reference issuer issues as did:web with a revocation entry (OB credentials). A verifier
+    declaring neither did:web nor status gets `unsupported` cells saying which, before any
+    credential is asked for; one declaring did:web but no status, after reading the credential."""
+    with start_reference() as servers:
+        alpha = _entry(servers, "alpha")
+        plain, web_only = _entry(servers, "plain"), _entry(servers, "webonly")
+        for vendor, keep in ((plain, ()), (web_only, ("did:web",))):
+            vendor.pop("issuer")
+            vendor["verifier"]["supports"] = [t for t in vendor["verifier"]["supports"]
+                                              if not t.startswith(("did:", "status:")) or t in keep]
+        manifest = tmp_path / "vendors.yaml"
+        manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": [alpha, plain, web_only]}))
+        out = tmp_path / "run"
+        main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out),
+              "-k", "INT-VCAPI-001 or INT-VCAPI-002 or INT-VCAPI-003"])
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    cells = [r for r in results if r["kind"] == "result" and r["params"].get("issuer") == "alpha"]
+    by_verifier = {}
+    for r in cells:
+        by_verifier.setdefault(r["params"]["verifier"], []).append(r)
+    assert {r["outcome"] for r in by_verifier["alpha"]} == {"pass"}
+    for r in by_verifier["plain"]:
+        assert r["outcome"] == "unsupported" and "plain (verifier) does not declare did:web" in r["message"], r
+        assert not any(e["url"].endswith("/credentials/issue") for e in r["evidence"])  # nothing asked of A
+    for r in by_verifier["webonly"]:
+        assert r["outcome"] == "unsupported" and r["message"].startswith(
+            "webonly (verifier) does not declare status:revocation (the credential carries"), r
+
+
+def test_a_wallet_without_verifier_status_still_gets_its_journeys(tmp_path, monkeypatch):
+    """`verifier_status` is optional in backchannel contract 1.2: a wallet that omits it is
+    judged on B's verdict like any other, not skipped."""
+    from ler_interop.reference.wallet.present import Presenter
+
+    run = Presenter.run
+
+    def without_verifier_status(self, accept):
+        answer = run(self, accept)
+        answer.pop("verifier_status", None)
+        return answer
+
+    monkeypatch.setattr(Presenter, "run", without_verifier_status)
+    out = tmp_path / "run"
+    main(["run", "--suites", str(SUITES), "--out", str(out), "-k", "INT-JOURNEY-001"])
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    cells = [(r["params"].get("fmt"), r["outcome"], r["message"]) for r in results if r["kind"] == "result"]
+    assert cells and {outcome for _, outcome, _ in cells} == {"pass"}, cells

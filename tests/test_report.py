@@ -64,7 +64,7 @@ def test_summary_has_the_contract_shape() -> None:
     assert set(summary) == {"run_id", "suite_version", "spec_versions", "checks_executed", "vendors", "matrix"}
     assert summary["checks_executed"] == 11
     acme = summary["vendors"][0]
-    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols"}
+    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols", "blocked"}
     assert acme["counts"] == {"pass": 3, "fail": 2, "warn": 1, "unsupported": 1, "error": 1, "skip": 1}
     # The same counts, split by role and protocol (every line adds up to the vendor's counts).
     assert sum(sum(row["counts"].values()) for row in acme["protocols"]) == sum(acme["counts"].values())
@@ -95,6 +95,20 @@ def test_matrix_takes_the_worst_outcome_per_cell_and_keeps_wallets_apart() -> No
         {"issuer": "a", "wallet": None, "verifier": "b", "protocol": "vc-api", "outcome": "pass"},
         {"issuer": "a", "wallet": "w", "verifier": "b", "protocol": "oid4vp", "outcome": "error"},
     ]
+
+
+def test_a_cell_skipped_in_every_declared_format_shows_skip_not_unsupported() -> None:
+    """A wallet declaring two of three formats, skipped in both: the cell shows what happened."""
+    journey = {"role": "interop", "protocol": "oid4vp", "params": {"issuer": "a", "wallet": "w", "verifier": "b"}}
+    rows = matrix_rows([res("b", "J", "skip", **journey), res("b", "J", "skip", **journey),
+                        res("b", "J", "unsupported", **journey)])
+    assert [row["outcome"] for row in rows] == ["skip"]
+    # A judged outcome still comes first, the worst of them.
+    rows = matrix_rows([res("b", "J", "skip", **journey), res("b", "J", "pass", **journey),
+                        res("b", "J", "unsupported", **journey)])
+    assert [row["outcome"] for row in rows] == ["pass"]
+    only_undeclared = matrix_rows([res("b", "J", "unsupported", **journey)])
+    assert [row["outcome"] for row in only_undeclared] == ["unsupported"]
 
 
 def test_html_escapes_hostile_vendor_text() -> None:

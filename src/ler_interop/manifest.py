@@ -44,6 +44,8 @@ KNOWN_SUPPORTS = frozenset({
     "did:key", "did:jwk", "did:web",
     # VC API and OpenID4VCI/VP features
     "presentations", "auth-required", "status-endpoint", "tx_code", "by-reference", "oid4vci", "oid4vp",
+    # an extension to the VC API's issue options (which define no way to ask for a cryptosuite)
+    "issue-option:cryptosuite",
     # wallet backchannel features
     "backchannel", "list", "delete", "decline", "export", "import",
     # how an SD-JWT VC names its issuer's key (credentials/issuer_keys.py): a DID URL, JWT VC

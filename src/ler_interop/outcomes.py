@@ -22,6 +22,16 @@ class VendorError(Exception):
     """Raised (via `vendor_error()`) when the vendor's behaviour prevents any verdict."""
 
 
+class ControlRefused(VendorError):
+    """A negative check's positive control was refused: the vendor rejected the suite's valid
+    artifact, so the check never reached the safeguard it is about (`error`, not judged). `cause`
+    is the same sentence for every check it blocks, so a report states it once, at the top."""
+
+    def __init__(self, cause: str, detail: str):
+        self.cause = cause
+        super().__init__(f"not judged: {cause}: {detail[:300]}" if detail else f"not judged: {cause}")
+
+
 class CheckTimeout(BaseException):
     """The check ran past its time budget (one slow vendor must not hang the run). A
     BaseException, like KeyboardInterrupt: no `except Exception` in a verifier or a parser
@@ -34,6 +44,10 @@ def unsupported(message: str) -> NoReturn:
 
 def vendor_error(message: str) -> NoReturn:
     raise VendorError(message)
+
+
+def control_refused(cause: str, detail: str = "") -> NoReturn:
+    raise ControlRefused(cause, detail)
 
 
 def classify(exc: BaseException | None, level: str) -> tuple[str, str]:

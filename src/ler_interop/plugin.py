@@ -22,6 +22,7 @@ from typing import Any, Iterator
 import pytest
 
 from . import net
+from .applicability import not_applicable
 from .checks import ROLES, CheckMeta, CheckMetaError
 from .outcomes import CheckTimeout, Unsupported, VendorError
 from .plugin_results import ResultsSink, StreamListener
@@ -271,7 +272,8 @@ def now() -> datetime:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Dead vendor -> `error` at once; undeclared capability -> `unsupported` before running."""
+    """Dead vendor -> `error` at once; undeclared protocol or capability -> `unsupported` before
+    any fixture runs."""
     state = state_of(item.config)
     meta = item.stash.get(META, None)
     if meta is None or not state.active:
@@ -282,14 +284,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         health = state.health_of(vendor_id)
         if not health.alive:
             raise VendorError(health.reason)
-    # An interop cell runs when each required token is declared by one of its participants;
-    # a check needing it from a particular one says so with `vendor.supports` + unsupported().
-    if meta.requires and participants:
-        declared = set().union(*(_declared(state, vendor_id, role) for vendor_id, role in participants))
-        lacking = [token for token in meta.requires if token not in declared]
-        if lacking:
-            who = ", ".join(f"{vendor_id} ({role})" for vendor_id, role in participants)
-            raise Unsupported(f"{who} does not declare {', '.join(lacking)}")
+    # Decided from the manifest before any fixture reads it (applicability.py).
+    reason = not_applicable(meta, participants, lambda vendor_id, role: _declared(state, vendor_id, role))
+    if reason:
+        raise Unsupported(reason)
 
 
 def _declared(state: PluginState, vendor_id: str, role: str) -> frozenset[str]:

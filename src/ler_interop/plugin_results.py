@@ -19,7 +19,7 @@ import pytest
 from . import SPEC_VERSIONS, __version__, net, redact
 from .checks import CheckMeta
 from .manifest import Attestation, ExpectedFailure
-from .outcomes import FAIL, PASS, WARN, CheckTimeout, classify
+from .outcomes import FAIL, PASS, WARN, CheckTimeout, ControlRefused, classify
 from .plugin_state import (EVIDENCE_SOURCES, META, NO_VENDOR, PARTICIPANTS, RECORDER, item_vendors, state_of,
                            uses_vendors)
 from .results import ResultsWriter
@@ -47,8 +47,9 @@ def result_for(
     duration_s: float,
     evidence: list[dict[str, Any]],
     expected_failure: str | None,
+    cause: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    result = {
         "kind": "result",
         "vendor": vendor,
         "check": meta.id,
@@ -67,6 +68,9 @@ def result_for(
         "message": message,
         "evidence": evidence,
     }
+    if cause:  # a refused positive control: the report states it once per vendor (report/summary.py)
+        result["cause"] = cause
+    return result
 
 
 def adjust_report(report: Any, result: Mapping[str, Any], location: tuple[str, int]) -> None:
@@ -155,7 +159,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     primary, cell, participants = item_vendors(item)
     if primary is None and uses_vendors(item):
         return report  # an empty parameter set: no vendor plays this role, nothing was checked
-    outcome, message = classify(call.excinfo.value if call.excinfo else None, meta.level)
+    exc = call.excinfo.value if call.excinfo else None
+    outcome, message = classify(exc, meta.level)
     if call.when == "call":
         timed_out = call.excinfo is not None and _is_timeout(call.excinfo.value)
         for vendor_id, _ in participants:
@@ -173,7 +178,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     vendor_id = primary or NO_VENDOR
     result = result_for(meta, vendor=vendor_id, params=params, nodeid=item.nodeid, outcome=outcome,
                         message=redact.scrub_text(message), duration_s=call.duration, evidence=evidence,
-                        expected_failure=expected_reason(state.expected.get(vendor_id, []), meta.id, params))
+                        expected_failure=expected_reason(state.expected.get(vendor_id, []), meta.id, params),
+                        cause=redact.scrub_text(exc.cause) if isinstance(exc, ControlRefused) else None)
     setattr(report, REPORT_ATTR, json.dumps(result, ensure_ascii=False, default=str))
     adjust_report(report, result, (str(item.path), item.location[1] or 0))
     return report

@@ -48,6 +48,14 @@ class VendorContext:
             unsupported(f"vendor {self.id!r} declares no {role} role")
         return self.vendor.roles[role]
 
+    def protocol(self, role: str, protocol: str) -> dict:
+        """The role's settings for `protocol`; `unsupported` when the vendor declares no such
+        section (a check never crashes on a protocol the vendor does not speak)."""
+        settings = self.role(role).protocols.get(protocol)
+        if settings is None:
+            unsupported(f"vendor {self.id!r} declares no {role} {protocol} section")
+        return settings
+
     def endpoint(self, role: str, protocol: str, name: str) -> str:
         """A configured endpoint URL; `unsupported` when the vendor declares none."""
         value = self.role(role).endpoint(protocol, name)

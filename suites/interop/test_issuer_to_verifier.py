@@ -2,6 +2,12 @@
 by vendor B's verifier, for every issuer x verifier pair in the manifest. Each cell of the
 report's matrix is one of these results, with the HTTP exchanges of both sides as evidence.
 
+A cell only uses what both sides declare: B must declare the DID method A issues as (did:key is
+the baseline every verifier check assumes) and the status purpose of every status entry A's
+credential carries; otherwise the cell is `unsupported`, saying which. The VC API gives no issue
+option to ask an issuer for another DID or no status entry, so the cell reads A's declared
+`issuer_id` before issuing, and the credential itself after.
+
 A cell judges the verifier B (its result is recorded under B). When issuer A cannot feed it —
 no credential, one the suite's own verifier rejects, a cryptosuite other than asked, a
 revocation refused — the cell is `skip`: B is never charged for A's defects, which A's own
@@ -13,10 +19,12 @@ from __future__ import annotations
 import pytest
 
 from ler_interop.credentials import samples
+from ler_interop.credentials.statuslist import status_purposes
+from ler_interop.credentials.verifier import issuer_id as issuer_of
 from ler_interop.net import NetError
 from ler_interop.outcomes import unsupported
-from ler_interop.protocols.suite_tools import (declared_issuer_id, first_subject, issue_through, proof_cryptosuites,
-                                              suite_verifier)
+from ler_interop.protocols.suite_tools import (cryptosuite_options, declared_issuer_id, first_subject, issue_through,
+                                              proof_cryptosuites, require_cryptosuite, suite_verifier)
 from ler_interop.protocols.vcapi import VcApiClient, assert_accepted, assert_rejected_against_control, classify_verify
 
 VCAPI = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/"
@@ -27,12 +35,35 @@ def check(id, title, principles, spec, level="MUST"):
                              protocol="vc-api")
 
 
-def _issued(issuer_vendor, credential: dict, **options) -> dict:
-    """A's credential, or skip when A cannot provide one the suite's own verifier accepts."""
+# A DID method a verifier is assumed to resolve without declaring it (the verifier checks sign as did:key).
+BASELINE_DID_METHODS = ("did:key",)
+
+
+def _unprocessable(verifier_vendor, issuer: str | None, credential: dict | None = None) -> str | None:
+    """What of A's credential (its issuer DID, its status entries) B does not declare, or None."""
+    lacking = []
+    method = ":".join(issuer.split(":")[:2]) if isinstance(issuer, str) and issuer.startswith("did:") else None
+    if method and method not in BASELINE_DID_METHODS and not verifier_vendor.supports("verifier", method):
+        lacking.append(f"{method} (the issuer is {issuer})")
+    for purpose in status_purposes(credential or {}):
+        if not verifier_vendor.supports("verifier", f"status:{purpose}"):
+            lacking.append(f"status:{purpose} (the credential carries a {purpose} status entry)")
+    return f"{verifier_vendor.id} (verifier) does not declare {', '.join(lacking)}" if lacking else None
+
+
+def _issued(issuer_vendor, verifier_vendor, credential: dict, **options) -> dict:
+    """A's credential, when B declares what it needs to process it (else `unsupported`); skip
+    when A cannot provide one the suite's own verifier accepts."""
+    reason = _unprocessable(verifier_vendor, issuer_vendor.protocol("issuer", "vc-api").get("issuer_id"))
+    if reason:
+        unsupported(reason)
     try:
         vc = issue_through(issuer_vendor, credential, **options)
     except NetError as exc:
         pytest.skip(f"issuer {issuer_vendor.id} could not issue ({exc}); its issuer checks report it")
+    reason = _unprocessable(verifier_vendor, issuer_of(vc), vc)
+    if reason:
+        unsupported(reason)
     own = suite_verifier(issuer_vendor.http_for("issuer", authorized=False)).verify_credential(vc)
     if not own.verified:
         pytest.skip(f"issuer {issuer_vendor.id}'s credential fails the suite's own verifier "
@@ -52,7 +83,7 @@ def _require(vendor, role: str, token: str) -> None:
 
 @check("INT-VCAPI-001", "A credential issued by A is accepted by B's verifier", ["P5", "P1"], VCAPI + "#verify-credential")
 def test_issued_here_verified_there(issuer_vendor, verifier_vendor):
-    vc = _issued(issuer_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)))
+    vc = _issued(issuer_vendor, verifier_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)))
     assert_accepted(_verify(verifier_vendor, vc), f"a credential issued by {issuer_vendor.id}")
 
 
@@ -62,7 +93,9 @@ def test_issued_here_verified_there(issuer_vendor, verifier_vendor):
 def test_cryptosuite_interop(issuer_vendor, verifier_vendor, cryptosuite):
     _require(issuer_vendor, "issuer", cryptosuite)
     _require(verifier_vendor, "verifier", cryptosuite)
-    vc = _issued(issuer_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)), cryptosuite=cryptosuite)
+    vc = _issued(issuer_vendor, verifier_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)),
+                 **cryptosuite_options(issuer_vendor, cryptosuite))
+    require_cryptosuite(issuer_vendor, vc, cryptosuite)
     if cryptosuite not in proof_cryptosuites(vc):
         pytest.skip(f"issuer {issuer_vendor.id} was asked for {cryptosuite} and used {proof_cryptosuites(vc)}")
     assert_accepted(_verify(verifier_vendor, vc), f"a {cryptosuite} credential issued by {issuer_vendor.id}")
@@ -71,7 +104,7 @@ def test_cryptosuite_interop(issuer_vendor, verifier_vendor, cryptosuite):
 @check("INT-VCAPI-003", "A learner's name in another script survives from A to B", ["P5", "P7"], VCAPI + "#verify-credential")
 def test_unicode_interop(issuer_vendor, verifier_vendor):
     name = samples.UNICODE_NAMES["arabic"]
-    vc = _issued(issuer_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor), subject_name=name))
+    vc = _issued(issuer_vendor, verifier_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor), subject_name=name))
     if first_subject(vc).get("name") != name:
         pytest.skip(f"issuer {issuer_vendor.id} changed the name to {first_subject(vc).get('name')!r}")
     assert_accepted(_verify(verifier_vendor, vc), "an Arabic learner name")
@@ -83,7 +116,7 @@ def test_revocation_interop(issuer_vendor, verifier_vendor):
     for token in ("status:revocation", "status-endpoint"):
         _require(issuer_vendor, "issuer", token)
     _require(verifier_vendor, "verifier", "status:revocation")
-    vc = _issued(issuer_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)))
+    vc = _issued(issuer_vendor, verifier_vendor, samples.achievement_credential(declared_issuer_id(issuer_vendor)))
     control = _verify(verifier_vendor, vc)  # before revocation: the positive control
     if not isinstance(vc.get("id"), str):
         pytest.skip(f"issuer {issuer_vendor.id}'s credential has no id to revoke")

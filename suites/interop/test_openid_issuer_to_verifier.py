@@ -29,9 +29,7 @@ LEARNER = {"name": UNICODE_NAMES["arabic"], "achievement": {"name": "Data stewar
 
 
 def _issuer_side(issuer_vendor) -> Wallet:
-    config = issuer_vendor.role("issuer").protocols.get("oid4vci")
-    if not config:
-        unsupported(f"{issuer_vendor.id} declares no issuer oid4vci section")
+    config = issuer_vendor.protocol("issuer", "oid4vci")
     client = Oid4vciClient(issuer_vendor.http_for("issuer", authorized=False), config["credential_issuer"],
                            config.get("offers"), backchannel=issuer_vendor.http_for("issuer"),
                            client_id=issuer_vendor.role("issuer").options("oid4vci").get("client_id"))

@@ -56,12 +56,9 @@ def template(issuer_did) -> Callable[..., dict]:
 def oid4vci(vendor):
     """The vendor's Credential Issuer as an anonymous wallet sees it; the offers backchannel
     alone carries the vendor's API credentials."""
-    from ler_interop.outcomes import unsupported
     from ler_interop.protocols.oid4vci import Oid4vciClient
 
-    config = vendor.role("issuer").protocols.get("oid4vci")
-    if not config:
-        unsupported(f"vendor {vendor.id!r} declares no issuer oid4vci section")
+    config = vendor.protocol("issuer", "oid4vci")
     return Oid4vciClient(vendor.http_for("issuer", authorized=False), config["credential_issuer"],
                          config.get("offers"), backchannel=vendor.http,
                          client_id=vendor.role("issuer").options("oid4vci").get("client_id"))

@@ -29,7 +29,7 @@ def twin(wallet, learner):
     """(configuration id, holder, a fresh session) after the positive control issued a credential."""
     config_id = wallet.any_configuration()
     holder = wallet.holder_for(config_id)
-    assert_control_issued(wallet.request(wallet.authorize(config_id, learner), [holder]), "an untouched credential request")
+    assert_control_issued(wallet.request(wallet.authorize(config_id, learner), [holder]), "credential request")
     return config_id, holder, wallet.authorize(config_id, learner)
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from ler_interop.credentials.datamodel import parse_datetime
 from ler_interop.credentials.verifier import issuer_id
-from ler_interop.protocols.suite_tools import achievement_of, first_subject, missing_claims, proof_cryptosuites
+from ler_interop.protocols.suite_tools import (achievement_of, cryptosuite_options, first_subject, missing_claims,
+                                              proof_cryptosuites, require_cryptosuite)
 from ler_interop.protocols.vcapi import json_body
 
 VCAPI_ISSUE = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#issue-credential"
@@ -172,8 +173,9 @@ def test_alignments_survive(issue, template):
     assert not lost, f"alignments lost: {', '.join(lost[:4])}"
 
 
-def _assert_issues_with(issue, template, verifier, cryptosuite: str) -> None:
-    got = issue(template(), cryptosuite=cryptosuite)
+def _assert_issues_with(vendor, issue, template, verifier, cryptosuite: str) -> None:
+    got = issue(template(), **cryptosuite_options(vendor, cryptosuite))
+    require_cryptosuite(vendor, got, cryptosuite)
     suites = proof_cryptosuites(got)
     assert cryptosuite in suites, f"asked for {cryptosuite}, got proofs with {suites}"
     proof = verifier.verify_credential(got).check("proof")
@@ -183,15 +185,15 @@ def _assert_issues_with(issue, template, verifier, cryptosuite: str) -> None:
 @pytest.mark.check(id="ISS-VCAPI-015", title="Issues with ecdsa-rdfc-2019 (P-256) when it declares that cryptosuite",
                    principles=["P1"], level="MUST", spec="https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019",
                    role="issuer", protocol="vc-api", requires=["ecdsa-rdfc-2019"])
-def test_issues_ecdsa_rdfc_2019(issue, template, verifier):
-    _assert_issues_with(issue, template, verifier, "ecdsa-rdfc-2019")
+def test_issues_ecdsa_rdfc_2019(vendor, issue, template, verifier):
+    _assert_issues_with(vendor, issue, template, verifier, "ecdsa-rdfc-2019")
 
 
 @pytest.mark.check(id="ISS-VCAPI-016", title="Issues with eddsa-rdfc-2022 when it declares that cryptosuite",
                    principles=["P1"], level="MUST", spec="https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022",
                    role="issuer", protocol="vc-api", requires=["eddsa-rdfc-2022"])
-def test_issues_eddsa_rdfc_2022(issue, template, verifier):
-    _assert_issues_with(issue, template, verifier, "eddsa-rdfc-2022")
+def test_issues_eddsa_rdfc_2022(vendor, issue, template, verifier):
+    _assert_issues_with(vendor, issue, template, verifier, "eddsa-rdfc-2022")
 
 
 @pytest.mark.check(id="ISS-VCAPI-017", title="The issuer is the same identity across credentials and its DID resolves publicly",

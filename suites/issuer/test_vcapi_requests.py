@@ -19,7 +19,7 @@ LEAK = re.compile(r"Traceback \(most recent call last\)|\bat [\w.$]+\([\w]+\.jav
 def options(vendor) -> dict:
     """The vendor's declared issue options: every bad request carries them, so a 400 is about
     what the check broke, not about options the vendor requires."""
-    return dict(vendor.role("issuer").protocols["vc-api"].get("options") or {})
+    return dict(vendor.protocol("issuer", "vc-api").get("options") or {})
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_requires_auth(vendor, issue_url, template, options, control):
 
 @pytest.mark.check(id="ISS-VCAPI-026", title="Rejects an unknown cryptosuite option rather than silently using another",
                    principles=["P1"], level="MUST", spec="https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#options",
-                   role="issuer", protocol="vc-api")
+                   role="issuer", protocol="vc-api", requires=["issue-option:cryptosuite"])
 def test_unknown_cryptosuite_option(vcapi, issue_url, template, options, control):
     response = vcapi.issue(issue_url, template(), {**options, "cryptosuite": "eddsa-rdfc-2099"})
     assert_bad_input_rejected(response, "issue with cryptosuite eddsa-rdfc-2099")

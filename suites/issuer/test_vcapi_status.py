@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ler_interop.credentials.samples import language_credential
-from ler_interop.credentials.statuslist import MIN_ENTRIES, StatusList, StatusListError
+from ler_interop.credentials.statuslist import MIN_ENTRIES, StatusList, StatusListError, status_entries
 from ler_interop.protocols.suite_tools import credential_id
 from ler_interop.outcomes import vendor_error
 from ler_interop.protocols.vcapi import NOT_A_VERDICT, json_body
@@ -15,14 +15,8 @@ BSL = "https://www.w3.org/TR/vc-bitstring-status-list/"
 VCAPI_STATUS = "https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#update-status"
 
 
-def _entries(vc: dict) -> list[dict]:
-    entries = vc.get("credentialStatus")
-    entries = [entries] if isinstance(entries, dict) else entries if isinstance(entries, list) else []
-    return [e for e in entries if isinstance(e, dict)]
-
-
 def _entry(vc: dict, purpose: str) -> dict:
-    for entry in _entries(vc):
+    for entry in status_entries(vc):
         if entry.get("statusPurpose") == purpose:
             assert isinstance(entry.get("statusListCredential"), str), \
                 f"the {purpose} status entry has no statusListCredential URL"
@@ -40,7 +34,7 @@ def _status(verifier, vc: dict):
                    protocol="vc-api", requires=["status:revocation"])
 def test_status_entries_well_formed(issue, template, verifier):
     vc = issue(template())
-    assert _entries(vc), "issued credential has no credentialStatus"
+    assert status_entries(vc), "issued credential has no credentialStatus"
     result = verifier.verify_credential(vc).check("status")
     assert result.ok, result.message
 

@@ -49,7 +49,7 @@ def test_rejects_wrong_challenge(verify_presentation, holder, key_issuer, creden
     control = _presented(verify_presentation, holder, vcs, challenge=challenge, domain=DOMAIN, expected_challenge=challenge)
     replay = _presented(verify_presentation, holder, vcs, challenge="an-old-challenge", domain=DOMAIN,
                         expected_challenge=challenge)
-    assert_rejected_against_control(control, replay, "a presentation for another challenge")
+    assert_rejected_against_control(control, replay, "a presentation for another challenge", artifact="presentation")
 
 
 @check("VER-VCAPI-042", "Rejects a presentation made for another domain", ["P2"], DI + "#verify-proof")
@@ -58,7 +58,7 @@ def test_rejects_wrong_domain(verify_presentation, holder, key_issuer, credentia
     control = _presented(verify_presentation, holder, vcs, challenge=challenge, domain=DOMAIN, expected_challenge=challenge)
     elsewhere = _presented(verify_presentation, holder, vcs, challenge=challenge, domain="evil.example",
                            expected_challenge=challenge)
-    assert_rejected_against_control(control, elsewhere, "a presentation for another domain")
+    assert_rejected_against_control(control, elsewhere, "a presentation for another domain", artifact="presentation")
 
 
 @check("VER-VCAPI-043", "Rejects a presentation carrying a tampered credential", ["P2"], VCAPI_VP)
@@ -68,4 +68,4 @@ def test_rejects_tampered_inner_credential(verify_presentation, holder, key_issu
                          expected_challenge=challenge)
     tampered = _presented(verify_presentation, holder, [crafting.tamper_claim(signed)], challenge=challenge,
                           domain=DOMAIN, expected_challenge=challenge)
-    assert_rejected_against_control(control, tampered, "a presentation with a tampered credential")
+    assert_rejected_against_control(control, tampered, "a presentation with a tampered credential", artifact="presentation")

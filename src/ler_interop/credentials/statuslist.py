@@ -193,6 +193,19 @@ def status_entry(list_url: str, index: int, purpose: str) -> dict:
     }
 
 
+def status_entries(credential: dict) -> list[dict]:
+    """A credential's status entries: `credentialStatus` is one object or a list of them."""
+    entries = credential.get("credentialStatus")
+    entries = [entries] if isinstance(entries, dict) else entries if isinstance(entries, list) else []
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def status_purposes(credential: dict) -> list[str]:
+    """The distinct `statusPurpose` values of a credential's status entries, in order."""
+    purposes = (e.get("statusPurpose") for e in status_entries(credential))
+    return list(dict.fromkeys(p for p in purposes if isinstance(p, str)))
+
+
 # -- checking --------------------------------------------------------------------
 @dataclass
 class StatusResult:

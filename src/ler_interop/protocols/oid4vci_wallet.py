@@ -15,7 +15,7 @@ from typing import Any
 from ..credentials.did import did_jwk
 from ..credentials.jws import sign_compact, unsigned_compact
 from ..credentials.keys import Key
-from ..outcomes import unsupported, vendor_error
+from ..outcomes import control_refused, unsupported, vendor_error
 from ..net import Response
 from .oid4vci import CredentialOffer, Oid4vciClient, describe, issued_credentials, oauth_error
 
@@ -176,4 +176,4 @@ def assert_refused(response: Response, what: str, codes: set[str], statuses: fro
 def assert_control_issued(response: Response, what: str) -> None:
     """The positive control of a negative check: the untouched request must succeed first."""
     if response.status_code != 200:
-        vendor_error(f"could not exercise the check: the issuer also refuses {what} ({describe(response)})")
+        control_refused(f"your OpenID4VCI issuer refuses the suite's valid {what}", describe(response))

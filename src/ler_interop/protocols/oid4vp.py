@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import redact
 from ..net import Http, Response
-from ..outcomes import vendor_error
+from ..outcomes import control_refused, vendor_error
 from .oid4vp_request import (
     REQUEST_OBJECT_MEDIA_TYPE,
     AuthorizationRequest,
@@ -186,5 +186,5 @@ def assert_rejected_against_control(control: Verdict, verdict: Verdict, what: st
     verified first, or the check never exercised the safeguard (a verifier rejecting
     everything would otherwise pass) and cannot judge."""
     if not control.accepted:
-        vendor_error(f"could not exercise the check: the verifier also rejects the untouched twin ({control.message})")
+        control_refused("your OpenID4VP verifier rejects the suite's valid presentation", control.message)
     assert not verdict.accepted, f"accepted {what} ({verdict.message})"

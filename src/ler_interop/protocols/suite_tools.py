@@ -78,6 +78,30 @@ def proof_cryptosuites(credential: dict) -> list[str]:
     return [p.get("cryptosuite") for p in proofs if isinstance(p, dict)]
 
 
+# The VC API's issue options are `credentialId` and `mandatoryPointers` only (its
+# IssueCredentialOptions schema has additionalProperties: false); an issuer instance signs with
+# the cryptosuite it is configured with. Asking for one by an `options.cryptosuite` is an
+# extension the suite uses only with issuers that declare this token.
+CRYPTOSUITE_OPTION = "issue-option:cryptosuite"
+
+
+def cryptosuite_options(vendor: Any, cryptosuite: str) -> dict[str, str]:
+    """The issue options that ask `vendor` for `cryptosuite`: none unless it declares the extension."""
+    return {"cryptosuite": cryptosuite} if vendor.supports("issuer", CRYPTOSUITE_OPTION) else {}
+
+
+def require_cryptosuite(vendor: Any, credential: dict, cryptosuite: str) -> None:
+    """A credential issued without the extension is judged only if it used `cryptosuite` by
+    default; otherwise the suite had no defined way to ask for it: `unsupported`."""
+    used = proof_cryptosuites(credential)
+    if cryptosuite not in used and not vendor.supports("issuer", CRYPTOSUITE_OPTION):
+        from ..outcomes import unsupported
+
+        unsupported(f"{vendor.id}'s issuer signs with {', '.join(map(str, used)) or 'no cryptosuite'} by default, and "
+                    f"the VC API defines no issue option to ask for {cryptosuite} (declare {CRYPTOSUITE_OPTION} "
+                    "if the issuer takes `options.cryptosuite`)")
+
+
 def credential_id(credential: dict) -> str:
     """The issued credential's id, which status updates address; without one, nothing can be judged."""
     from ..outcomes import vendor_error
@@ -103,7 +127,7 @@ PLACEHOLDER_ISSUER = "did:example:ler-interop-issuer"
 
 def declared_issuer_id(vendor: Any) -> str:
     """The issuer id to put in credentials sent to `vendor`'s VC API issuer."""
-    return vendor.role("issuer").protocols["vc-api"].get("issuer_id") or PLACEHOLDER_ISSUER
+    return vendor.protocol("issuer", "vc-api").get("issuer_id") or PLACEHOLDER_ISSUER
 
 
 def issue_through(vendor: Any, credential: dict, **extra_options: Any) -> dict:
@@ -111,7 +135,7 @@ def issue_through(vendor: Any, credential: dict, **extra_options: Any) -> dict:
     return the issued credential; no credential in the answer is a VendorAnswerError."""
     from .vcapi import VcApiClient
 
-    config = vendor.role("issuer").protocols["vc-api"]
+    config = vendor.protocol("issuer", "vc-api")
     client = VcApiClient(vendor.http)
     response = client.issue(config["issue"], credential, {**(config.get("options") or {}), **extra_options})
     return client.issued_credential(response)

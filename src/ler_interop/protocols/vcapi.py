@@ -160,7 +160,7 @@ def _warnings(body: Any) -> list:
 
 
 def assert_rejected_against_control(control: Verdict, verdict: Verdict, what: str, *,
-                                    warning_suffices: bool = False) -> None:
+                                    warning_suffices: bool = False, artifact: str = "credential") -> None:
     """A negative check with a positive control: the untouched twin of the broken artifact must
     be accepted first, or the check never exercised the safeguard (a verifier rejecting
     everything would otherwise "pass" every negative check) and cannot judge.
@@ -168,10 +168,10 @@ def assert_rejected_against_control(control: Verdict, verdict: Verdict, what: st
     warning_suffices: the VC API lets a verifier report validity-period and status problems as
     warnings beside `verified: true`; a warning the control did not get counts as flagging it.
     """
-    from ..outcomes import vendor_error
+    from ..outcomes import control_refused
 
     if not control.accepted:
-        vendor_error(f"could not exercise the check: the verifier also rejects the untouched twin ({control.message})")
+        control_refused(f"your verifier rejects the suite's valid {artifact}", control.message)
     if warning_suffices and verdict.accepted and len(_warnings(verdict.body)) > len(_warnings(control.body)):
         return
     assert_rejected(verdict, what)

@@ -99,7 +99,8 @@ class ReferenceServers:
         self.stop()
 
     def manifest_vendor(self) -> dict[str, Any]:
-        issuer_supports = [*ISSUER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, *STATUS_SUPPORT, "status-endpoint"]
+        issuer_supports = [*ISSUER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, *STATUS_SUPPORT, "status-endpoint",
+                           "issue-option:cryptosuite"]
         issuer: dict[str, Any] = {
             "vc-api": {
                 "issue": f"{self.issuer_url}/credentials/issue",

@@ -2,23 +2,26 @@
 
 An interop result is a cell: role "interop", params {"issuer": A, "verifier": B} and, for the
 learner's journey, "wallet": W; vendor = the verifier (docs/CONTRACTS.md). Several checks may exercise the same
-cell (one per cryptosuite, say); the cell shows the worst of them, so one broken path is never
-hidden behind a working one.
+cell (one per cryptosuite or format, say); the cell shows the first outcome of CELL_ORDER among
+them, so one broken path is never hidden behind a working one, and a cell shows what happened.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-# Worst first. `unsupported`/`skip` only show when nothing in the cell was judged.
-SEVERITY: tuple[str, ...] = ("fail", "error", "warn", "pass", "unsupported", "skip")
+# How a cell combines its results (docs/CONTRACTS.md, "Matrix"): judged outcomes first, worst
+# first; then `skip` (a path was tried, and a party other than the judged one could not feed it)
+# before `unsupported` (a path nobody declared): a wallet skipped in the two formats it declares
+# shows `skip`, not the `unsupported` of the third format it never claimed.
+CELL_ORDER: tuple[str, ...] = ("fail", "error", "warn", "pass", "skip", "unsupported")
 
 MatrixRow = dict[str, Any]
 
 
 def worst(outcomes: Iterable[str]) -> str:
-    ranked = sorted(outcomes, key=lambda o: SEVERITY.index(o) if o in SEVERITY else 0)
-    return ranked[0] if ranked else "skip"
+    ranked = sorted(outcomes, key=lambda o: CELL_ORDER.index(o) if o in CELL_ORDER else 0)
+    return ranked[0] if ranked else "unsupported"
 
 
 def matrix_rows(results: Iterable[Mapping[str, Any]]) -> list[MatrixRow]:

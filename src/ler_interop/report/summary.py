@@ -1,8 +1,9 @@
 """summary.json: per-vendor counts, principle scores and verdicts, profiles, attested items, and
 the interop matrix — exactly the shape in docs/CONTRACTS.md ("summary.json"), plus one additive
 per-vendor keys: `expected`, counting expected fails and unexpected passes (why a vendor with
-no failing MUST check may still not conform), and `protocols`, the outcome counts per role and
-exchange protocol."""
+no failing MUST check may still not conform), `protocols`, the outcome counts per role and
+exchange protocol, and `blocked`, each cause that left checks unjudged (a refused positive
+control), stated once."""
 
 from __future__ import annotations
 
@@ -44,7 +45,21 @@ def vendor_summary(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
             if a.get("vendor") == vendor["id"]
         ],
         "expected": scoring.expectation_counts(results),
+        "blocked": blocked_by_cause(results),
     }
+
+
+def blocked_by_cause(results: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Checks left unjudged by one cause (a refused positive control), stated once per cause:
+    [{"cause", "example", "checks": [ids]}], the most checks first."""
+    causes: dict[str, dict[str, Any]] = {}
+    for result in results:
+        cause = result.get("cause")
+        if cause:
+            entry = causes.setdefault(cause, {"cause": cause, "example": result.get("message", ""), "checks": []})
+            if result["check"] not in entry["checks"]:
+                entry["checks"].append(result["check"])
+    return sorted(causes.values(), key=lambda e: (-len(e["checks"]), e["cause"]))
 
 
 def _by_role_and_protocol(results: list[Mapping[str, Any]]) -> list[tuple[tuple[str, str], list[Mapping[str, Any]]]]:
