@@ -42,3 +42,9 @@ FAULT_FOR: dict[str, str] = {
     "ISS-OID4VCI-033": "issuer.oid4vci-no-status",
     "ISS-OID4VCI-034": "issuer.oid4vci-generic-error-code",
 }
+
+# A second fault a check must also fail under (test_a_second_fault_also_fails_its_checks).
+MORE_FAULTS: dict[str, tuple[str, ...]] = {
+    # the Open Badge layout forced on a vct that is no Open Badge: its claims are not where it was given them
+    "issuer.oid4vci-sd-jwt-wrapped-claims": ("ISS-OID4VCI-017",),
+}

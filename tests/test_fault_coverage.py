@@ -129,6 +129,9 @@ def test_every_check_has_a_known_fault():
     assert sorted(set(FAULT_FOR.values()) - CATALOG.keys()) == [], "fault names not in the reference catalog"
 
 
+# Second faults that must also make their checks fail.
+MORE_FAULTS = {**fault_map_wallet.MORE_FAULTS, **fault_map_oid4vci.MORE_FAULTS}
+
 # Faults no check is mapped to, and the test that proves each one instead.
 PROVEN_ELSEWHERE = {
     "issuer.no-status": "test_reference.py (the issued credential has no credentialStatus)",
@@ -140,7 +143,7 @@ PROVEN_ELSEWHERE = {
 
 def test_every_fault_is_exercised():
     """The catalog stays honest: a fault nothing uses would be a switch nobody has seen work."""
-    assert set(CATALOG) - set(FAULT_FOR.values()) - set(fault_map_wallet.MORE_FAULTS) == set(PROVEN_ELSEWHERE)
+    assert set(CATALOG) - set(FAULT_FOR.values()) - set(MORE_FAULTS) == set(PROVEN_ELSEWHERE)
 
 
 def test_clean_reference_passes_every_check(runs):
@@ -163,7 +166,7 @@ def test_fault_makes_its_checks_fail(runs, fault):
                       + "; ".join(f"{r['outcome']} {r['message'][:120]}" for r in mine))
 
 
-@pytest.mark.parametrize("fault, checks", sorted(fault_map_wallet.MORE_FAULTS.items()))
+@pytest.mark.parametrize("fault, checks", sorted(MORE_FAULTS.items()))
 def test_a_second_fault_also_fails_its_checks(runs, fault, checks):
     results = runs(fault, checks)
     for check in checks:

@@ -63,7 +63,8 @@ def sd_jwt_claims(svc: Service, configuration_id: str, claims: dict[str, Any]) -
     credentialSubject like the W3C formats; any other vct carries exactly what it was given
     (a sample name when that is nothing)."""
     if configuration_id != SD_JWT_VC:
-        return _folded(svc, copy.deepcopy(claims) or {"name": samples.UNICODE_NAMES["greek"]})
+        given = _folded(svc, copy.deepcopy(claims) or {"name": samples.UNICODE_NAMES["greek"]})
+        return {"credentialSubject": given} if svc.has("issuer.oid4vci-sd-jwt-wrapped-claims") else given
     subject = claims.get("credentialSubject")
     rest = {k: copy.deepcopy(v) for k, v in claims.items() if k != "credentialSubject"}
     return {**_folded(svc, rest), "credentialSubject": subject_claims(svc, subject if isinstance(subject, dict) else {})}
