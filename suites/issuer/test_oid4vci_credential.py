@@ -155,8 +155,9 @@ def test_offered_claims_intact(wallet, learner, fmt):
                    requires=["oid4vci", "dc+sd-jwt"])
 def test_sd_jwt_selectively_disclosable(wallet, oid4vci, learner):
     """The Open Badge layout's name and achievement, or for any other vct each claim the offer
-    gave, must be disclosures a holder can withhold (SD-JWT VC §3.2.2: claims other than the
-    registered ones may be selectively disclosable; OB 3.0 learners' data is personal)."""
+    gave, should be disclosures a holder can withhold (P2: give only what is needed; SD-JWT VC
+    leaves which claims are disclosable to the type, so this is a SHOULD). cnf is required when
+    key binding is supported (SD-JWT VC, registered JWT claims)."""
     wallet.configuration_for("dc+sd-jwt")  # unsupported when there is none
     for config_id in wallet.configurations_of("dc+sd-jwt")[:MAX_CONFIGURATIONS]:
         issued = wallet.issue(config_id, learner)

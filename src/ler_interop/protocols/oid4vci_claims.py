@@ -3,9 +3,9 @@ configuration, and where the suite looks for them in what was issued (docs/CONTR
 "Offer claims"; docs/backchannels.openapi.yaml, OfferRequest.claims).
 
 - `ldp_vc`, `jwt_vc_json`: the claims of `credentialSubject` (the wallet's key is its `id`).
-- `dc+sd-jwt`: the SD-JWT VC's own claims, top-level (SD-JWT VC §3.2.2: a credential of type
-  `vct` is a JWT claims set, with no `credentialSubject`). What their layout must be is the
-  `vct`'s business: only a vct in OPEN_BADGE_VCTS is judged against the suite's Open Badge
+- `dc+sd-jwt`: the SD-JWT VC's own claims, top-level (an SD-JWT VC is a JWT claims set, with
+  no `credentialSubject`). Which claims appear, and where, is for the type to say (SD-JWT VC,
+  the `vct` section), so only a vct in OPEN_BADGE_VCTS is judged against the suite's Open Badge
   layout (credentials/ob_sdjwt.py, `credentialSubject.*`); any other vct only on the claims it
   was given coming back as given.
 

@@ -62,7 +62,7 @@ def _validated(body: dict[str, Any], known: dict[str, dict[str, Any]]) -> tuple[
         raise BadRequest("malformed-offer-request", "Malformed offer request",
                          "`claims` mean credentialSubject claims for W3C formats and top-level claims for each SD-JWT VC "
                          "type: offer configurations of one kind together")
-    # An SD-JWT VC's registered claims are the issuer's to set (SD-JWT VC §3.2.2.2), never the offer's.
+    # An SD-JWT VC's registered claims are the issuer's to set (SD-JWT VC, "Registered JWT Claims"), never the offer's.
     registered = sorted(REGISTERED_CLAIMS & set(claims)) if any(known[i].get("format") == "dc+sd-jwt" for i in ids) else []
     if registered:
         raise BadRequest("malformed-offer-request", "Malformed offer request",
