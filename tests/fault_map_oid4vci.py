@@ -49,4 +49,6 @@ FAULT_FOR: dict[str, str] = {
 MORE_FAULTS: dict[str, tuple[str, ...]] = {
     # The SD-JWT VC's key by JWT VC Issuer Metadata naming another issuer: the credential must not verify.
     "issuer.jwt-vc-issuer-mismatch": ("ISS-OID4VCI-014",),
+    # the Open Badge layout forced on a vct that is no Open Badge: its claims are not where it was given them
+    "issuer.oid4vci-sd-jwt-wrapped-claims": ("ISS-OID4VCI-017",),
 }

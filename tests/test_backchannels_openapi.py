@@ -39,7 +39,7 @@ def valid(api: dict, name: str, value) -> None:
 
 
 def test_the_document_is_openapi_3_1_with_every_backchannel(api):
-    assert api["openapi"].startswith("3.1") and api["info"]["version"].startswith("1.")
+    assert api["openapi"].startswith("3.1") and api["info"]["version"].startswith("2.")  # 2.0: offer claims per format
     assert {"/offers", "/presentation-requests", "/presentation-requests/{id}"} <= set(api["paths"])
     for name in api["components"]["schemas"]:
         schema(api, name)
@@ -61,6 +61,10 @@ def test_the_reference_issuer_is_true_to_the_offer_contract(api, reference):
         assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")
         valid(api, "Problem", refused.json())
     assert schema(api, "OfferRequest").is_valid(body) is False  # the document says the same
+    sd_jwt = next(c for c, v in metadata["credential_configurations_supported"].items() if v["format"] == "dc+sd-jwt")
+    owned = httpx.post(oid4vci["offers"], json={"credential_configuration_id": sd_jwt, "claims": {"vct": "urn:x"}})
+    assert owned.status_code == 400, "claims may not set the SD-JWT VC's registered claims (OfferRequest.claims)"
+    valid(api, "Problem", owned.json())
 
 
 def test_the_reference_verifier_is_true_to_the_presentation_request_contract(api, reference):

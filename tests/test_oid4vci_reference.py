@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 
+from ler_interop.credentials.samples import achievement_credential, offered_achievement
+from ler_interop.credentials.schemas import check_ob3
 from ler_interop.net import Http
 from ler_interop.protocols.oid4vci import Oid4vciClient, oauth_error
+from ler_interop.protocols.oid4vci_claims import is_open_badge, issued_claims
+from ler_interop.protocols.oid4vci_formats import sd_jwt_parts
 from ler_interop.protocols.oid4vci_wallet import Holder, Wallet
+from ler_interop.protocols.suite_tools import missing_claims
 from ler_interop.reference.oid4vci import extend_manifest
-from ler_interop.reference.oid4vci.metadata import LDP_VC, SD_JWT_VC
+from ler_interop.reference.oid4vci.metadata import LDP_VC, LEARNER_SD_JWT_VC, LEARNER_VCT, SD_JWT_VC
 from ler_interop.reference.oid4vci.state import MAX_TX_CODE_FAILURES
 from ler_interop.reference.servers import start_reference
 
@@ -128,3 +134,51 @@ def test_extend_manifest_adds_capabilities_once():
     extend_manifest(entry, "http://127.0.0.1:1")
     assert entry["oid4vci"] == {"credential_issuer": "http://127.0.0.1:1", "offers": "http://127.0.0.1:1/offers"}
     assert entry["supports"].count("ldp_vc") == 1 and {"oid4vci", "dc+sd-jwt", "tx_code", "by-reference"} <= set(entry["supports"])
+
+
+# -- what an offer's claims mean (protocols/oid4vci_claims.py) ---------------------------------
+
+LEARNER = {"name": "山田 花子", "achievement": offered_achievement("شهادة", "Ἀρχή")}
+
+
+def test_a_vct_that_is_no_open_badge_carries_the_offered_claims_top_level(wallet, client):
+    """The reference offers an SD-JWT VC whose vct is no Open Badge: the offer's claims are its
+    top-level claims, as given, each selectively disclosable, with no Open Badge layout."""
+    config = client.configurations()[LEARNER_SD_JWT_VC]
+    assert config["format"] == "dc+sd-jwt" and config["vct"] == LEARNER_VCT and not is_open_badge(config)
+    assert wallet.offer_claims(LEARNER_SD_JWT_VC, LEARNER) == LEARNER
+    issued = wallet.issue(LEARNER_SD_JWT_VC, LEARNER)
+    in_clear, claims, disclosed = sd_jwt_parts(issued.credentials[0])
+    assert in_clear["vct"] == LEARNER_VCT and "credentialSubject" not in claims
+    assert missing_claims(LEARNER, issued_claims(issued.credentials[0], "dc+sd-jwt")) == []
+    assert {tuple(d["path"]) for d in disclosed} >= {("name",), ("achievement",)}
+
+
+def test_the_open_badge_vct_carries_them_in_its_layout(wallet, client):
+    config = client.configurations()[SD_JWT_VC]
+    assert is_open_badge(config)
+    offered = wallet.offer_claims(SD_JWT_VC, LEARNER)
+    assert offered == {"credentialSubject": LEARNER}
+    issued = issued_claims(wallet.issue(SD_JWT_VC, LEARNER).credentials[0], "dc+sd-jwt")
+    assert missing_claims(offered, issued) == [] and "achievement" not in issued
+
+
+def test_offer_claims_may_not_set_registered_sd_jwt_claims(refs):
+    response = httpx.post(refs.issuer_url + "/offers", json={"credential_configuration_id": LEARNER_SD_JWT_VC,
+                                                            "claims": {"name": "Ada", "iss": "did:example:evil"}})
+    assert response.status_code == 400 and "iss" in response.json()["detail"]
+
+
+def test_a_complete_offered_achievement_is_a_valid_open_badge_as_given():
+    """The suite's offers carry every property OB 3.0 requires, so an issuer has nothing to invent."""
+    credential = achievement_credential("did:example:issuer", rich=False)
+    credential["credentialSubject"]["achievement"] = LEARNER["achievement"]
+    assert check_ob3(credential) == []
+
+
+def test_one_offer_claims_mean_one_thing(refs):
+    mixed = httpx.post(refs.issuer_url + "/offers", json={"credential_configuration_ids": [LDP_VC, SD_JWT_VC],
+                                                         "claims": {"name": "Ada"}})
+    assert mixed.status_code == 400
+    unclaimed = httpx.post(refs.issuer_url + "/offers", json={"credential_configuration_ids": [LDP_VC, SD_JWT_VC]})
+    assert unclaimed.status_code == 201  # no claims: each configuration's own sample learner

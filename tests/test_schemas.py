@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from ler_interop.credentials import obv3, schemas
+from ler_interop.credentials import obv3, samples, schemas
 from ler_interop.credentials.schemas import check_all, check_clr2, check_ob3, detect_profile
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "credentials"
@@ -187,8 +187,6 @@ def test_ob3_schema_defines_the_data_model_classes() -> None:
 
 def test_the_suites_sample_credentials_pass() -> None:
     # The credentials the suite asks issuers to issue must themselves be clean.
-    from ler_interop.credentials import samples
-
     assert check_all(samples.achievement_credential("did:example:issuer")) == []
     assert check_all(samples.language_credential("did:example:issuer")) == []
 
@@ -201,3 +199,17 @@ def _items(node: Any):
     elif isinstance(node, list):
         for value in node:
             yield from _items(value)
+
+
+def test_each_missing_property_is_its_own_finding() -> None:
+    """jsonschema gives one `required` error per missing property, all carrying the same list:
+    each must name its own property, once (not the first missing one three times)."""
+    doc = samples.achievement_credential("did:example:issuer")
+    achievement = doc["credentialSubject"]["achievement"]
+    for name in ("id", "type", "criteria"):
+        del achievement[name]
+    required = [(f.rule, f.path) for f in check_ob3(doc) if f.rule.endswith(".required")]
+    base = "$.credentialSubject.achievement"
+    assert required == [("ob3.achievement.id.required", f"{base}.id"),
+                        ("ob3.achievement.type.required", f"{base}.type"),
+                        ("ob3.achievement.criteria.required", f"{base}.criteria")]

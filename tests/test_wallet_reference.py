@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from ler_interop.credentials import crafting, samples
+from ler_interop.protocols.oid4vci_claims import offer_claims
 from ler_interop.protocols.oid4vp_present import OB_TYPE_IRI, OB_VCT
 from ler_interop.reference.issuer import ReferenceIssuer
-from ler_interop.reference.oid4vci.metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC
+from ler_interop.reference.oid4vci.metadata import JWT_VC_JSON, LDP_VC, SD_JWT_VC, configurations
 from ler_interop.reference.servers import start_reference
 from ler_interop.reference.serving import LoopbackServer
 from ler_interop.reference.verifier import ReferenceVerifier
@@ -186,7 +187,9 @@ def other_issuer() -> Iterator[str]:
 
 
 def _offer(http, issuer_url: str, fmt: str, claims: dict | None = None, **kw) -> str:
-    body = {"credential_configuration_id": CONFIG[fmt], "claims": claims or {}, **kw}
+    """`claims`: the learner; the offer carries them as the backchannel contract says for `fmt`."""
+    learner = offer_claims(configurations(frozenset())[CONFIG[fmt]], claims) if claims else {}
+    body = {"credential_configuration_id": CONFIG[fmt], "claims": learner, **kw}
     answer = http.post(issuer_url + "/offers", json=body)
     assert answer.status_code == 201, answer.text
     return answer.json()["offer"]

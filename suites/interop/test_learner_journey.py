@@ -47,7 +47,9 @@ def _offer(issuer_vendor, fmt: str, claims: dict) -> str:
                            config.get("offers"), backchannel=issuer_vendor.http_for("issuer"),
                            client_id=issuer_vendor.role("issuer").options("oid4vci").get("client_id"))
     try:
-        return client.create_offer(Wallet(client).configuration_for(fmt), claims)
+        wallet = Wallet(client)
+        config_id = wallet.configuration_for(fmt, open_badge=True)  # the journey asks B for Open Badge claims
+        return client.create_offer(config_id, wallet.offer_claims(config_id, claims))
     except net.NetError as exc:
         pytest.skip(f"issuer {issuer_vendor.id} made no {fmt} offer ({exc}); its issuer checks report it")
 

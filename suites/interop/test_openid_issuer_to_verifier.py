@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from ler_interop.credentials.crafting import Signer
-from ler_interop.credentials.samples import UNICODE_NAMES
+from ler_interop.credentials.samples import UNICODE_NAMES, offered_achievement
 from ler_interop.net import NetError
 from ler_interop.outcomes import VendorError, unsupported
 from ler_interop.protocols.oid4vci import Oid4vciClient
@@ -25,7 +25,7 @@ from ler_interop.protocols.oid4vp_wallet import SuiteWallet
 from ler_interop.protocols.suite_tools import suite_verifier
 
 VP = "https://openid.net/specs/openid-4-verifiable-presentations-1_0.html"
-LEARNER = {"name": UNICODE_NAMES["arabic"], "achievement": {"name": "Data stewardship", "description": "Ἀρχή"}}
+LEARNER = {"name": UNICODE_NAMES["arabic"], "achievement": offered_achievement("Data stewardship", "Ἀρχή")}
 
 
 def _issuer_side(issuer_vendor) -> Wallet:
@@ -40,7 +40,7 @@ def _received(issuer_vendor, fmt: str) -> tuple[object, Holder]:
     """A's credential in `fmt`, issued to a fresh wallet key; skip when A cannot provide one the
     suite's own verifier accepts and that is bound to that key."""
     wallet = _issuer_side(issuer_vendor)
-    config_id = wallet.configuration_for(fmt)
+    config_id = wallet.configuration_for(fmt, open_badge=True)  # B is asked for the Open Badge claims
     holder = wallet.holder_for(config_id)
     if holder.binding == "jwk" and fmt != "dc+sd-jwt":
         pytest.skip(f"issuer {issuer_vendor.id} binds {fmt} to a bare JWK; a W3C presentation needs a DID holder")

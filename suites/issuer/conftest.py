@@ -73,6 +73,8 @@ def wallet(oid4vci):
 
 @pytest.fixture
 def learner() -> dict:
-    """The claims offered: a CJK learner name and an Arabic achievement name (P7)."""
+    """The learner offered (an AchievementSubject without id): a CJK name and a complete OB 3.0
+    achievement with an Arabic name (P7). The offer's claims are built from it per configuration
+    (protocols/oid4vci_claims.py)."""
     return {"name": samples.UNICODE_NAMES["cjk"],
-            "achievement": {"name": "شهادة إدارة البيانات", "description": "Data stewardship — Ἀρχή, Грамотность"}}
+            "achievement": samples.offered_achievement("شهادة إدارة البيانات", "Data stewardship — Ἀρχή, Грамотность")}

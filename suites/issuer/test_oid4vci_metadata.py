@@ -145,7 +145,7 @@ def test_authorization_server_metadata_response_types(oid4vci):
                    requires=["oid4vci"])
 def test_offer_by_value(oid4vci, wallet, learner):
     config_id = wallet.any_configuration()
-    uri = oid4vci.create_offer(config_id, learner)
+    uri = oid4vci.create_offer(config_id, wallet.offer_claims(config_id, learner))
     try:
         how, value = split_offer_uri(uri)
         assert how == "value", "asked for an offer by value, got credential_offer_uri"
@@ -160,7 +160,7 @@ def test_offer_by_value(oid4vci, wallet, learner):
                    requires=["oid4vci", "by-reference"])
 def test_offer_by_reference(oid4vci, wallet, learner):
     config_id = wallet.any_configuration()
-    uri = oid4vci.create_offer(config_id, learner, by_reference=True)
+    uri = oid4vci.create_offer(config_id, wallet.offer_claims(config_id, learner), by_reference=True)
     try:
         how, url = split_offer_uri(uri)
     except MalformedOffer as exc:

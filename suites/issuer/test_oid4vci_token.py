@@ -23,7 +23,8 @@ def _tx_code() -> str:
 
 
 def _offer(oid4vci, wallet, learner, tx_code=None):
-    return oid4vci.resolve_offer(oid4vci.create_offer(wallet.any_configuration(), learner, tx_code=tx_code))
+    config_id = wallet.any_configuration()
+    return oid4vci.resolve_offer(oid4vci.create_offer(config_id, wallet.offer_claims(config_id, learner), tx_code=tx_code))
 
 
 def _redeemed(oid4vci, offer, tx_code=None):

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from ..credentials.jws import JwsError, parse_compact
 from ..credentials.jwtvc import decoded_document
+from ..protocols.oid4vci_claims import offer_claims
 from ..redact import register_secret
 from ..reference.issuer import ReferenceIssuer
 from ..reference.oid4vci import formats, offers
@@ -88,7 +89,9 @@ class CounterpartIssuer:
     # -- offers ---------------------------------------------------------------------------
     def offer(self, fmt: str, claims: dict[str, Any], *, tx_code: str | None = None, by_reference: bool = False,
               defect: str | None = None, extra: dict[str, Any] | None = None) -> str:
-        """An `openid-credential-offer://` URI (pre-authorized code; by value unless `by_reference`).
+        """An `openid-credential-offer://` URI (pre-authorized code; by value unless `by_reference`)
+        for the learner `claims` (an AchievementSubject without id), carried as the backchannel
+        contract says for the format's Open Badge configuration (protocols/oid4vci_claims.py).
 
         defect: None | "bad-signature" | "other-key" | "unbound"; extra: top-level members merged into
         ldp_vc / jwt_vc_json credentials (evidence, name/description language value objects)."""
@@ -99,7 +102,8 @@ class CounterpartIssuer:
             raise CounterpartError("`extra` members are for ldp_vc / jwt_vc_json credentials only")
         if tx_code is not None and not (isinstance(tx_code, str) and tx_code):
             raise CounterpartError("tx_code must be a non-empty string")
-        offer = self.service.state.new_offer((configuration_id,), dict(claims), tx_code, by_reference,
+        offered = offer_claims(self.configurations[configuration_id], claims)
+        offer = self.service.state.new_offer((configuration_id,), offered, tx_code, by_reference,
                                              defects=frozenset([defect] if defect else []), extra=extra)
         register_secret(offer.pre_authorized_code)
         register_secret(tx_code)
@@ -107,7 +111,7 @@ class CounterpartIssuer:
 
     # -- what happened ----------------------------------------------------------------------
     def _record(self, issued: IssuedCredential) -> None:
-        fmt = next((f for f, c in CONFIGURATION_OF_FORMAT.items() if c == issued.configuration_id), "?")
+        fmt = (self.configurations.get(issued.configuration_id) or {}).get("format", "?")
         with self._lock:
             self._issued.append(Issued(fmt, issued.configuration_id, issued.credential, issued.holder,
                                        issued.offer_id, issued.defects, self._mark()))

@@ -32,15 +32,11 @@ def claims_of(subject: Mapping[str, Any], *, name: str | None = None) -> dict[st
 
 def issue(subject: Mapping[str, Any], key: Key, kid: str, *, iss: str, holder_jwk: Mapping[str, Any] | None,
           name: str | None = None, status: Mapping[str, Any] | None = None, exp: int | None = None,
-          vct: str = VCT, selective: bool = True, jti: str | None = None,
-          headers: Mapping[str, Any] | None = None) -> str:
-    """An Open Badge SD-JWT VC for `subject`, bound to `holder_jwk`. `jti` names it for the
-    issuer's own status service; `selective=False` leaves every claim in clear (a fault switch
-    of the reference issuer). `headers`: extra JOSE header members (an `x5c` chain)."""
+          vct: str = VCT, headers: Mapping[str, Any] | None = None) -> str:
+    """An Open Badge SD-JWT VC for `subject`, bound to `holder_jwk`. `headers`: extra JOSE header
+    members (an `x5c` chain)."""
     claims = claims_of(subject, name=name)
-    if jti is not None:
-        claims["jti"] = jti
-    disclosable = [p for p in DISCLOSABLE if p[-1] in claims["credentialSubject"]] if selective else []
+    disclosable = [p for p in DISCLOSABLE if p[-1] in claims["credentialSubject"]]
     return issue_sd_jwt(claims, key, kid, iss=iss, vct=vct, exp=exp, status=status,
                         disclosable=disclosable, holder_jwk=holder_jwk, extra_headers=headers)
 

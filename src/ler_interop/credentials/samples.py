@@ -33,6 +33,14 @@ ACHIEVEMENT_TYPES = ["Badge", "Certificate", "Certification", "Course", "Degree"
                      "License", "ext:ApprenticeshipMilestone"]
 
 
+def offered_achievement(name: str, description: str, **more: Any) -> dict[str, Any]:
+    """A complete OB 3.0 Achievement (every property the data model requires: id, type, name,
+    description, criteria), as the suite offers it: an issuer need not invent any of it."""
+    return {"id": "https://ler-interop.example/achievements/offered", "type": ["Achievement"],
+            "name": name, "description": description,
+            "criteria": {"narrative": "Assessed by the issuer against its published standard."}, **more}
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 

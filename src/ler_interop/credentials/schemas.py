@@ -128,10 +128,21 @@ def _validator(name: str) -> Draft202012Validator:
 
 def _schema_findings(doc: dict[str, Any], schema_name: str, profile: str) -> list[Finding]:
     errors = sorted(_validator(schema_name).iter_errors(doc), key=lambda e: list(e.absolute_path))
-    return [_to_finding(e, load_schema(schema_name), profile) for e in errors]
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for error in errors:
+        if error.validator == "required":
+            # jsonschema raises one `required` error per missing property, each carrying the
+            # whole list and none naming its property: one site gives one finding per property.
+            site = (tuple(error.absolute_path), tuple(error.absolute_schema_path))
+            if site in seen:
+                continue
+            seen.add(site)
+        out += _to_findings(error, load_schema(schema_name), profile)
+    return out
 
 
-def _to_finding(error: ValidationError, root: dict[str, Any], profile: str) -> Finding:
+def _to_findings(error: ValidationError, root: dict[str, Any], profile: str) -> list[Finding]:
     try:
         cls, prop, kind = _origin(error, root)
     except (KeyError, IndexError, TypeError):  # a schema shape _origin does not know: still report
@@ -140,10 +151,9 @@ def _to_finding(error: ValidationError, root: dict[str, Any], profile: str) -> F
     for key in error.absolute_path:
         path = child(path, key)
     if error.validator == "required":
-        missing = next((p for p in error.validator_value
-                        if isinstance(error.instance, dict) and p not in error.instance), prop)
-        return Finding(f"{profile}.{cls}.{missing}.required", child(path, missing) if missing else path,
-                       f"{missing} is required on {cls[0].upper() + cls[1:]}")
+        missing = [p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance]
+        return [Finding(f"{profile}.{cls}.{name}.required", child(path, name) if name else path,
+                        f"{name} is required on {cls[0].upper() + cls[1:]}") for name in missing or [prop]]
     message = _describe(error, kind)
     if error.context:  # anyOf/oneOf: say which alternative came closest
         # An alternative of the wrong JSON type is the least informative answer.
@@ -151,7 +161,7 @@ def _to_finding(error: ValidationError, root: dict[str, Any], profile: str) -> F
         closest = best_match(informative or error.context)
         if closest is not None:
             message = f"{_shown(error.instance)} matches none of the allowed shapes; closest: {_describe(closest, None)}"
-    return Finding(f"{profile}.{cls}.{prop or 'value'}.invalid", path, _trim(message))
+    return [Finding(f"{profile}.{cls}.{prop or 'value'}.invalid", path, _trim(message))]
 
 
 def _origin(error: ValidationError, root: dict[str, Any]) -> tuple[str, str | None, str | None]:

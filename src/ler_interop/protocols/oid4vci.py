@@ -7,11 +7,11 @@ declared hosts, §4.1); the token request is form-encoded (§6.1); nonces are PO
 
 The issuer backchannel (DESIGN §5) that makes the vendor offer something:
 `POST <offers> {"credential_configuration_id": id, "claims": {...}, "tx_code": str|null,
-"by_reference": bool}` -> 2xx `{"offer": "openid-credential-offer://?..."}`. `claims` are the
-learner's, shaped like an OB 3.0 AchievementSubject without `id`:
-`{"name": "...", "achievement": {"name": ..., "description": ..., "criteria": {...}}}`; the
-issuer puts them in `credentialSubject` (W3C formats) or top-level claims (SD-JWT VC). The
-tx_code is chosen by the suite, so the suite knows it; it is registered as a secret at once.
+"by_reference": bool}` -> 2xx `{"offer": "openid-credential-offer://?..."}`. `claims` mean one
+thing per format (protocols/oid4vci_claims.py builds them): `credentialSubject` claims for the
+W3C formats, the SD-JWT VC's top-level claims for `dc+sd-jwt` (in the Open Badge layout only for
+the Open Badge vct). The tx_code is chosen by the suite, so the suite knows it; it is
+registered as a secret at once.
 
 What counts as a verdict (`oauth_error`): a 400 (or, from the credential endpoint's resource
 server, a 401/403) whose JSON body carries a string `error`. 5xx, 404, timeouts and bodies

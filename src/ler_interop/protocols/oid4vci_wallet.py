@@ -18,6 +18,7 @@ from ..credentials.keys import Key
 from ..outcomes import control_refused, unsupported, vendor_error
 from ..net import Response
 from .oid4vci import CredentialOffer, Oid4vciClient, describe, issued_credentials, oauth_error
+from .oid4vci_claims import OPEN_BADGE_VCTS, is_open_badge, offer_claims
 
 PROOF_TYP = "openid4vci-proof+jwt"
 # Cheapest first: negative checks only need *a* configuration that takes jwt proofs.
@@ -86,12 +87,21 @@ class Wallet:
         self.client = client
 
     # -- choosing what to ask for ---------------------------------------------------------
-    def configuration_for(self, fmt: str) -> str:
-        """The first configuration of `fmt`; unsupported when the metadata offers none."""
-        for config_id, config in self.client.configurations().items():
-            if isinstance(config, dict) and config.get("format") == fmt:
-                return config_id
-        unsupported(f"the issuer's metadata offers no {fmt} credential configuration")
+    def configurations_of(self, fmt: str, *, open_badge: bool = False) -> list[str]:
+        """Every configuration of `fmt` (only Open Badge ones with `open_badge`), in metadata order."""
+        return [config_id for config_id, config in self.client.configurations().items()
+                if isinstance(config, dict) and config.get("format") == fmt
+                and (not open_badge or is_open_badge(config))]
+
+    def configuration_for(self, fmt: str, *, open_badge: bool = False) -> str:
+        """The first configuration of `fmt` (an Open Badge one with `open_badge`); unsupported
+        when the metadata offers none."""
+        found = self.configurations_of(fmt, open_badge=open_badge)
+        if not found:
+            what = f"Open Badge {fmt} credential configuration (vct {', '.join(sorted(OPEN_BADGE_VCTS))})" \
+                if open_badge and fmt == "dc+sd-jwt" else f"{'Open Badge ' if open_badge else ''}{fmt} credential configuration"
+            unsupported(f"the issuer's metadata offers no {what}")
+        return found[0]
 
     def any_configuration(self) -> str:
         configs = self.client.configurations()
@@ -114,8 +124,14 @@ class Wallet:
         return Holder.generate(key_type, binding)
 
     # -- the flow -------------------------------------------------------------------------
-    def authorize(self, configuration_id: str, claims: dict[str, Any], *, tx_code: str | None = None,
+    def offer_claims(self, configuration_id: str, learner: dict[str, Any]) -> dict[str, Any]:
+        """The offer's `claims` for `learner` (an AchievementSubject without id), as the
+        backchannel contract defines them for this configuration (protocols/oid4vci_claims.py)."""
+        return offer_claims(self.client.configurations().get(configuration_id) or {}, learner)
+
+    def authorize(self, configuration_id: str, learner: dict[str, Any], *, tx_code: str | None = None,
                   by_reference: bool = False) -> Session:
+        claims = self.offer_claims(configuration_id, learner)
         offer = self.client.resolve_offer(
             self.client.create_offer(configuration_id, claims, tx_code=tx_code, by_reference=by_reference))
         response = self.client.token_request(offer.pre_authorized_code, tx_code if offer.requires_tx_code else None)
@@ -133,10 +149,10 @@ class Wallet:
         body.update(extra or {})
         return self.client.credential_request(session.access_token, {k: v for k, v in body.items() if v is not _DROP})
 
-    def issue(self, configuration_id: str, claims: dict[str, Any], holders: list[Holder] | None = None,
+    def issue(self, configuration_id: str, learner: dict[str, Any], holders: list[Holder] | None = None,
               **request_kw: Any) -> Issuance:
         """Offer -> token -> nonce -> credential; anything short of credentials is no verdict."""
-        session = self.authorize(configuration_id, claims)
+        session = self.authorize(configuration_id, learner)
         holders = holders or [self.holder_for(configuration_id)]
         response = self.request(session, holders, **request_kw)
         credentials, body = issued_credentials(response)

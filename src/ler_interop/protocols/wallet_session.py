@@ -18,14 +18,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ..credentials.jws import JwsError, parse_compact
-from ..credentials.samples import UNICODE_NAMES
+from ..credentials.samples import UNICODE_NAMES, offered_achievement
 from ..credentials.sdjwt_format import Disclosure, parse_sd_jwt
 from ..outcomes import vendor_error
 from . import oid4vp_present as present
 from .oid4vci_formats import UnreadableCredential, subject_claims
 from .wallet import Presented, Received, Stored, WalletClient
 
-ACHIEVEMENT = {"name": "Community interpreting (Arabic–English)", "description": "Interpreted at 20 clinic visits"}
+ACHIEVEMENT = offered_achievement("Community interpreting (Arabic–English)", "Interpreted at 20 clinic visits")
 
 
 @dataclass
@@ -47,7 +47,8 @@ class Asked:
 
 
 def learner(script: str = "arabic", **achievement: Any) -> dict[str, Any]:
-    """A learner whose name is unique to this check (so DCQL `values` pick only its credential)."""
+    """A learner whose name is unique to this check (so DCQL `values` pick only its credential),
+    with a complete OB 3.0 achievement."""
     return {"name": f"{UNICODE_NAMES[script]} {secrets.token_hex(4)}", "achievement": {**ACHIEVEMENT, **achievement}}
 
 

@@ -26,6 +26,8 @@ OID4VCI_FAULTS: dict[str, str] = {
     "issuer.oid4vci-schema-invalid": "issued OB 3.0 credentials lack `achievement.criteria`",
     "issuer.oid4vci-ascii-names": "non-ASCII characters of the offered claims become '?'",
     "issuer.oid4vci-sd-jwt-clear-claims": "SD-JWT VCs carry every claim in clear (no disclosures)",
+    "issuer.oid4vci-sd-jwt-wrapped-claims": "SD-JWT VCs whose vct is no Open Badge wrap the offer's claims in "
+                                            "`credentialSubject` (the Open Badge layout forced on every type)",
     "issuer.oid4vci-no-token-check": "the credential endpoint issues without checking the access token",
     "issuer.oid4vci-token-not-bound": "an access token is good for any configuration, not just its offer's",
     "issuer.oid4vci-accept-unknown-configuration": "an unknown credential_configuration_id gets the offer's first configuration",

@@ -92,7 +92,8 @@ async def _issue(svc: Service, request: Request) -> Response:
     if svc.has("issuer.oid4vci-batch-same-key"):
         holders = [holders[0]] * len(holders)
     offer = grant.offer if grant else None
-    claims = offer.claims if offer else {}
+    # The offer's claims were made for its own configurations (the token-not-bound fault asks for another).
+    claims = offer.claims if offer and config in offer.configuration_ids else {}
     issued = [await run_in_threadpool(formats.issue, svc, config, claims, holder, offer) for holder in holders]
     if svc.on_issued is not None:
         for credential, holder in zip(issued, holders):

@@ -2,7 +2,9 @@
 of the reference issuer, which is its own Authorization Server (no `authorization_servers`).
 
 Three configurations of one Open Badges 3.0 achievement: Data Integrity (`ldp_vc`,
-Appendix A.1.2), a VCDM 1.1-style JWT (`jwt_vc_json`, A.1.1) and an SD-JWT VC (`dc+sd-jwt`, A.3).
+Appendix A.1.2), a VCDM 1.1-style JWT (`jwt_vc_json`, A.1.1) and an SD-JWT VC (`dc+sd-jwt`, A.3)
+in the suite's Open Badge layout; and a fourth, an SD-JWT VC of a type that is no Open Badge
+(LEARNER_VCT): whatever claims the offer gives, top-level, each selectively disclosable.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_SIGNING_ALGS = ["EdDSA", "ES256"]
 BATCH_SIZE = 4
 LDP_VC, JWT_VC_JSON, SD_JWT_VC = "OpenBadgeCredential_ldp_vc", "OpenBadgeCredential_jwt_vc_json", "OpenBadgeAchievement_dc_sd_jwt"
+LEARNER_SD_JWT_VC = "LearnerRecord_dc_sd_jwt"
 OB3_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 SD_JWT_VCT = ob_sdjwt.VCT
+LEARNER_VCT = "urn:ler-interop:vct:learner-record"  # a URN: no Type Metadata URL for anyone to fetch
+SD_JWT_CONFIGURATIONS = {SD_JWT_VC: SD_JWT_VCT, LEARNER_SD_JWT_VC: LEARNER_VCT}
 
 _DISPLAY = [{"name": "Open Badge", "locale": "en", "background_color": "#12107c", "text_color": "#FFFFFF"}]
 
@@ -61,6 +66,12 @@ def configurations(faults: frozenset[str]) -> dict[str, dict[str, Any]]:
             "vct": SD_JWT_VCT,
             **_binding(["jwk"], ["EdDSA"]),
             "credential_metadata": {"display": _DISPLAY, "claims": _claims(["credentialSubject"])},
+        },
+        LEARNER_SD_JWT_VC: {
+            "format": "dc+sd-jwt",
+            "vct": LEARNER_VCT,
+            **_binding(["jwk"], ["EdDSA"]),
+            "credential_metadata": {"display": [{"name": "Learner record", "locale": "en"}], "claims": _claims([])},
         },
     }
 

@@ -2,7 +2,7 @@
 
 `POST /offers` (bearer-protected like the VC API when the issuer has a token), body:
     {"credential_configuration_id": "<id>"          # or "credential_configuration_ids": [...]
-     "claims": {"name": "...", "achievement": {...}},  # the learner's claims (see formats.py)
+     "claims": {...},  # credentialSubject claims (W3C formats) / top-level SD-JWT VC claims (see formats.py)
      "tx_code": "493536" | null,                      # set by the caller, who therefore knows it
      "by_reference": false}
 answers 201 `{"offer": "openid-credential-offer://?credential_offer=...", "offer_id": "..."}`;
@@ -21,12 +21,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ...credentials.sdjwt import NEVER_DISCLOSABLE
 from ..problems import BadRequest, bearer_ok, problem, problem_from, read_json_object, unauthorized
 from .metadata import PRE_AUTHORIZED_GRANT, configurations
 from .service import Service
 from .state import Offer
 
 OFFER_SCHEME = "openid-credential-offer://"
+REGISTERED_CLAIMS = NEVER_DISCLOSABLE | {"iat", "jti", "_sd", "_sd_alg"}
 
 
 def _configuration_ids(body: dict[str, Any], known: set[str]) -> tuple[str, ...]:
@@ -46,11 +48,25 @@ def _configuration_ids(body: dict[str, Any], known: set[str]) -> tuple[str, ...]
     return tuple(ids)
 
 
-def _validated(body: dict[str, Any], known: set[str]) -> tuple[tuple[str, ...], dict, str | None, bool]:
-    ids = _configuration_ids(body, known)
+def _claims_layout(config: dict[str, Any]) -> Any:
+    return ("dc+sd-jwt", config.get("vct")) if config.get("format") == "dc+sd-jwt" else "credentialSubject"
+
+
+def _validated(body: dict[str, Any], known: dict[str, dict[str, Any]]) -> tuple[tuple[str, ...], dict, str | None, bool]:
+    ids = _configuration_ids(body, set(known))
     claims, tx_code, by_reference = body.get("claims", {}), body.get("tx_code"), body.get("by_reference", False)
     if not isinstance(claims, dict):
         raise BadRequest("malformed-offer-request", "Malformed offer request", "`claims` must be a JSON object")
+    # One `claims` for every configuration of the offer: they must give it one meaning.
+    if claims and len({_claims_layout(known[i]) for i in ids}) > 1:
+        raise BadRequest("malformed-offer-request", "Malformed offer request",
+                         "`claims` mean credentialSubject claims for W3C formats and top-level claims for each SD-JWT VC "
+                         "type: offer configurations of one kind together")
+    # An SD-JWT VC's registered claims are the issuer's to set (SD-JWT VC, "Registered JWT Claims"), never the offer's.
+    registered = sorted(REGISTERED_CLAIMS & set(claims)) if any(known[i].get("format") == "dc+sd-jwt" for i in ids) else []
+    if registered:
+        raise BadRequest("malformed-offer-request", "Malformed offer request",
+                         f"`claims` must not set the SD-JWT VC's registered claims ({', '.join(registered)})")
     if tx_code is not None and (not isinstance(tx_code, str) or not tx_code):
         raise BadRequest("malformed-offer-request", "Malformed offer request", "`tx_code` must be a non-empty string")
     if not isinstance(by_reference, bool):
@@ -83,7 +99,7 @@ def routes(svc: Service) -> list[Route]:
             return unauthorized()
         try:
             body = await read_json_object(request)
-            ids, claims, tx_code, by_reference = _validated(body, set(configurations(svc.issuer.faults)))
+            ids, claims, tx_code, by_reference = _validated(body, configurations(svc.issuer.faults))
         except BadRequest as exc:
             return problem_from(exc)
         offer = svc.state.new_offer(ids, claims, tx_code, by_reference)
