@@ -102,8 +102,8 @@ export async function summary(format, credential) {
       const claims = await sdjwt.getClaims(credential)
       return { ...(typeof claims.iss === 'string' && { issuer: claims.iss }), types: [claims.vct].filter((t) => typeof t === 'string') }
     }
-    const payload = jose.decodeJwt(credential)
-    const vc = vcOf(payload)
+    const payload = typeof credential === 'string' ? jose.decodeJwt(credential) : {} // ldp_vc: imported only
+    const vc = typeof credential === 'string' ? vcOf(payload) : credential
     const issuer = payload.iss ?? vc.issuer?.id ?? vc.issuer
     return { ...(typeof issuer === 'string' && { issuer }), types: [vc.type].flat().filter((t) => typeof t === 'string') }
   } catch {
