@@ -1,0 +1,174 @@
+// What the wallet does with one credential, per format: check it on arrival (issuer signature,
+// validity, bound to the key this wallet proved), read it for DCQL, check its status before
+// presenting, and present it bound to a request's nonce and client_id.
+// - dc+sd-jwt: @sd-jwt/sd-jwt-vc (signature, disclosures, exp/nbf, Token Status List, the
+//   presentation with only the framed disclosures and its KB-JWT).
+// - jwt_vc_json: jose (JWS and exp/nbf), jsonld (type IRIs for DCQL `type_values`), Digital
+//   Bazaar's Bitstring Status List check; the VP JWT is jose-signed (OpenID4VP Appendix B.1.3.1).
+import * as jose from 'jose'
+import jsonld from 'jsonld'
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
+import { digest, ES256 } from '@sd-jwt/crypto-nodejs'
+import { calculateJwkThumbprint, HashAlgorithm } from '@openid4vc/oauth2'
+import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list'
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity'
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
+import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite'
+import { didJwk, hash, loopbackFetch } from '../common/keys.mjs'
+import { log } from '../common/http.mjs'
+import { issuerJwk, issuerSignatureVerifier } from '../common/sdjwt-keys.mjs'
+import { documentLoader } from '../common/jsonld-loader.mjs'
+
+export const FORMATS = ['dc+sd-jwt', 'jwt_vc_json']
+const VC_V2 = 'https://www.w3.org/ns/credentials/v2'
+const VP_LIFETIME = 300
+
+/** A refusal of what the issuer sent (422 credential_rejected at the backchannel). */
+export class Rejected extends Error {}
+
+/** Why a credential is held back when presenting: revoked | suspended | expired. */
+export class Unusable extends Error {
+  constructor(reason, message) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+// Token Status List values (draft-ietf-oauth-status-list §7.1): 1 invalid (revoked), 2 suspended.
+const TOKEN_STATUS = { 1: 'revoked', 2: 'suspended' }
+
+async function statusListJwt(uri) {
+  const response = await loopbackFetch(uri, { headers: { accept: 'application/statuslist+jwt' } })
+  if (!response.ok) throw new Error(`status list ${uri} answered ${response.status}`)
+  return response.text()
+}
+
+const sdjwt = new SDJwtVcInstance({
+  hasher: digest,
+  verifier: issuerSignatureVerifier,
+  statusListFetcher: statusListJwt,
+  statusValidator: async (status) => {
+    if (status !== 0) throw new Unusable(TOKEN_STATUS[status] ?? 'revoked', `the Token Status List says ${status}`)
+  },
+})
+
+const thumbprint = (jwk) => calculateJwkThumbprint({ jwk, hashAlgorithm: HashAlgorithm.Sha256, hashCallback: hash })
+
+async function verifiedJwtVc(jwt) {
+  let header, payload
+  try {
+    header = jose.decodeProtectedHeader(jwt)
+    payload = jose.decodeJwt(jwt)
+  } catch (error) {
+    throw new Rejected(`not a JWT: ${error.message}`)
+  }
+  const key = await issuerJwk(header, payload).catch((error) => { throw new Rejected(`issuer key: ${error.message}`) })
+  if (key.kty === 'oct') throw new Rejected('a MAC key proves no issuer')
+  try {
+    await jose.jwtVerify(jwt, await jose.importJWK(key, header.alg))
+  } catch (error) {
+    throw new Rejected(`the credential does not verify: ${error.message}`)
+  }
+  return payload
+}
+
+const vcOf = (payload) => payload.vc ?? payload // VCDM 1.1 JWT encoding (`vc` claim) or a bare VCDM 2.0 payload
+
+/** Throws Rejected unless the credential verifies and is bound to `holder` (the key we proved). */
+export async function checkIssued({ format, credential, holder }) {
+  if (typeof credential !== 'string') throw new Rejected(`a ${format} credential must be a compact string`)
+  if (format === 'dc+sd-jwt') {
+    let payload
+    try {
+      ({ payload } = await sdjwt.validate(credential)) // signature, disclosures, exp/nbf; status when presenting
+    } catch (error) {
+      throw new Rejected(`the SD-JWT VC does not verify: ${String(error.message).split('\n')[0]}`)
+    }
+    const bound = payload.cnf?.jwk
+    if (!bound || (await thumbprint(bound)) !== (await thumbprint(holder.publicJwk))) {
+      throw new Rejected('the SD-JWT VC is not bound (cnf.jwk) to the key this wallet proved')
+    }
+    return
+  }
+  const payload = await verifiedJwtVc(credential)
+  const subject = [vcOf(payload).credentialSubject].flat()[0]?.id ?? payload.sub
+  if (subject !== didJwk(holder.publicJwk)) throw new Rejected(`the credential is bound to ${subject}, not to the DID this wallet proved`)
+}
+
+/** Issuer and types for GET /credentials. */
+export async function summary(format, credential) {
+  try {
+    if (format === 'dc+sd-jwt') {
+      const claims = await sdjwt.getClaims(credential)
+      return { ...(typeof claims.iss === 'string' && { issuer: claims.iss }), types: [claims.vct].filter((t) => typeof t === 'string') }
+    }
+    const payload = typeof credential === 'string' ? jose.decodeJwt(credential) : {} // ldp_vc: imported only
+    const vc = typeof credential === 'string' ? vcOf(payload) : credential
+    const issuer = payload.iss ?? vc.issuer?.id ?? vc.issuer
+    return { ...(typeof issuer === 'string' && { issuer }), types: [vc.type].flat().filter((t) => typeof t === 'string') }
+  } catch {
+    return {} // an imported credential this wallet cannot read is still kept and listed
+  }
+}
+
+/** The credential as the `dcql` library matches it (DcqlCredential). */
+export async function dcqlCredential(format, credential) {
+  if (format === 'dc+sd-jwt') {
+    const claims = await sdjwt.getClaims(credential)
+    return { credential_format: 'dc+sd-jwt', vct: claims.vct, claims, cryptographic_holder_binding: true }
+  }
+  const vc = vcOf(jose.decodeJwt(credential))
+  // DCQL type_values are expanded type IRIs (OpenID4VP Appendix B.1.1): jsonld expands them.
+  const [expanded] = await jsonld.expand({ '@context': vc['@context'], type: vc.type }, { documentLoader })
+  return { credential_format: format, type: expanded?.['@type'] ?? [], claims: vc, cryptographic_holder_binding: true }
+}
+
+const statusSuites = [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 })]
+
+/** Throws Unusable when the credential is revoked, suspended or expired; a status that cannot be read is no reason. */
+export async function checkUsable(format, credential) {
+  if (format === 'dc+sd-jwt') {
+    try {
+      await sdjwt.verify(credential)
+    } catch (error) {
+      if (error instanceof Unusable) throw error
+      if (/expired/i.test(error.message)) throw new Unusable('expired', error.message)
+    }
+    return
+  }
+  const payload = jose.decodeJwt(credential)
+  if (typeof payload.exp === 'number' && payload.exp < Date.now() / 1000) throw new Unusable('expired', 'the credential has expired')
+  const vc = vcOf(payload)
+  for (const entry of [vc.credentialStatus ?? []].flat()) {
+    if (entry.type !== 'BitstringStatusListEntry') continue
+    const result = await checkStatus({
+      credential: { ...vc, issuer: vc.issuer ?? payload.iss, credentialStatus: entry },
+      documentLoader, suite: statusSuites, verifyBitstringStatusListCredential: true,
+    }) // never throws: {verified, results: [{status}]} or {verified: false, error}
+    if (!result.verified) log('status not checked:', entry.statusListCredential, String(result.error?.message ?? result.error))
+    if (result.verified && result.results[0].status) throw new Unusable(entry.statusPurpose === 'suspension' ? 'suspended' : 'revoked', `status list ${entry.statusListCredential} says ${entry.statusPurpose}`)
+  }
+}
+
+/** A presentation frame of sd-jwt-js from what DCQL selected: `true` at every selected leaf. */
+function frameOf(output) {
+  if (Array.isArray(output)) return Object.fromEntries(output.map((v, i) => [i, frameOf(v)]))
+  if (output && typeof output === 'object') return Object.fromEntries(Object.entries(output).map(([k, v]) => [k, frameOf(v)]))
+  return true
+}
+
+/** One presentation of `stored` for a request (nonce, client_id), disclosing `selected` claims. */
+export async function presentation(stored, selected, { nonce, audience }) {
+  const { holder } = stored
+  const iat = Math.floor(Date.now() / 1000)
+  if (stored.format === 'dc+sd-jwt') {
+    const holderSdjwt = new SDJwtVcInstance({ hasher: digest, kbSigner: await ES256.getSigner(holder.privateJwk), kbSignAlg: 'ES256' })
+    return holderSdjwt.present(stored.credential, frameOf(selected), { kb: { payload: { iat, aud: audience, nonce } } })
+  }
+  const did = didJwk(holder.publicJwk)
+  const vp = { '@context': [VC_V2], type: ['VerifiablePresentation'], holder: did, verifiableCredential: [stored.credential] }
+  return new jose.SignJWT({ vp, nonce })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: `${did}#0` })
+    .setIssuer(did).setAudience(audience).setIssuedAt(iat).setExpirationTime(iat + VP_LIFETIME).setJti(`urn:uuid:${crypto.randomUUID()}`)
+    .sign(await jose.importJWK(holder.privateJwk, 'ES256'))
+}
