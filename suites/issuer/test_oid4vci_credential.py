@@ -82,7 +82,7 @@ def test_issued_credential_verifies(wallet, learner, verifier, fmt):
 @pytest.mark.check(id="ISS-OID4VCI-033",
                    title="The issued credential carries a status entry that resolves to a list its issuer signed, reading valid",
                    principles=["P2"], level="SHOULD", spec="https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm",
-                   role="issuer", protocol="oid4vci", requires=["oid4vci"])
+                   role="issuer", protocol="oid4vci", requires=["oid4vci", "status:revocation"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_issued_credential_has_status(wallet, learner, verifier, fmt):
     """W3C formats carry a Bitstring Status List entry; an SD-JWT VC a Token Status List `status`

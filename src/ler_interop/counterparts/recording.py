@@ -168,16 +168,24 @@ class Recording:
                 request_chunks.append(message.get("body", b""))
             return message
 
+        held_start: list[dict[str, Any]] = []
+
         async def recording_send(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 answer["status"], answer["headers"] = message["status"], message.get("headers", [])
-            elif message["type"] == "http.response.body":
+                # Held back: a wallet that acts on the status line alone (and answers its
+                # backchannel at once) must not get ahead of the log (seen with the OWF wallet).
+                held_start.append(message)
+                return
+            if message["type"] == "http.response.body":
                 if sum(map(len, response_chunks)) <= CAPTURE_CAP:
                     response_chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    # In the log before the caller has the answer: a check reading the log right
-                    # after its wallet returned must find the exchange there.
+                    # In the log before the caller has any of the answer: a check reading the log
+                    # right after its wallet returned must find the exchange there.
                     record()
+                if held_start:
+                    await send(held_start.pop())  # a streamed body releases it with its first chunk
             await send(message)
 
         try:
