@@ -177,7 +177,9 @@ def test_rejects_revoked_sd_jwt(wallet, credential, oid4vp_counterpart):
         statuses = tokenstatus.TokenStatusList(bits=1)
         if flagged:
             statuses.set(4242, tokenstatus.INVALID)
-        token = tokenstatus.sign_status_list_token(statuses, uri, issuer.key, issuer.kid, headers=issuer.headers)
+        # `iss` too: a verifier finding keys by JWT VC Issuer Metadata looks the list's key up by it.
+        token = tokenstatus.sign_status_list_token(statuses, uri, issuer.key, issuer.kid, headers=issuer.headers,
+                                                   extra_claims={"iss": issuer.iss})
         oid4vp_counterpart.publish(path, token, content_type=tokenstatus.MEDIA_TYPE)
         return wallet.issue(SD_JWT, credential(), status=tokenstatus.reference(uri, 4242))
     revoked = with_status(True)
