@@ -20,6 +20,7 @@ from .keys import Key, KeyFormatError
 from ..net import Http, NetError, is_loopback
 
 WELL_KNOWN = "/.well-known/jwt-vc-issuer"
+METADATA_KID = "sd-jwt-vc-1"  # the `kid` the suite's own issuers publish their one key under
 MAX_KEYS = 32  # a JWK Set is a handful of keys; more is a hostile document
 
 

@@ -25,12 +25,11 @@ from typing import Any
 
 from ..credentials.crafting import Signer
 from ..credentials.issuer_keys import CAPABILITY, DID, JWT_VC_ISSUER, MECHANISMS, SdJwtSigner, declared_mechanisms
-from ..credentials.jwt_vc_issuer import metadata_document, metadata_path
+from ..credentials.jwt_vc_issuer import METADATA_KID, metadata_document, metadata_path
 from ..credentials.keys import Key
 from ..outcomes import unsupported
 
 WALLET_ISSUER_PATH = "/sd-jwt-issuers/wallet"
-METADATA_KID = "sd-jwt-vc-1"
 
 
 def chosen_mechanism(supports: Iterable[str]) -> str | None:

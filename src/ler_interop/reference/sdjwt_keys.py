@@ -19,13 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials.issuer_keys import DID, JWT_VC_ISSUER, MECHANISMS, X5C, SdJwtSigner
-from ..credentials.jwt_vc_issuer import metadata_document, metadata_path
-from ..credentials.keys import Key
+from ..credentials.issuer_keys import DID, JWT_VC_ISSUER, MECHANISMS, SdJwtSigner
+from ..credentials.jwt_vc_issuer import METADATA_KID, metadata_document, metadata_path
 from ..credentials.x509_issuer import IssuingCa
 
 MISMATCH_FAULT = "issuer.jwt-vc-issuer-mismatch"
-METADATA_KID = "sd-jwt-vc-1"
 
 
 def mode_of(configured: str, faults: frozenset[str]) -> str:
