@@ -88,6 +88,30 @@ def test_metadata_at_path_inserted_well_known_urls(cps):
         assert resolver.resolve(issuer.did)["id"] == issuer.did  # B/<name>/did.json
 
 
+@pytest.mark.parametrize("mechanism", ["did", "jwt-vc-issuer", "x5c"])
+def test_sd_jwt_issuer_signs_by_each_mechanism_with_jwt_vc_issuer_metadata(cps, mechanism):
+    """B/.well-known/jwt-vc-issuer/<name> (the draft's insertion, at B's root though the issuer
+    is mounted at B/<name>) names the issuer and its public key; each mechanism verifies."""
+    from ler_interop.credentials.jws import parse_compact
+    from ler_interop.protocols.suite_tools import suite_verifier
+
+    with net.Http(net.LOOPBACK_NAMES) as http:
+        for issuer in (cps.issuer, cps.issuer2):
+            meta = http.get(f"{cps.url}/.well-known/jwt-vc-issuer/{issuer.name}").json()
+            assert meta["issuer"] == issuer.credential_issuer
+            assert [k["kid"] for k in meta["jwks"]["keys"]] == ["sd-jwt-vc-1"] and "d" not in meta["jwks"]["keys"][0]
+        cps.issuer.use_sd_jwt_key(mechanism)
+        try:
+            credential, _, _ = _receive(cps.issuer, "dc+sd-jwt")
+            # verified while the mechanism holds: the status list token is signed the same way
+            result = suite_verifier(http, [cps.keys.ca.certificate]).verify_credential(credential)
+        finally:
+            cps.issuer.use_sd_jwt_key("did")
+        jws = parse_compact(credential.split("~")[0])
+        assert jws.payload_json()["iss"] == (cps.issuer.did if mechanism == "did" else cps.issuer.credential_issuer)
+        assert result.verified, result.errors
+
+
 def test_host_keeps_working_on_the_same_origin(cps, checker):
     signer = cps.host.signer()
     assert cps.host.url == cps.url and signer.did.startswith(cps.issuer.did.rsplit(":", 1)[0] + ":issuers:")

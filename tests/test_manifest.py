@@ -321,3 +321,20 @@ def test_issuer_trust_anchors_resolve_relative_to_the_manifest(tmp_path):
     assert load_anchors(role.trust_anchors) == [ca.certificate]
     with pytest.raises(ManifestError, match="no PEM file"):
         load_manifest(write(tmp_path, text % "missing.pem"))
+
+
+def test_a_verifier_declaring_dc_sd_jwt_without_a_key_mechanism_is_warned(tmp_path):
+    """No default mechanism (the SD-JWT VC draft leaves DIDs to profiles): the manifest says so."""
+    path = tmp_path / "m.yaml"
+    path.write_text(textwrap.dedent("""\
+        manifest_version: 1
+        vendors:
+          - id: v
+            name: V
+            verifier:
+              oid4vp: {presentation_requests: "http://127.0.0.1:1/p"}
+              supports: [dc+sd-jwt]
+        """))
+    assert any("no SD-JWT VC issuer key mechanism" in w for w in load_manifest(path).warnings)
+    path.write_text(path.read_text().replace("[dc+sd-jwt]", "[dc+sd-jwt, sd-jwt-key:jwt-vc-issuer]"))
+    assert load_manifest(path).warnings == ()

@@ -213,6 +213,12 @@ def _vendor(doc: SourceDoc, at: tuple, entry: dict[str, Any], base_dir: Path,
             if token not in KNOWN_SUPPORTS:
                 warnings.append(doc.error(role_at + ("supports", i), f"capability {token!r} is not one any check "
                                           f"requires{did_you_mean(token, KNOWN_SUPPORTS)}; it has no effect"))
+        declared = set(settings.get("supports", [])) | set(protocols)
+        if role == "verifier" and "dc+sd-jwt" in declared and not any(t.startswith("sd-jwt-key:") for t in declared):
+            # No default: the SD-JWT VC draft leaves DIDs to profiles (docs/MANIFEST.md, migration).
+            warnings.append(doc.error(role_at + ("supports",), "declares dc+sd-jwt but no SD-JWT VC issuer key "
+                                      "mechanism (sd-jwt-key:did, sd-jwt-key:jwt-vc-issuer, sd-jwt-key:x5c): "
+                                      "its dc+sd-jwt checks are unsupported until it names the ones it accepts"))
         anchors = []
         for i, name in enumerate(settings.get("trust_anchors", [])):
             resolved = (base_dir / name).resolve()

@@ -48,6 +48,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
                          "cells (learner's journeys, issuer x verifier); their own checks are not run")
     group.addoption("--check-timeout", type=float, default=DEFAULT_CHECK_TIMEOUT, metavar="S",
                     help=f"seconds one check may run before it is an error (default {DEFAULT_CHECK_TIMEOUT:g}; 0: none)")
+    group.addoption("--key-dir", metavar="DIR",
+                    help="the suite's issuer keys and X.509 CA: loaded from DIR when present, written there "
+                         "(private keys 0600) when absent, so a verifier can trust them once (default: fresh per run)")
     group.addoption("--ler-catalog", action="store_true", help=argparse.SUPPRESS)
     from .counterparts import options as counterpart_options  # --counterpart-url, --counterpart-bind
 
@@ -67,7 +70,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     opt = config.option
     state = PluginState(is_controller=not hasattr(config, "workerinput"), role=opt.role,
-                        check_timeout=opt.check_timeout, run_id=opt.run_id or new_run_id())
+                        check_timeout=opt.check_timeout, run_id=opt.run_id or new_run_id(),
+                        key_dir=opt.key_dir)
     config.stash[STATE] = state
     if opt.ler_catalog:
         state.catalog = True
@@ -75,6 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     handed_over = getattr(config, "workerinput", {}).get("ler_interop")
     if handed_over:  # an xdist worker: the controller already resolved the vendors
         state.faults, state.run_id = handed_over["faults"], handed_over["run_id"]
+        state.key_dir = handed_over.get("key_dir")  # the controller's keys, so its verifier trusts ours
         state.interop_only = set(handed_over.get("interop_only", ()))
         state.load(Path(handed_over["manifest"]), [*opt.vendor, *state.interop_only] if opt.vendor else [])
         return
@@ -128,7 +133,8 @@ def pytest_configure_node(node: Any) -> None:
     state = state_of(node.config)
     if state.active:
         node.workerinput["ler_interop"] = {"manifest": str(state.manifest_path), "faults": state.faults,
-                                           "run_id": state.run_id, "interop_only": sorted(state.interop_only)}
+                                           "run_id": state.run_id, "interop_only": sorted(state.interop_only),
+                                           "key_dir": state.suite_keys().key_dir_text()}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -242,13 +248,19 @@ def suite_http(request: pytest.FixtureRequest) -> Iterator[net.Http]:
 
 
 @pytest.fixture(scope="session")
+def suite_keys(request: pytest.FixtureRequest) -> Any:
+    """The run's issuer keys and X.509 CA (suite_keys.py; stable with --key-dir)."""
+    return state_of(request.config).suite_keys()
+
+
+@pytest.fixture(scope="session")
 def counterparts(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The suite's counterparts on one origin B (--counterpart-url; loopback by default): two
     OpenID4VCI issuers, an OpenID4VP verifier, did:web documents and status lists; started
     once per process."""
     from .counterparts import options as counterpart_options
 
-    running = counterpart_options.start(request.config)
+    running = counterpart_options.start(request.config, state_of(request.config).suite_keys())
     try:
         yield running
     finally:

@@ -53,6 +53,21 @@ class PluginState:
     cleanup: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     # Vendors that take part in cross-vendor cells only (the reference, with --with-reference).
     interop_only: set[str] = field(default_factory=set)
+    key_dir: str | None = None  # --key-dir (the controller's, on an xdist worker)
+    keys: Any = None  # suite_keys.SuiteKeys, made on first use
+
+    def suite_keys(self, shared: bool = False) -> Any:
+        """The run's issuer keys: --key-dir's; else, on a controller with vendors in play, a
+        temporary folder the workers share (the reference verifier trusts the same CA); else
+        in memory (the suite's own tests)."""
+        if self.keys is None:
+            from .suite_keys import SuiteKeys
+
+            if self.key_dir is None and self.is_controller and (self.active or shared):
+                self.key_dir = tempfile.mkdtemp(prefix="ler-interop-keys-")
+                self.cleanup.callback(shutil.rmtree, self.key_dir, True)
+            self.keys = SuiteKeys(self.key_dir).prepare()
+        return self.keys
 
     def vendor(self, vendor_id: str) -> Vendor:
         return next(v for v in self.vendors if v.id == vendor_id)
@@ -105,7 +120,7 @@ class PluginState:
         self.cleanup.callback(shutil.rmtree, ports_folder, True)
         self.cleanup.callback(run_ports.share_with_workers(ports_folder))
         servers = self.cleanup.enter_context(start_reference(set(chosen), token=token, wallet_hosts=wallet_hosts,
-                                                             own_ports_only=True))
+                                                             own_ports_only=True, keys=self.suite_keys(shared=True)))
         return self._write_manifest([servers.manifest_vendor()])
 
     def start_reference_beside(self, manifest: Path, faults: list[str], extra_hosts: list[str]) -> Path:

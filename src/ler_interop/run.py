@@ -58,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "http://127.0.0.1:<free port>; another machine: an https:// origin behind a TLS proxy)")
     parser.add_argument("--counterpart-bind", metavar="HOST:PORT",
                         help="where the counterparts listen (default 127.0.0.1:0); with -n, worker N uses PORT+N")
+    parser.add_argument("--key-dir", metavar="DIR",
+                        help="the suite's issuer keys and X.509 CA: loaded from DIR, or written there (private keys "
+                             "0600) on the first run, so a verifier trusts the same issuers every run (docs/CONTRACTS.md)")
     parser.add_argument("--suites", metavar="DIR", help=f"suites folder (default ${SUITES_ENV} or the checkout's suites/)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
 
@@ -122,7 +125,7 @@ def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) 
         argv += ["--alluredir", args.alluredir]
     if args.check_timeout is not None:
         argv += ["--check-timeout", str(args.check_timeout)]
-    for option in ("counterpart_url", "counterpart_bind"):
+    for option in ("counterpart_url", "counterpart_bind", "key_dir"):
         if getattr(args, option, None):
             argv += ["--" + option.replace("_", "-"), getattr(args, option)]
     argv += ["-v"] if args.verbose else ["-q", "--tb=no", "--no-header", "-p", "no:warnings"]

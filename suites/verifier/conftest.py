@@ -1,6 +1,8 @@
 """Fixtures for the verifier suite: the suite signs as its own issuers (a did:key issuer, and
 did:web issuers and status lists on the suite's counterpart host) and hands the vendor's
-verifier good and deliberately broken credentials."""
+verifier good and deliberately broken credentials. Its SD-JWT VCs name their issuer key by a
+mechanism the verifier declares (protocols/sdjwt_issuers.py); its keys are the run's stable
+ones (suite_keys.py, --key-dir)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ import pytest
 from ler_interop import net
 from ler_interop.credentials import samples
 from ler_interop.credentials.crafting import Signer
+from ler_interop.credentials.issuer_keys import JWT_VC_ISSUER
 from ler_interop.credentials.keys import Key
 from ler_interop.credentials.statuslist import StatusList, status_entry
 from ler_interop.outcomes import unsupported
-from ler_interop.protocols import oid4vp_present
+from ler_interop.protocols import oid4vp_present, sdjwt_issuers
 from ler_interop.protocols.oid4vp import Oid4vpClient
 from ler_interop.protocols.oid4vp_wallet import SuiteWallet
 from ler_interop.protocols.vcapi import Verdict, classify_verify
+
+SD_JWT = "dc+sd-jwt"
 
 
 @pytest.fixture
@@ -44,9 +49,9 @@ def verify_presentation(vcapi, vendor) -> Callable[..., Verdict]:
 
 
 @pytest.fixture(scope="session")
-def key_issuer() -> Signer:
-    """The suite's did:key issuer (Ed25519, eddsa-rdfc-2022)."""
-    return Signer.did_key(Key.generate("Ed25519"))
+def key_issuer(suite_keys) -> Signer:
+    """The suite's did:key issuer (Ed25519, eddsa-rdfc-2022), stable with --key-dir."""
+    return Signer.did_key(suite_keys.key("wallet-issuer"))
 
 
 @pytest.fixture(scope="session")
@@ -112,18 +117,28 @@ def oid4vp_holder() -> Signer:
 
 
 @pytest.fixture
-def wallet(oid4vp_client, oid4vp_holder, key_issuer) -> SuiteWallet:
-    return SuiteWallet(oid4vp_client, oid4vp_holder, key_issuer)
+def wallet(oid4vp_client, oid4vp_holder, key_issuer, vendor, counterpart, suite_keys) -> SuiteWallet:
+    def sd_jwt_issuer():
+        """Made on the first SD-JWT VC: `unsupported` without a declared mechanism; skipped when
+        the verifier cannot reach JWT VC Issuer Metadata on a loopback counterpart host."""
+        mechanism = sdjwt_issuers.require_mechanism(vendor.id, vendor.role("verifier").declared())
+        url = vendor.endpoint("verifier", "oid4vp", "presentation_requests")
+        host = _reachable(counterpart, url) if mechanism == JWT_VC_ISSUER else counterpart
+        return sdjwt_issuers.wallet_issuer(mechanism, suite_keys, host, key_issuer)
+    return SuiteWallet(oid4vp_client, oid4vp_holder, key_issuer, sd_jwt_issuer)
 
 
 @pytest.fixture
 def oid4vp_format(vendor, request) -> str:
     """The credential format a parametrised OpenID4VP check presents in; a format the verifier
-    does not declare is `unsupported`."""
+    does not declare is `unsupported`, and so is dc+sd-jwt without an issuer key mechanism."""
     fmt = request.param
     if not vendor.supports("verifier", fmt):
         unsupported(f"vendor {vendor.id!r} declares no OpenID4VP verifier support for {fmt}")
+    if fmt == SD_JWT:
+        sdjwt_issuers.require_mechanism(vendor.id, vendor.role("verifier").declared())
     return fmt
+
 
 
 @pytest.fixture
@@ -143,8 +158,13 @@ def _reachable(counterpart, verifier_url: str):
 
 @pytest.fixture
 def oid4vp_any_format(vendor) -> str:
-    """The first credential format (ldp_vc, jwt_vc_json, dc+sd-jwt) the OpenID4VP verifier declares."""
-    fmt = next((f for f in oid4vp_present.FORMATS if vendor.supports("verifier", f)), None)
+    """The first credential format (ldp_vc, jwt_vc_json, dc+sd-jwt) the OpenID4VP verifier declares
+    (dc+sd-jwt only with an SD-JWT VC issuer key mechanism it declares)."""
+    declared = vendor.role("verifier").declared()
+    fmt = next((f for f in oid4vp_present.FORMATS if f in declared
+                and (f != SD_JWT or sdjwt_issuers.chosen_mechanism(declared))), None)
     if fmt is None:
+        if SD_JWT in declared:
+            sdjwt_issuers.require_mechanism(vendor.id, declared)
         unsupported(f"vendor {vendor.id!r} declares none of {', '.join(oid4vp_present.FORMATS)}")
     return fmt

@@ -213,18 +213,21 @@ def test_rejects_revoked(wallet, credential, oid4vp_counterpart, oid4vp_format):
        "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-status-list#section-8",
        requires=[SD_JWT, "status:revocation"])
 def test_rejects_revoked_sd_jwt(wallet, credential, oid4vp_counterpart):
-    issuer = oid4vp_counterpart.signer()
+    issuer = wallet.sd_jwt_signer()  # by a key mechanism the verifier declares
 
     def with_status(flagged: bool) -> str:
-        # The list token is the issuer's own statuslist+jwt, published on the counterpart host.
+        # The list token is the issuer's own statuslist+jwt (its key named the same way as in
+        # the credential), published on the counterpart host.
         path = f"/token-status-lists/{uuid.uuid4().hex[:10]}"
         uri = oid4vp_counterpart.url + path
         statuses = tokenstatus.TokenStatusList(bits=1)
         if flagged:
             statuses.set(4242, tokenstatus.INVALID)
-        token = tokenstatus.sign_status_list_token(statuses, uri, issuer.key, issuer.vm)
+        # `iss` too: a verifier finding keys by JWT VC Issuer Metadata looks the list's key up by it.
+        token = tokenstatus.sign_status_list_token(statuses, uri, issuer.key, issuer.kid, headers=issuer.headers,
+                                                   extra_claims={"iss": issuer.iss})
         oid4vp_counterpart.publish(path, token, content_type=tokenstatus.MEDIA_TYPE)
-        return wallet.issue(SD_JWT, credential(), issuer=issuer, status=tokenstatus.reference(uri, 4242))
+        return wallet.issue(SD_JWT, credential(), status=tokenstatus.reference(uri, 4242))
     revoked = with_status(True)
     control, verdict = _broken(wallet, SD_JWT, with_status(False), lambda asked: wallet.presentation(asked, revoked))
     assert_rejected_against_control(control, verdict, "a revoked SD-JWT VC")
@@ -263,8 +266,7 @@ def test_rejects_missing_claim(wallet, credential, oid4vp_format):
 def test_rejects_unasked_type(wallet, credential, oid4vp_format):
     good = wallet.issue(oid4vp_format, credential())
     if oid4vp_format == SD_JWT:
-        other = present.sd_jwt_badge(wallet.issuer, wallet.holder.key, credential(),
-                                     vct="https://ler-interop.example/vct/library-card")
+        other = wallet.issue(SD_JWT, credential(), vct="https://ler-interop.example/vct/library-card")
     else:  # the same claims in a plain VerifiableCredential, not an OpenBadgeCredential
         doc = credential()
         doc["type"] = ["VerifiableCredential"]

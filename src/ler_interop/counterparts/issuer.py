@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from starlette.applications import Starlette
 
+from ..credentials.issuer_keys import MECHANISMS
 from ..credentials.jws import JwsError, parse_compact
 from ..credentials.jwtvc import decoded_document
 from ..protocols.oid4vci_claims import offer_claims
@@ -50,11 +51,13 @@ class Issued:
 class CounterpartIssuer:
     """One OpenID4VCI issuer at `credential_issuer` (B/<name>)."""
 
-    def __init__(self, origin: str, name: str, mark: Callable[[], int], inbound: Callable[[int], list[Inbound]]):
+    def __init__(self, origin: str, name: str, mark: Callable[[], int], inbound: Callable[[int], list[Inbound]],
+                 keys: Any = None):
         self.name = name
         self.credential_issuer = f"{origin}/{name}"
         self._mark, self._inbound = mark, inbound
-        self.reference = ReferenceIssuer(self.credential_issuer)
+        # The run's stable keys (suite_keys.py): counterpart-issuer, counterpart-issuer-2.
+        self.reference = ReferenceIssuer(self.credential_issuer, keys=keys, key_name=f"counterpart-{name}")
         self._app = self.reference.app()  # builds the OpenID4VCI service (reference.oid4vci)
         self.service: Service = self.reference.oid4vci
         self.service.on_issued = self._record
@@ -85,6 +88,20 @@ class CounterpartIssuer:
         """The `jwt` key proof algorithms the metadata accepts for `fmt` (§12.2.4)."""
         config = self.configurations[self.configuration_id(fmt)]
         return list(config["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"])
+
+    # -- SD-JWT VC issuer key ----------------------------------------------------------------
+    @property
+    def sd_jwt_key(self) -> str:
+        return self.reference.sd_jwt_key
+
+    def use_sd_jwt_key(self, mechanism: str) -> None:
+        """Sign SD-JWT VCs (and their status list) by `mechanism` from now on: `did` (its did:web),
+        `jwt-vc-issuer` (its URL; metadata at B/.well-known/jwt-vc-issuer/<name>) or `x5c`
+        (a certificate from the run's CA naming its URL). Its Token Status List token is signed
+        the same way, so switch between checks, not while an earlier credential is in use."""
+        if mechanism not in MECHANISMS:
+            raise CounterpartError(f"unknown SD-JWT issuer key mechanism {mechanism!r} ({', '.join(MECHANISMS)})")
+        self.reference.sd_jwt_key = mechanism
 
     # -- offers ---------------------------------------------------------------------------
     def offer(self, fmt: str, claims: dict[str, Any], *, tx_code: str | None = None, by_reference: bool = False,

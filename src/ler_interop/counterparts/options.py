@@ -42,12 +42,13 @@ class OptionsPlugin:
                 reporter.write_line(f"ler-interop: note: {note}")
 
 
-def start(config: pytest.Config) -> Any:
-    """The session's Counterparts, started (imported here: the servers are heavy to load)."""
+def start(config: pytest.Config, keys: Any = None) -> Any:
+    """The session's Counterparts, started (imported here: the servers are heavy to load);
+    `keys`: the run's suite_keys.SuiteKeys."""
     from .server import Counterparts
 
     found = address(config)
-    return Counterparts(bind=found.bind, public_url=found.public_url).start()
+    return Counterparts(bind=found.bind, public_url=found.public_url, keys=keys).start()
 
 
 def route_workers_locally(config: pytest.Config) -> None:

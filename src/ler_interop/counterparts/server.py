@@ -4,6 +4,9 @@
     B/.well-known/openid-credential-issuer/<name>     their metadata (OpenID4VCI 1.0 §12.2.2,
                               https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html#section-12.2.2)
     B/.well-known/oauth-authorization-server/<name>   their AS metadata (RFC 8414 §3.1)
+    B/.well-known/jwt-vc-issuer/<name>                their JWT VC Issuer Metadata (SD-JWT VC draft,
+                              https://datatracker.ietf.org/doc/html/draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata):
+                              the issuer B/<name> has it at B's root, outside its own mount
     B/verifier                the OpenID4VP verifier (counterparts/verifier.py)
     B/issuers/<n>/did.json, B/status-lists/<n>, ...   the host (counterparts/host.py)
 
@@ -24,9 +27,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from .. import net
-from ..reference import local_routes
+from ..reference import local_routes, sdjwt_keys
 from ..reference.oid4vci.metadata import authorization_server_metadata, issuer_metadata
 from ..reference.serving import LoopbackServer
+from ..suite_keys import SuiteKeys
 from .host import Host
 from .issuer import CounterpartIssuer
 from .recording import Inbound, InboundLog, Recording
@@ -45,7 +49,9 @@ class Counterparts:
     issuer2: CounterpartIssuer
     verifier: CounterpartVerifier
 
-    def __init__(self, *, bind: tuple[str, int] | None = None, public_url: str | None = None):
+    def __init__(self, *, bind: tuple[str, int] | None = None, public_url: str | None = None, keys: Any = None):
+        """`keys`: the run's suite_keys.SuiteKeys (the issuers' keys and CA; None: fresh ones)."""
+        self.keys = keys if keys is not None else SuiteKeys()
         self.log = InboundLog()
         self._server = LoopbackServer(self._build, name="counterparts", bind=bind, public_url=public_url)
         self.url: str = self._server.url
@@ -54,7 +60,8 @@ class Counterparts:
 
     def _build(self, origin: str) -> Any:
         self.host = Host(origin)
-        self.issuer, self.issuer2 = (CounterpartIssuer(origin, name, self.mark, self.inbound) for name in ISSUER_NAMES)
+        self.issuer, self.issuer2 = (CounterpartIssuer(origin, name, self.mark, self.inbound, self.keys)
+                                     for name in ISSUER_NAMES)
         self.verifier = CounterpartVerifier(origin)
         routes: list[Any] = []
         for issuer in (self.issuer, self.issuer2):
@@ -116,7 +123,8 @@ def _well_known_routes(issuer: CounterpartIssuer) -> list[Route]:
         return JSONResponse(authorization_server_metadata(issuer.credential_issuer, frozenset()))
 
     return [Route(f"{WELL_KNOWN_ISSUER}/{issuer.name}", metadata, methods=["GET"]),
-            Route(f"{WELL_KNOWN_AS}/{issuer.name}", as_metadata, methods=["GET"])]
+            Route(f"{WELL_KNOWN_AS}/{issuer.name}", as_metadata, methods=["GET"]),
+            sdjwt_keys.metadata_route(issuer.credential_issuer, issuer.reference.identity, frozenset())]
 
 
 def _origins_of(url: str) -> list[str]:

@@ -12,6 +12,7 @@ replaced by another.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import KEY_NOT_FOUND, VerificationMethodError
@@ -25,6 +26,16 @@ DID, JWT_VC_ISSUER, X5C = "did", "jwt-vc-issuer", "x5c"
 MECHANISMS = (DID, JWT_VC_ISSUER, X5C)
 # The manifest capability tokens a verifier declares for each (docs/MANIFEST.md).
 CAPABILITY = {m: f"sd-jwt-key:{m}" for m in MECHANISMS}
+
+
+@dataclass
+class SdJwtSigner:
+    """The signing side (the suite's own issuers): key, `kid`, `iss` and extra header members."""
+
+    key: Key
+    kid: str
+    iss: str
+    headers: dict[str, Any] = field(default_factory=dict)
 
 
 def mechanism_of(header: dict[str, Any], payload: dict[str, Any], http_hosts: frozenset[str] = frozenset()) -> str | None:

@@ -20,6 +20,7 @@ from .keys import Key, KeyFormatError
 from ..net import Http, NetError, is_loopback
 
 WELL_KNOWN = "/.well-known/jwt-vc-issuer"
+METADATA_KID = "sd-jwt-vc-1"  # the `kid` the suite's own issuers publish their one key under
 MAX_KEYS = 32  # a JWK Set is a handful of keys; more is a hostile document
 
 
@@ -46,7 +47,12 @@ def metadata_url(iss: str, http_hosts: frozenset[str] = frozenset()) -> str:
         raise IssuerMetadataError(f"iss {iss!r} is not an https URL (plain http only on loopback)")
     if parts.query or parts.fragment:
         raise IssuerMetadataError(f"iss {iss!r} has a query or fragment component")
-    return urlunsplit((parts.scheme, parts.netloc, WELL_KNOWN + parts.path.rstrip("/"), "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, metadata_path(iss), "", ""))
+
+
+def metadata_path(iss: str) -> str:
+    """Where the metadata of the issuer `iss` lives on its host (the well-known insertion)."""
+    return WELL_KNOWN + urlsplit(iss).path.rstrip("/")
 
 
 def metadata_document(issuer: str, jwks: list[Mapping[str, Any]]) -> dict[str, Any]:

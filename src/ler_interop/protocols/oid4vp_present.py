@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..credentials import crafting, jwtvc, ob_sdjwt, sdjwt
+from ..credentials.issuer_keys import SdJwtSigner
 from ..credentials.keys import Key
 
 OB_TYPE_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
@@ -36,13 +37,14 @@ def credential_query(fmt: str, claims: Sequence[Sequence[Any]] = ASKED_CLAIMS, *
 
 
 # -- credentials the suite issues itself ------------------------------------------------------
-def sd_jwt_badge(issuer: crafting.Signer, holder_key: Key, credential: Mapping[str, Any], *,
+def sd_jwt_badge(issuer: SdJwtSigner, holder_key: Key, credential: Mapping[str, Any], *,
                  exp: int | None = None, vct: str = OB_VCT, status: Mapping[str, Any] | None = None) -> str:
     """An OB 3.0 credential's subject as an SD-JWT VC of the suite's Open Badge profile
-    (credentials/ob_sdjwt.py), bound to `holder_key`. `status`: a Token Status List reference."""
-    return ob_sdjwt.issue(credential["credentialSubject"], issuer.key, issuer.vm, iss=issuer.did,
+    (credentials/ob_sdjwt.py), bound to `holder_key`, its issuer key named by `issuer`'s
+    mechanism (protocols/sdjwt_issuers.py). `status`: a Token Status List reference."""
+    return ob_sdjwt.issue(credential["credentialSubject"], issuer.key, issuer.kid, iss=issuer.iss,
                           holder_jwk=holder_key.public_jwk(), name=credential.get("name"), status=status,
-                          exp=exp, vct=vct)
+                          exp=exp, vct=vct, headers=issuer.headers)
 
 
 def jwt_badge(issuer: crafting.Signer, credential: Mapping[str, Any]) -> str:

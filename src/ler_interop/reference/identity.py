@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..credentials.keys import Key
@@ -23,11 +24,15 @@ class IssuerIdentity:
     foreign: Key = field(default_factory=lambda: Key.generate("Ed25519"))
 
     @classmethod
-    def for_origin(cls, origin: str) -> "IssuerIdentity":
+    def for_origin(cls, origin: str, keys: Any = None, name: str = "reference-issuer") -> "IssuerIdentity":
         """did:web of an issuer at `origin`; a path (http://h:1/issuer) becomes DID path segments
-        (did:web:h%3A1:issuer), whose document is served at <origin>/did.json."""
+        (did:web:h%3A1:issuer), whose document is served at <origin>/did.json. `keys`: the run's
+        suite_keys.SuiteKeys, whose keys `name` and `name`-p256 it signs with (None: fresh keys)."""
         path = [p for p in urlsplit(origin).path.split("/") if p]
-        return cls(did_web_for(origin, *path))
+        did = did_web_for(origin, *path)
+        if keys is None:
+            return cls(did)
+        return cls(did, keys.key(name), keys.key(f"{name}-p256", "P-256"))
 
     def key_for(self, cryptosuite: str) -> Key:
         return self.ed25519 if ISSUER_CRYPTOSUITES[cryptosuite] == "Ed25519" else self.p256

@@ -51,14 +51,19 @@ class ReferenceIssuer:
     token: str | None = None
     # How SD-JWT VCs name the issuer's key: did, jwt-vc-issuer or x5c (reference/sdjwt_keys.py).
     sd_jwt_key: str = "did"
-    # The suite's CA for x5c (None: a fresh one when that mode is chosen).
+    # The suite's CA for x5c (None: the keys' CA, or a fresh one when that mode is chosen).
     ca: Any = None
+    # The run's stable keys (suite_keys.SuiteKeys) and which of them this issuer signs with.
+    keys: Any = None
+    key_name: str = "reference-issuer"
     identity: IssuerIdentity = field(init=False)
     registry: StatusRegistry = field(init=False)
 
     def __post_init__(self) -> None:
         self.faults = parse_faults(self.faults)
-        self.identity = IssuerIdentity.for_origin(self.origin)
+        self.identity = IssuerIdentity.for_origin(self.origin, self.keys, self.key_name)
+        if self.ca is None and self.keys is not None:
+            self.ca = self.keys.ca
         self.sd_jwt_key = sdjwt_keys.mode_of(self.sd_jwt_key, self.faults)
         if self.sd_jwt_key == "x5c" and self.ca is None:
             self.ca = sdjwt_keys.IssuingCa.create()

@@ -13,29 +13,17 @@ The fault `issuer.jwt-vc-issuer-mismatch` selects `jwt-vc-issuer` and publishes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..credentials.issuer_keys import DID, JWT_VC_ISSUER, MECHANISMS, X5C
-from ..credentials.jwt_vc_issuer import WELL_KNOWN, metadata_document
-from ..credentials.keys import Key
+from ..credentials.issuer_keys import DID, JWT_VC_ISSUER, MECHANISMS, SdJwtSigner
+from ..credentials.jwt_vc_issuer import METADATA_KID, metadata_document, metadata_path
 from ..credentials.x509_issuer import IssuingCa
 
 MISMATCH_FAULT = "issuer.jwt-vc-issuer-mismatch"
-METADATA_KID = "sd-jwt-vc-1"
-
-
-@dataclass
-class SdJwtSigner:
-    key: Key
-    kid: str
-    iss: str
-    headers: dict[str, Any] = field(default_factory=dict)
 
 
 def mode_of(configured: str, faults: frozenset[str]) -> str:
@@ -55,11 +43,6 @@ def signer(mode: str, issuer_url: str, identity: Any, ca: IssuingCa | None) -> S
         raise ValueError("x5c needs the suite's issuing CA")
     # P-256: the key type every X.509 stack (and the Web PKI profile the chain is checked by) accepts.
     return SdJwtSigner(identity.p256, "", issuer_url, {"x5c": ca.x5c(issuer_url, identity.p256)})
-
-
-def metadata_path(issuer_url: str) -> str:
-    """Where the metadata of `issuer_url` lives on its host (the draft's well-known insertion)."""
-    return WELL_KNOWN + urlsplit(issuer_url).path.rstrip("/")
 
 
 def metadata_route(issuer_url: str, identity: Any, faults: frozenset[str], path: str | None = None) -> Route:

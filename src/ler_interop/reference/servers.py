@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import oid4vci, oid4vp
+from ..credentials.issuer_keys import CAPABILITY
 from ..net import LOOPBACK_NAMES
+from ..suite_keys import SuiteKeys
 from .faults import parse_faults
 from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
@@ -27,14 +29,19 @@ REFERENCE_TOKEN_ENV = "LER_INTEROP_REFERENCE_TOKEN"
 VERIFIER_CRYPTOSUITES = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022")
 STATUS_SUPPORT = ("status:revocation", "status:suspension")
 DATA_MODEL_SUPPORT = ("vc2.0", "ldp_vc")
+# The verifier finds an SD-JWT VC issuer's key by DID, JWT VC Issuer Metadata and x5c (it
+# trusts the run's CA): all three mechanisms (credentials/issuer_keys.py).
+SD_JWT_KEY_SUPPORT = tuple(CAPABILITY.values())
 
 
 class ReferenceServers:
     """The running reference issuer, verifier and wallet; a context manager."""
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
-                 wallet_hosts: Iterable[str] = (), own_ports_only: bool = False, sd_jwt_key: str = "did"):
+                 wallet_hosts: Iterable[str] = (), own_ports_only: bool = False, sd_jwt_key: str = "did",
+                 keys: Any = None):
         """`sd_jwt_key`: how the issuer's SD-JWT VCs name its key (reference/sdjwt_keys.py).
+        `keys`: the run's suite_keys.SuiteKeys (None: fresh ones); the verifier trusts its CA.
         `wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
         counterparts' public host when --counterpart-url is not loopback; the hosts other vendors
         declare when the reference joins their journeys, `run --with-reference`).
@@ -43,9 +50,11 @@ class ReferenceServers:
         self.faults = parse_faults(faults)
         self.token = token
         self.sd_jwt_key = sd_jwt_key
+        self.keys = keys if keys is not None else SuiteKeys()
         self.issuer: ReferenceIssuer | None = None
         reach = frozenset(wallet_hosts) if own_ports_only else LOOPBACK_NAMES | frozenset(wallet_hosts)
-        self.verifier = ReferenceVerifier(self.faults, reach, token=token, own_ports_only=own_ports_only)
+        self.verifier = ReferenceVerifier(self.faults, reach, token=token, own_ports_only=own_ports_only,
+                                          trust_anchors=[self.keys.ca.certificate])
         self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
         self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
         self.wallet = ReferenceWallet(self.faults, reach, own_ports_only)
@@ -56,7 +65,7 @@ class ReferenceServers:
         self._running = False
 
     def _build_issuer(self, origin: str) -> Any:
-        self.issuer = ReferenceIssuer(origin, self.faults, self.token, sd_jwt_key=self.sd_jwt_key)
+        self.issuer = ReferenceIssuer(origin, self.faults, self.token, sd_jwt_key=self.sd_jwt_key, keys=self.keys)
         return self.issuer.app()
 
     @property
@@ -118,7 +127,7 @@ class ReferenceServers:
                 "presentations_verify": f"{self.verifier_url}/presentations/verify",
             },
             "supports": [*VERIFIER_CRYPTOSUITES, *DATA_MODEL_SUPPORT, "presentations", *STATUS_SUPPORT,
-                         "did:key", "did:jwk", "did:web"],
+                         "did:key", "did:jwk", "did:web", *SD_JWT_KEY_SUPPORT],
         }
         oid4vci.extend_manifest(issuer, self.issuer_url)
         oid4vp.extend_manifest(verifier, self.verifier_url)
@@ -142,6 +151,6 @@ class ReferenceServers:
 
 def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None,
                     wallet_hosts: Iterable[str] = (), own_ports_only: bool = False,
-                    sd_jwt_key: str = "did") -> ReferenceServers:
+                    sd_jwt_key: str = "did", keys: Any = None) -> ReferenceServers:
     """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
-    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key).start()
+    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key, keys).start()

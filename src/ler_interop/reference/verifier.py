@@ -59,6 +59,8 @@ class ReferenceVerifier:
     token: str | None = None
     # Loopback only on this run's own servers' ports (run_ports.py): the suite's setting.
     own_ports_only: bool = False
+    # X.509 trust anchors for SD-JWT VCs signed with `x5c` (the suite's CA: suite_keys.py).
+    trust_anchors: list[Any] = field(default_factory=list)
     _http: Http = field(init=False)
     _loader: Any = field(init=False, default=None)
 
@@ -79,7 +81,7 @@ class ReferenceVerifier:
         resolver = ReferenceResolver(http=self._http, http_hosts=LOOPBACK_NAMES,
                                      reject_did_web="verifier.reject-did-web" in self.faults)
         return CredentialVerifier(resolver, fetch_json=self._fetch_json, fetch_text=self._fetch_text,
-                                  loader=self._loader)
+                                  loader=self._loader, trust_anchors=self.trust_anchors)
 
     def _fetch_json(self, url: str) -> Any:
         response = self._http.get(url, headers={"Accept": "application/vc+ld+json, application/json"})
