@@ -139,9 +139,6 @@ def test_every_check_has_a_known_fault():
     assert sorted(set(FAULT_FOR.values()) - CATALOG.keys()) == [], "fault names not in the reference catalog"
 
 
-# Second faults that must also make their checks fail.
-MORE_FAULTS = {**fault_map_wallet.MORE_FAULTS, **fault_map_oid4vci.MORE_FAULTS}
-
 # Faults no check is mapped to, and the test that proves each one instead.
 PROVEN_ELSEWHERE = {
     "issuer.no-status": "test_reference.py (the issued credential has no credentialStatus)",
