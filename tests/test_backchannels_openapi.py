@@ -10,7 +10,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from ler_interop.protocols import oid4vp_present
+import backchannel_contract as contract
+from ler_interop.protocols import oid4vci_claims, oid4vp_present
+from ler_interop.protocols.wallet_session import learner
 from ler_interop.reference.servers import start_reference
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "backchannels.openapi.yaml"
@@ -47,42 +49,22 @@ def test_the_document_is_openapi_3_1_with_every_backchannel(api):
 
 def test_the_reference_issuer_is_true_to_the_offer_contract(api, reference):
     oid4vci = reference["issuer"]["oid4vci"]
+    contract.offers_contract(api, oid4vci, lambda cid, configurations: oid4vci_claims.offer_claims(
+        configurations[cid], learner("latin-diacritics")))
+    configuration = next(iter(httpx.get(oid4vci["credential_issuer"] + "/.well-known/openid-credential-issuer")
+                              .json()["credential_configurations_supported"]))
+    both = {"credential_configuration_id": configuration, "credential_configuration_ids": [configuration]}
+    contract.problem_answer(api, httpx.post(oid4vci["offers"], json=both), 400, "an offer naming two ways")
+    assert schema(api, "OfferRequest").is_valid(both) is False  # the document says the same
     metadata = httpx.get(oid4vci["credential_issuer"] + "/.well-known/openid-credential-issuer").json()
-    for configuration in metadata["credential_configurations_supported"]:
-        for extra in ({"by_reference": False}, {"by_reference": True, "tx_code": "493536"}):
-            body = {"credential_configuration_id": configuration, "claims": {"name": "Zoë"}, **extra}
-            valid(api, "OfferRequest", body)
-            answer = httpx.post(oid4vci["offers"], json=body)
-            assert answer.status_code == 201, answer.text
-            valid(api, "OfferResponse", answer.json())
-    for body in ({"credential_configuration_id": "no-such", "claims": {}},
-                 {"credential_configuration_id": configuration, "credential_configuration_ids": [configuration]}):
-        refused = httpx.post(oid4vci["offers"], json=body)
-        assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")
-        valid(api, "Problem", refused.json())
-    assert schema(api, "OfferRequest").is_valid(body) is False  # the document says the same
     sd_jwt = next(c for c, v in metadata["credential_configurations_supported"].items() if v["format"] == "dc+sd-jwt")
     owned = httpx.post(oid4vci["offers"], json={"credential_configuration_id": sd_jwt, "claims": {"vct": "urn:x"}})
-    assert owned.status_code == 400, "claims may not set the SD-JWT VC's registered claims (OfferRequest.claims)"
-    valid(api, "Problem", owned.json())
+    contract.problem_answer(api, owned, 400, "claims may not set the SD-JWT VC's registered claims (OfferRequest.claims)")
 
 
 def test_the_reference_verifier_is_true_to_the_presentation_request_contract(api, reference):
-    url = reference["verifier"]["oid4vp"]["presentation_requests"]
-    for fmt in oid4vp_present.FORMATS:
-        body = {"dcql_query": oid4vp_present.credential_query(fmt)}
-        valid(api, "PresentationRequestCreate", body)
-        created = httpx.post(url, json=body)
-        assert created.status_code == 201, created.text
-        valid(api, "PresentationRequestCreated", created.json())
-        verdict = httpx.get(f"{url}/{created.json()['id']}")
-        assert verdict.status_code == 200
-        valid(api, "PresentationVerdict", verdict.json())
-        assert verdict.json()["status"] == "pending"
-    assert httpx.get(f"{url}/no-such-request").status_code == 404
-    refused = httpx.post(url, json={"dcql_query": {"credentials": "not a list"}})
-    assert refused.status_code == 400
-    valid(api, "Problem", refused.json())
+    contract.presentation_requests_contract(api, reference["verifier"]["oid4vp"]["presentation_requests"],
+                                            list(oid4vp_present.FORMATS))
 
 
 def test_the_reference_verifiers_verdicts_are_true_to_the_contract(api, reference):
@@ -106,49 +88,10 @@ def test_the_reference_verifiers_verdicts_are_true_to_the_contract(api, referenc
             assert bool(verdict.get("errors")) == (expected == "rejected")
 
 
-def wallet_valid(api: dict, name: str, value) -> None:
-    """Validate against a schema that refers to others (`$ref` into components)."""
-    validator = Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": api["components"]})
-    errors = [e.message for e in validator.iter_errors(value)]
-    assert errors == [], f"{name}: {errors}"
-
-
 def test_the_reference_wallet_is_true_to_the_wallet_contract(api, reference):
-    """Every wallet path answers as the document says: describe, receive (stored and refused),
-    present (presented and declined), list, get, export, import, delete, reset."""
+    """Every wallet path answers as the document says (tests/backchannel_contract.py)."""
     from ler_interop.counterparts.server import start_counterparts
-    from ler_interop.protocols.wallet_session import learner, name_query
 
     assert {"/", "/receive", "/present", "/credentials", "/credentials/{id}", "/export", "/import", "/reset"} <= set(api["paths"])
-    base = reference["wallet"]["backchannel"]["url"]
     with start_counterparts() as cp:
-        wallet_valid(api, "WalletDescription", httpx.get(base + "/").json())
-        offer = {"offer": cp.issuer.offer("ldp_vc", learner()), "tx_code": None}
-        wallet_valid(api, "ReceiveRequest", offer)
-        received = httpx.post(base + "/receive", json=offer, timeout=30)
-        assert received.status_code == 201, received.text
-        wallet_valid(api, "Received", received.json())
-        stored = received.json()["credentials"][0]
-        refused = httpx.post(base + "/receive", json={"offer": cp.issuer.offer("ldp_vc", learner(), defect="bad-signature")},
-                             timeout=30)
-        assert refused.status_code == 422
-        wallet_valid(api, "WalletError", refused.json())
-        name = stored["credential"]["credentialSubject"]["name"]
-        for consent, status in (("accept", "presented"), ("decline", "declined")):
-            _, url = cp.verifier.request(name_query("ldp_vc", name))
-            body = {"request": url, "consent": consent}
-            wallet_valid(api, "PresentRequest", body)
-            answer = httpx.post(base + "/present", json=body, timeout=30)
-            assert answer.status_code == 200 and answer.json()["status"] == status, answer.text
-            wallet_valid(api, "Presented", answer.json())
-        wallet_valid(api, "CredentialList", httpx.get(base + "/credentials").json())
-        wallet_valid(api, "StoredCredential", httpx.get(f"{base}/credentials/{stored['id']}").json())
-        exported = httpx.get(base + "/export").json()
-        wallet_valid(api, "WalletExport", exported)
-        imported = httpx.post(base + "/import", json=exported)
-        assert imported.status_code == 200
-        wallet_valid(api, "Imported", imported.json())
-        assert httpx.delete(f"{base}/credentials/{stored['id']}").status_code == 204
-        assert httpx.get(f"{base}/credentials/{stored['id']}").status_code == 404
-        assert httpx.post(base + "/reset").status_code == 204
-        assert httpx.get(base + "/credentials").json()["credentials"] == []
+        contract.wallet_contract(api, reference["wallet"]["backchannel"]["url"], "ldp_vc", cp)

@@ -5,13 +5,9 @@ from the reference's) without losing a claim."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ler_interop.credentials import crafting
-from ler_interop.credentials.jws import b64url_decode_strict, encode_json
-from ler_interop.credentials.keys import b64url_encode
 from ler_interop.outcomes import vendor_error
 from ler_interop.protocols.oid4vci_formats import subject_claims, w3c_document
 from ler_interop.protocols.suite_tools import missing_claims
@@ -110,21 +106,6 @@ def test_imports_the_reference_wallets_export(session, fmt, reference_wallet, co
     assert not lost, f"the imported credential lost or changed: {', '.join(lost[:4])}"
 
 
-def _tampered(fmt: str, credential):
-    """The credential changed after signing, its signature kept: the learner's name (W3C
-    formats), or the issuer-signed JWT's `iat` a day later (SD-JWT VC, whose claims are digests)."""
-    if fmt == "ldp_vc":
-        return crafting.tamper_claim(credential)
-    jwt, sep, rest = credential.partition("~")
-    head, payload, signature = jwt.split(".")
-    claims = json.loads(b64url_decode_strict(payload))
-    if fmt == "jwt_vc_json":
-        claims["vc"]["credentialSubject"]["name"] += " (edited)"
-    else:
-        claims["iat"] = int(claims.get("iat") or 0) + 86400
-    return f"{head}.{b64url_encode(encode_json(claims))}.{signature}{sep}{rest}"
-
-
 @pytest.mark.check(id="WAL-PORT-005", title="Refuses to import a credential changed after signing",
                    principles=["P2", "P4"], level="MUST", spec=PORTABILITY, role="wallet", protocol="backchannel",
                    requires=["import"], profiles=["ler-wallet"])
@@ -142,7 +123,7 @@ def test_refuses_to_import_a_tampered_credential(session, vendor, fmt, reference
                      f"({refusal.error if refusal else f'{len(imported)} imported'}), so a refusal would prove nothing")
     lists = vendor.supports("wallet", "list")
     before = session.wallet.ids() if lists else set()
-    forged = {**document, "credentials": [{**entry, "credential": _tampered(fmt, entry["credential"])}]}
+    forged = {**document, "credentials": [{**entry, "credential": crafting.tamper_stored(fmt, entry["credential"])}]}
     imported, refusal = session.wallet.try_import(forged)
     assert refusal is not None, f"the wallet imported a {fmt} credential changed after signing (ids {imported})"
     if lists:

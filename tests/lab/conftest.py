@@ -12,12 +12,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lab_peers import node_or_skip
+
+# The lab shares the suite's own test helpers (tests/backchannel_contract.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # Bound on any one call into a peer script: Node starts in well under a second; a hang is a defect.
 PEER_TIMEOUT = 60.0

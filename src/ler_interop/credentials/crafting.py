@@ -9,12 +9,14 @@ the suite's counterpart server, which is also where revoked/suspended status lis
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import dataintegrity
-from .keys import Key
+from .jws import b64url_decode_strict, encode_json
+from .keys import Key, b64url_encode
 from .samples import xsd_datetime
 
 B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # base58btc
@@ -173,3 +175,18 @@ def presentation(holder: Signer, credentials: list[dict], *, challenge: str, dom
         "verifiableCredential": credentials,
     }
     return holder.sign(vp, proof_purpose="authentication", challenge=challenge, domain=domain)
+
+
+def tamper_stored(fmt: str, credential: Any) -> Any:
+    """The credential changed after signing, its signature kept: the learner's name (W3C
+    formats), or the issuer-signed JWT's `iat` a day later (SD-JWT VC, whose claims are digests)."""
+    if fmt == "ldp_vc":
+        return tamper_claim(credential)
+    jwt, sep, rest = credential.partition("~")
+    head, payload, signature = jwt.split(".")
+    claims = json.loads(b64url_decode_strict(payload))
+    if fmt == "jwt_vc_json":
+        claims["vc"]["credentialSubject"]["name"] += " (edited)"
+    else:
+        claims["iat"] = int(claims.get("iat") or 0) + 86400
+    return f"{head}.{b64url_encode(encode_json(claims))}.{signature}{sep}{rest}"
