@@ -11,7 +11,7 @@ import {
 import { Openid4vciIssuer, Openid4vciVersion } from '@openid4vc/openid4vci'
 import { HttpError, log, readForm, readJson, requestLike, send, serve } from '../common/http.mjs'
 import { didJwk, generateKey, oid4vcCallbacks } from '../common/keys.mjs'
-import { configurations, issueCredential, SD_JWT_CONFIG } from './credentials.mjs'
+import { configurations, issueCredential, offerClaimsProblem, SD_JWT_CONFIG } from './credentials.mjs'
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
 const NONCE_TTL = 300
@@ -47,6 +47,9 @@ function setup(base) {
     issuer: base,
     token_endpoint: `${base}/token`,
     jwks_uri: `${base}/jwks`,
+    // REQUIRED by RFC 8414 §2. Only the pre-authorized code grant is served: there is no
+    // authorization endpoint, so no response_type is supported (an empty list).
+    response_types_supported: [],
     grant_types_supported: [preAuthorizedCodeGrantIdentifier],
     'pre-authorized_grant_anonymous_access_supported': true,
   })
@@ -73,12 +76,15 @@ async function createOffer(req, res) {
   const body = await readJson(req)
   const ids = body.credential_configuration_ids ?? (body.credential_configuration_id ? [body.credential_configuration_id] : null)
   const known = meta.credentialIssuer.credential_configurations_supported
+  const problem = (title, detail) =>
+    new HttpError(400, { title, status: 400, detail }, { 'content-type': 'application/problem+json' })
   const bad = !Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string' || !(id in known))
   if (bad) {
-    throw new HttpError(400, { title: 'unknown credential configuration', status: 400,
-      detail: `credential_configuration_id(s) must name ${Object.keys(known).join(', ')}` },
-    { 'content-type': 'application/problem+json' })
+    throw problem('unknown credential configuration', `credential_configuration_id(s) must name ${Object.keys(known).join(', ')}`)
   }
+  // The contract's 400s for `claims`: not an object, meaning two things at once, or an SD-JWT VC's registered claims.
+  const claimsProblem = offerClaimsProblem(body.claims, ids.map((id) => known[id]))
+  if (claimsProblem) throw problem('malformed offer request', claimsProblem)
   const id = crypto.randomUUID()
   const txCode = typeof body.tx_code === 'string' && body.tx_code ? body.tx_code : undefined
   const { credentialOffer, credentialOfferObject } = await issuer.createCredentialOffer({

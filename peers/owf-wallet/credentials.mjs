@@ -5,9 +5,13 @@
 //   presentation with only the framed disclosures and its KB-JWT).
 // - jwt_vc_json: jose (JWS and exp/nbf), jsonld (type IRIs for DCQL `type_values`), Digital
 //   Bazaar's Bitstring Status List check; the VP JWT is jose-signed (OpenID4VP Appendix B.1.3.1).
+// On import (checkImported) only the proof is judged: @sd-jwt/sd-jwt-vc, jose, or Digital
+// Bazaar's vc.verifyCredential for an ldp_vc entry.
 import * as jose from 'jose'
 import jsonld from 'jsonld'
+import * as vc from '@digitalbazaar/vc'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
+import { unpack } from '@sd-jwt/decode' // sd-jwt-js' own disclosure mapping (a dependency of @sd-jwt/core)
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs'
 import { calculateJwkThumbprint, HashAlgorithm } from '@openid4vc/oauth2'
 import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list'
@@ -16,7 +20,7 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite'
 import { didJwk, hash, loopbackFetch } from '../common/keys.mjs'
 import { log } from '../common/http.mjs'
-import { issuerJwk, issuerSignatureVerifier } from '../common/sdjwt-keys.mjs'
+import { issuerJwk, issuerSignatureVerifier, jwtPart, verifySignature } from '../common/sdjwt-keys.mjs'
 import { documentLoader } from '../common/jsonld-loader.mjs'
 
 export const FORMATS = ['dc+sd-jwt', 'jwt_vc_json']
@@ -93,6 +97,123 @@ export async function checkIssued({ format, credential, holder }) {
   const payload = await verifiedJwtVc(credential)
   const subject = [vcOf(payload).credentialSubject].flat()[0]?.id ?? payload.sub
   if (subject !== didJwk(holder.publicJwk)) throw new Rejected(`the credential is bound to ${subject}, not to the DID this wallet proved`)
+}
+
+// --- Import (backchannel contract 1.3.0, POST /import) -----------------------------------------
+// A credential whose proof was checked and does not verify (changed after signing) refuses the
+// whole document. Only the proof is judged: validity dates, status and holder binding are no
+// reason to refuse. An issuer key (or, for ldp_vc, a document) this wallet cannot obtain proves no
+// tampering: such a credential is kept unchecked, as the reference wallet does.
+
+/** The issuer key could not be obtained (unreachable, unknown DID method, no such kid). */
+class KeyUnavailable extends Error {}
+
+async function issuerKeyFor(header, payload) {
+  try {
+    return await issuerJwk(header, payload)
+  } catch (error) {
+    throw new KeyUnavailable(`issuer key not obtained: ${String(error?.message ?? error).split('\n')[0]}`)
+  }
+}
+
+/** sd-jwt-js `verifier` for import: KeyUnavailable when the key cannot be had, else jose's verdict. */
+async function importSignatureVerifier(data, signature) {
+  const [h, p] = data.split('.')
+  return verifySignature(data, signature, await issuerKeyFor(jwtPart(h), jwtPart(p)))
+}
+
+const importSdjwt = new SDJwtVcInstance({ hasher: digest, verifier: importSignatureVerifier })
+// The library checks iat/nbf/exp before the signature; on import dates are no reason to refuse
+// (contract), so its window is opened all the way and only the signature decides.
+const ANY_TIME = { skewSeconds: Number.MAX_SAFE_INTEGER }
+
+async function checkImportedSdJwt(credential) {
+  try {
+    await importSdjwt.validate(credential, ANY_TIME) // issuer-signed JWT under the issuer's key
+  } catch (error) {
+    if (error instanceof KeyUnavailable) return { checked: false, reason: error.message }
+    throw new Rejected(`the SD-JWT VC does not verify: ${String(error?.message ?? error).split('\n')[0]}`)
+  }
+  // A disclosure the signed payload does not reference was changed or added after signing
+  // (RFC 9901 §7.1 step 3.3); sd-jwt-js' getClaims silently drops it, so it is counted here.
+  const sdJwt = await importSdjwt.decode(credential)
+  const hash = { hasher: digest, alg: typeof sdJwt.jwt.payload._sd_alg === 'string' ? sdJwt.jwt.payload._sd_alg : 'sha-256' }
+  const { disclosureKeymap } = await unpack(sdJwt.jwt.payload, sdJwt.disclosures ?? [], digest)
+  const referenced = new Set(Object.values(disclosureKeymap))
+  for (const disclosure of sdJwt.disclosures ?? []) {
+    if (!referenced.has(await disclosure.digest(hash))) throw new Rejected('the SD-JWT VC carries a disclosure its signed payload does not reference')
+  }
+  return { checked: true }
+}
+
+async function checkImportedJwtVc(jwt) {
+  let header, payload
+  try {
+    header = jose.decodeProtectedHeader(jwt)
+    payload = jose.decodeJwt(jwt)
+  } catch (error) {
+    throw new Rejected(`not a JWT: ${error.message}`)
+  }
+  const issuer = vcOf(payload).issuer
+  const iss = payload.iss ?? (typeof issuer === 'string' ? issuer : issuer?.id) // VCDM 2.0 bare payloads name it `issuer`
+  if (typeof header.alg !== 'string' || header.alg === 'none') throw new Rejected('the credential is not signed (alg none or missing)')
+  let jwk, key
+  try {
+    jwk = await issuerKeyFor(header, { ...payload, iss })
+  } catch (error) {
+    return { checked: false, reason: error.message }
+  }
+  if (jwk.kty === 'oct') throw new Rejected('a MAC key proves no issuer')
+  try {
+    key = await jose.importJWK(jwk, header.alg)
+  } catch (error) {
+    return { checked: false, reason: `issuer key unusable for ${header.alg}: ${error.message}` }
+  }
+  try {
+    await jose.compactVerify(jwt, key) // the signature only: exp/nbf are no reason to refuse an import
+  } catch (error) {
+    throw new Rejected(`the credential does not verify: ${error.message}`)
+  }
+  return { checked: true }
+}
+
+const ldpSuites = () => [new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 })]
+
+async function checkImportedLdp(credential) {
+  if (!credential || typeof credential !== 'object' || Array.isArray(credential)) throw new Rejected('an ldp_vc credential must be a JSON object')
+  if (credential.proof == null) throw new Rejected('the credential has no proof')
+  const unreachable = []
+  const loader = async (url) => {
+    try {
+      return await documentLoader(url)
+    } catch (error) {
+      unreachable.push(`${url}: ${String(error?.message ?? error).split('\n')[0]}`)
+      throw error
+    }
+  }
+  // The library checks the validity dates before the proof; on import they are no reason to
+  // refuse, so it is asked at a moment inside the credential's own window. Status is not read.
+  const from = credential.validFrom ?? credential.issuanceDate
+  const now = typeof from === 'string' && !Number.isNaN(Date.parse(from)) ? new Date(from) : new Date()
+  const result = await vc.verifyCredential({
+    credential, suite: ldpSuites(), documentLoader: loader, now, checkStatus: async () => ({ verified: true }),
+  })
+  if (result.verified) return { checked: true }
+  if (unreachable.length) return { checked: false, reason: `not obtained: ${unreachable[0]}` }
+  const errors = [result.error, ...(result.results ?? []).map((r) => r.error)].filter(Boolean)
+    .flatMap((e) => (e.errors ?? [e]).map((x) => String(x?.message ?? x)))
+  throw new Rejected(`the credential does not verify: ${errors[0] ?? 'no proof verifies'}`.slice(0, 500))
+}
+
+/**
+ * Judges one imported credential's proof: throws Rejected when it was checked and does not
+ * verify, else {checked: true} or {checked: false, reason} (the key could not be obtained).
+ */
+export async function checkImported(format, credential) {
+  if (format === 'ldp_vc') return checkImportedLdp(credential)
+  if (typeof credential !== 'string') throw new Rejected(`a ${format} credential must be a compact string`)
+  if (format === 'dc+sd-jwt') return checkImportedSdJwt(credential)
+  return checkImportedJwtVc(credential)
 }
 
 /** Issuer and types for GET /credentials. */

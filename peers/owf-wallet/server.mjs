@@ -5,7 +5,7 @@
 // none) and the backchannel's answers.
 import crypto from 'node:crypto'
 import { HttpError, log, readJson, send, serve } from '../common/http.mjs'
-import { FORMATS, Rejected, summary } from './credentials.mjs'
+import { checkImported, FORMATS, Rejected, summary } from './credentials.mjs'
 import { present } from './present.mjs'
 import { receive, WalletError } from './receive.mjs'
 
@@ -75,6 +75,19 @@ async function onImport(req, res) {
   const bad = entries.find((e) => !FORMATS.concat('ldp_vc').includes(e?.format) || e?.credential == null ||
     (e.format === 'ldp_vc' ? typeof e.credential !== 'object' : typeof e.credential !== 'string'))
   if (bad) throw invalid('every credential needs a known format and its credential in that format\'s encoding')
+  // Contract 1.3.0: one credential whose proof does not verify refuses the whole document, and
+  // nothing is stored. Expiry, status and holder binding are not judged here; a credential whose
+  // issuer key this wallet cannot obtain (loopback only) is kept unchecked: that proves no tampering.
+  for (const [i, e] of entries.entries()) {
+    let verdict
+    try {
+      verdict = await checkImported(e.format, e.credential)
+    } catch (error) {
+      if (error instanceof Rejected) throw refusal(new WalletError('credential_rejected', `credentials[${i}] (${e.format}): ${error.message}`))
+      throw error
+    }
+    if (!verdict.checked) log(`import: credentials[${i}] (${e.format}) kept unchecked: ${verdict.reason}`)
+  }
   // Kept exactly as exported; no holder key travels with an export, so these are never presented.
   const imported = entries.map((e) => store.add(e.format, e.credential))
   send(res, 200, { imported: imported.map(({ id, format }) => ({ id, format })) })
