@@ -12,6 +12,8 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,9 +26,11 @@ from ler_interop.cli import main
 SUITES = Path(__file__).resolve().parents[2] / "suites"
 
 
-def _run_lab(out: Path, suites: Path = SUITES, keyword: str | None = None) -> tuple[Path, dict[str, Path]]:
+def _run_lab(out: Path, suites: Path = SUITES, keyword: str | None = None,
+             fresh_process: bool = False) -> tuple[Path, dict[str, Path]]:
     """Start every peer, run the catalog against them all with --with-reference, and return the
-    results stream and each peer vendor's expected file."""
+    results stream and each peer vendor's expected file. `fresh_process`: run `ler-interop` in
+    a new interpreter (a changed copy of the suites must not meet modules this one imported)."""
     with contextlib.ExitStack() as stack:
         vendors, files = [], {}
         for name in peer_names():
@@ -37,7 +41,12 @@ def _run_lab(out: Path, suites: Path = SUITES, keyword: str | None = None) -> tu
         manifest = out.parent / f"{out.name}-vendors.yaml"
         manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": vendors}, sort_keys=False))
         args = ["run", "--suites", str(suites), "--vendors", str(manifest), "--with-reference", "--out", str(out)]
-        main(args + (["-k", keyword] if keyword else []))
+        args += ["-k", keyword] if keyword else []
+        if fresh_process:
+            subprocess.run([sys.executable, "-c", "import sys; from ler_interop.cli import main; sys.exit(main(sys.argv[1:]))",
+                            *args], check=False, timeout=600, capture_output=True)
+        else:
+            main(args)
     return out / "results.jsonl", files
 
 
@@ -86,7 +95,8 @@ def test_an_over_strict_check_turns_the_lab_red(tmp_path):
     shutil.copytree(SUITES, suites, ignore=shutil.ignore_patterns("__pycache__"))
     target = suites / "verifier" / "test_vcapi_verify.py"
     target.write_text(target.read_text() + _OVER_STRICT)
-    results, files = _run_lab(tmp_path / "run", suites=suites, keyword="VER-VCAPI-001 or VER-VCAPI-099")
+    results, files = _run_lab(tmp_path / "run", suites=suites, keyword="VER-VCAPI-001 or VER-VCAPI-099",
+                              fresh_process=True)
     diff = differences(files, read_outcomes(results))
     assert any("VER-VCAPI-099" in line for line in diff), diff
 
