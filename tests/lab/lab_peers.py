@@ -57,11 +57,12 @@ class RunningPeer:
 
 
 @contextlib.contextmanager
-def start_peer(name: str) -> Iterator[RunningPeer]:
-    """Start peers/<name>/server.mjs on a free loopback port; stop it on exit. Its stderr is
-    kept (bounded) for the failure message when it does not come up."""
+def start_peer(name: str, env: dict[str, str] | None = None) -> Iterator[RunningPeer]:
+    """Start peers/<name>/server.mjs on a free loopback port (with extra `env`, a peer's own
+    settings); stop it on exit. Its stderr is kept (bounded) for the failure message when it
+    does not come up."""
     node, peers = node_or_skip()
-    env = {**os.environ, "PORT": "0", "HOST": "127.0.0.1"}
+    env = {**os.environ, **(env or {}), "PORT": "0", "HOST": "127.0.0.1"}
     process = subprocess.Popen([node, str(peers / name / "server.mjs")], cwd=peers, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stderr: list[str] = []
