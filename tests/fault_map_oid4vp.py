@@ -25,6 +25,7 @@ FAULT_FOR: dict[str, str] = {
     "VER-OID4VP-023": "verifier.oid4vp-ignore-holder-binding",
     "VER-OID4VP-024": "verifier.oid4vp-ignore-sd-hash",
     "VER-OID4VP-025": "verifier.ignore-expiry",
+    "VER-OID4VP-025-LDP": "verifier.ignore-expiry",
     "VER-OID4VP-026": "verifier.ignore-revocation",
     "VER-OID4VP-027": "verifier.oid4vp-ignore-holder-binding",
     "VER-OID4VP-028": "verifier.oid4vp-ignore-missing-claims",

@@ -142,7 +142,8 @@ def catalog(paths: Iterable[str | Path]) -> list[CheckMeta]:
     return sorted(collector.metas.values(), key=lambda m: m.id)
 
 
-def render_markdown(metas: list[CheckMeta]) -> str:
+def render_markdown(metas: list[CheckMeta], levels: dict[str, dict[str, str]] | None = None) -> str:
+    """The catalog table; with `levels` (suites/levels.yaml), then what each MUST rests on."""
     lines = [
         "# Check catalog",
         "",
@@ -159,7 +160,23 @@ def render_markdown(metas: list[CheckMeta]) -> str:
         )
     lines.append("")
     lines.append(f"{len(metas)} checks.")
+    if levels:
+        lines += _render_basis(metas, levels)
     return "\n".join(lines) + "\n"
+
+
+def _render_basis(metas: list[CheckMeta], levels: dict[str, dict[str, str]]) -> list[str]:
+    from .check_levels import describe
+
+    lines = ["", "## What each MUST check rests on", "",
+             "From `suites/levels.yaml`: the sentence (MUST/REQUIRED) a MUST check rests on, or the profile",
+             "(docs/CONTRACTS.md, \"Profiles\") that makes it one.", "",
+             "| id | rests on | sentence or rule |", "|---|---|---|"]
+    for m in metas:
+        if m.level == "MUST" and m.id in levels:
+            where, what = (part.replace("|", "\\|").replace("\n", " ") for part in describe(levels[m.id]))
+            lines.append(f"| {m.id} | {where} | {what} |")
+    return lines
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -171,17 +188,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace, suites: Path) -> int:
+    from . import check_levels
+
+    where = Path(args.suites or suites)
     try:
-        metas = catalog([args.suites or suites])
-    except CheckMetaError as exc:
+        metas = catalog([where])
+        levels = check_levels.load(where)
+    except (CheckMetaError, ValueError) as exc:
         print(f"ler-interop checks: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps([m.to_dict() for m in metas], indent=2))
+        print(json.dumps([{**m.to_dict(), **({"basis": levels[m.id]} if m.id in levels else {})} for m in metas],
+                         indent=2))
     elif args.markdown:
         out = Path(args.out or "docs/CHECKS.md")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_markdown(metas), encoding="utf-8")
+        out.write_text(render_markdown(metas, levels), encoding="utf-8")
         print(f"wrote {out} ({len(metas)} checks)")
     else:
         for m in metas:

@@ -38,20 +38,20 @@ def _refused_proof(wallet, twin, what: str, **proof_overrides) -> None:
     assert_refused(wallet.request(session, [holder], **proof_overrides), what, CREDENTIAL_REQUEST_ERRORS)
 
 
-@pytest.mark.check(id="ISS-OID4VCI-019", title="The credential endpoint refuses a request without, or with an unknown, access token (401)",
+# MUST: RFC 6749 §7 "The resource server MUST validate the access token". Which 4xx says so is
+# RFC 6750 §3.1's SHOULD (401 / invalid_token), so any refusal that speaks about the request passes.
+@pytest.mark.check(id="ISS-OID4VCI-019", title="The credential endpoint refuses a request without, or with an unknown, access token",
                    principles=["P2"], level="MUST", spec=SPEC + "#section-8.3.1.1", role="issuer", protocol="oid4vci",
                    requires=["oid4vci"])
 def test_access_token_required(wallet, oid4vci, twin):
     config_id, holder, _ = twin
-    body = {"credential_configuration_id": config_id, "proofs": wallet.proofs([holder])}
-    response = oid4vci.credential_request(None, body)
-    assert not 200 <= response.status_code < 300, f"issued without an access token ({response.status_code})"
-    if response.status_code >= 500 or response.status_code in (404, 405):  # a crash or a wrong URL says nothing
-        vendor_error(f"without a token: {describe(response)}; cannot judge")
-    assert response.status_code == 401, f"without a token: {describe(response)}; RFC 6750 §3.1 answers 401"
-    body = {"credential_configuration_id": config_id, "proofs": wallet.proofs([holder])}
-    assert_refused(oid4vci.credential_request("ler-interop-" + secrets.token_urlsafe(24), body),
-                   "a credential request with an access token never issued", {"invalid_token"}, frozenset({401}))
+    for token, what in ((None, "without a token"), ("ler-interop-" + secrets.token_urlsafe(24), "with a token never issued")):
+        body = {"credential_configuration_id": config_id, "proofs": wallet.proofs([holder])}
+        response = oid4vci.credential_request(token, body)
+        assert not 200 <= response.status_code < 300, f"issued {what} ({response.status_code})"
+        if response.status_code >= 500 or response.status_code in (404, 405):  # a crash or a wrong URL says nothing
+            vendor_error(f"{what}: {describe(response)}; cannot judge")
+        assert 400 <= response.status_code < 500, f"{what}: {describe(response)}; expected a 4xx refusal"
 
 
 @pytest.mark.check(id="ISS-OID4VCI-020", title="An access token is good only for the configurations of its offer",

@@ -43,7 +43,7 @@ def test_issued_proof_verifies(issue, template, verifier):
 @pytest.mark.check(id="ISS-VCAPI-003", title="The issued credential is signed by a key its issuer controls",
                    principles=["P2"], level="MUST",
                    spec="https://www.w3.org/TR/vc-data-integrity/#relationship-to-verifiable-credentials", role="issuer",
-                   protocol="vc-api")
+                   protocol="vc-api", profiles=["ler-issuer"])
 def test_issuer_controls_signing_key(issue, template, verifier):
     result = verifier.verify_credential(issue(template()))
     if not result.check("proof").ok:  # ISS-VCAPI-002 reports that; the binding cannot be judged
@@ -70,7 +70,8 @@ def test_issued_ob3_schema_valid(issue, template, verifier):
 
 
 @pytest.mark.check(id="ISS-VCAPI-006", title="Keeps every claim it was given (nothing dropped or rewritten)",
-                   principles=["P1", "P3"], level="MUST", spec=VCAPI_ISSUE, role="issuer", protocol="vc-api")
+                   principles=["P1", "P3"], level="MUST", spec=VCAPI_ISSUE, role="issuer", protocol="vc-api",
+                   profiles=["ler-issuer"])
 def test_keeps_every_claim(issue, template):
     sent = template()
     got = issue(sent)
@@ -83,7 +84,8 @@ def test_keeps_every_claim(issue, template):
 
 
 @pytest.mark.check(id="ISS-VCAPI-007", title="Unicode learner names survive issuance byte for byte (CJK, Arabic, Cyrillic, Greek)",
-                   principles=["P7"], level="MUST", spec=VCDM + "#credential-subject", role="issuer", protocol="vc-api")
+                   principles=["P7"], level="MUST", spec=VCDM + "#credential-subject", role="issuer", protocol="vc-api",
+                   profiles=["ler-issuer"])
 @pytest.mark.parametrize("script", ["cjk", "arabic", "cyrillic", "greek", "latin-diacritics", "decomposed"])
 def test_unicode_names_survive(issue, template, verifier, script):
     from ler_interop.credentials.samples import UNICODE_NAMES
@@ -98,7 +100,7 @@ def test_unicode_names_survive(issue, template, verifier, script):
 
 @pytest.mark.check(id="ISS-VCAPI-008", title="Language value objects (@value/@language/@direction) survive issuance",
                    principles=["P7"], level="MUST", spec=VCDM + "#language-and-base-direction", role="issuer",
-                   protocol="vc-api")
+                   protocol="vc-api", profiles=["ler-issuer"])
 def test_language_values_survive(issue, issuer_did, verifier):
     from ler_interop.credentials.samples import language_credential
 
@@ -123,7 +125,8 @@ def test_sets_valid_from(issue, template):
 
 
 @pytest.mark.check(id="ISS-VCAPI-010", title="Keeps a validFrom given with a non-UTC offset",
-                   principles=["P7"], level="MUST", spec=VCDM + "#validity-period", role="issuer", protocol="vc-api")
+                   principles=["P7"], level="MUST", spec=VCDM + "#validity-period", role="issuer", protocol="vc-api",
+                   profiles=["ler-issuer"])
 def test_keeps_offset_datetime(issue, template):
     sent = template(valid_from="2026-01-15T09:30:00+09:00")
     got = issue(sent)

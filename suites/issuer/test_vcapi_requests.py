@@ -74,7 +74,7 @@ def test_errors_do_not_leak(vendor, issue_url):
 
 @pytest.mark.check(id="ISS-VCAPI-025", title="Issuing requires authentication when the vendor declares it",
                    principles=["P2"], level="MUST", spec="https://www.w3.org/community/reports/credentials/CG-FINAL-vcalm-20260320/#authorization",
-                   role="issuer", protocol="vc-api", requires=["auth-required"])
+                   role="issuer", protocol="vc-api", profiles=["ler-issuer"], requires=["auth-required"])
 def test_requires_auth(vendor, issue_url, template, options, control):
     anonymous = vendor.http_for("issuer", authorized=False)
     response = anonymous.post(issue_url, json={"credential": template(), "options": options})

@@ -178,10 +178,24 @@ def test_rejects_wrong_sd_hash(wallet, credential):
     assert_rejected_against_control(control, verdict, "an SD-JWT+KB whose sd_hash is another presentation's")
 
 
-@check("VER-OID4VP-025", "Rejects a presentation of an expired credential", ["P2"],
-       "https://www.w3.org/TR/vc-data-model-2.0/#validity-period")
-@ALL_FORMATS
+# A JWT's `exp` is a MUST (RFC 7519 §4.1.4: "on or after which the JWT MUST NOT be accepted for
+# processing"); a Data Integrity credential's `validUntil` is validation with no MUST (VCDM 2.0
+# "Validity Periods"), hence two checks over one body.
+@check("VER-OID4VP-025", "Rejects a presentation of an expired JWT credential (exp in the past)", ["P2"],
+       "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4")
+@pytest.mark.parametrize("oid4vp_format", ["jwt_vc_json", SD_JWT], indirect=True)
 def test_rejects_expired(wallet, credential, oid4vp_format):
+    _rejects_expired(wallet, credential, oid4vp_format)
+
+
+@check("VER-OID4VP-025-LDP", "Rejects a presentation of an expired Data Integrity credential (validUntil in the past)",
+       ["P2"], "https://www.w3.org/TR/vc-data-model-2.0/#validity-period", level="SHOULD")
+@pytest.mark.parametrize("oid4vp_format", ["ldp_vc"], indirect=True)
+def test_rejects_expired_ldp(wallet, credential, oid4vp_format):
+    _rejects_expired(wallet, credential, oid4vp_format)
+
+
+def _rejects_expired(wallet, credential, oid4vp_format):
     good = wallet.issue(oid4vp_format, credential())
     now = utc_now()
     doc = credential(valid_from=xsd_datetime(now - timedelta(days=30)), valid_until=xsd_datetime(now - timedelta(days=1)))

@@ -47,7 +47,7 @@ def test_stores_exactly_as_issued(session, fmt):
 
 @pytest.mark.check(id="WAL-STORE-002", title="Names in every script (CJK, Arabic, Cyrillic, Greek, decomposed) are kept byte for byte",
                    principles=["P7", "P4"], level="MUST", spec=VCDM + "#credential-subject", role="wallet",
-                   protocol="backchannel")
+                   protocol="backchannel", profiles=["ler-wallet"])
 def test_keeps_unicode(session, fmt):
     claims = learner()
     claims["name"] = " · ".join(UNICODE_NAMES.values()) + claims["name"][-9:]
@@ -58,7 +58,7 @@ def test_keeps_unicode(session, fmt):
 
 @pytest.mark.check(id="WAL-STORE-003", title="Language value objects (@value/@language/@direction) are kept",
                    principles=["P7", "P4"], level="MUST", spec=VCDM + "#language-and-base-direction", role="wallet",
-                   protocol="backchannel")
+                   protocol="backchannel", profiles=["ler-wallet"])
 @W3C_ONLY
 def test_keeps_language_values(session, fmt):
     sample = language_credential("did:example:unused")
