@@ -58,14 +58,17 @@ const sdjwt = new SDJwtVcInstance({
 
 const thumbprint = (jwk) => calculateJwkThumbprint({ jwk, hashAlgorithm: HashAlgorithm.Sha256, hashCallback: hash })
 
-async function verifiedJwtVc(jwt) {
-  let header, payload
+// A JWT's header and payload, unverified (jose); anything else is refused as not a credential.
+function decodedJwt(jwt) {
   try {
-    header = jose.decodeProtectedHeader(jwt)
-    payload = jose.decodeJwt(jwt)
+    return { header: jose.decodeProtectedHeader(jwt), payload: jose.decodeJwt(jwt) }
   } catch (error) {
     throw new Rejected(`not a JWT: ${error.message}`)
   }
+}
+
+async function verifiedJwtVc(jwt) {
+  const { header, payload } = decodedJwt(jwt)
   const key = await issuerJwk(header, payload).catch((error) => { throw new Rejected(`issuer key: ${error.message}`) })
   if (key.kty === 'oct') throw new Rejected('a MAC key proves no issuer')
   try {
@@ -147,13 +150,7 @@ async function checkImportedSdJwt(credential) {
 }
 
 async function checkImportedJwtVc(jwt) {
-  let header, payload
-  try {
-    header = jose.decodeProtectedHeader(jwt)
-    payload = jose.decodeJwt(jwt)
-  } catch (error) {
-    throw new Rejected(`not a JWT: ${error.message}`)
-  }
+  const { header, payload } = decodedJwt(jwt)
   const issuer = vcOf(payload).issuer
   const iss = payload.iss ?? (typeof issuer === 'string' ? issuer : issuer?.id) // VCDM 2.0 bare payloads name it `issuer`
   if (typeof header.alg !== 'string' || header.alg === 'none') throw new Rejected('the credential is not signed (alg none or missing)')

@@ -31,17 +31,19 @@ def api():
     return contract.load_api()
 
 
-def _vendor(peer, vendor_id):
-    return next(v for v in peer.vendors() if v["id"] == vendor_id)
+def _role(peer, vendor_id: str, role: str, protocol: str) -> dict:
+    """The vendor's `role` section, or skip when it does not speak `protocol` (no backchannel)."""
+    section = next(v for v in peer.vendors() if v["id"] == vendor_id)[role]
+    if protocol not in section:
+        pytest.skip(f"{vendor_id} has no {protocol} {role} (so no {role} backchannel)")
+    return section
 
 
 @pytest.mark.parametrize("peer_name, vendor_id", _entries("issuer"))
 def test_peer_offers_are_true_to_the_contract(api, peer_name, vendor_id):
     node_or_skip()
     with start_peer(peer_name) as peer:
-        issuer = _vendor(peer, vendor_id)["issuer"]
-        if "oid4vci" not in issuer:
-            pytest.skip(f"{vendor_id} issues over the VC API only (no offers backchannel)")
+        issuer = _role(peer, vendor_id, "issuer", "oid4vci")
         contract.offers_contract(api, issuer["oid4vci"], lambda cid, configurations: oid4vci_claims.offer_claims(
             configurations[cid], learner("greek")))
 
@@ -50,9 +52,7 @@ def test_peer_offers_are_true_to_the_contract(api, peer_name, vendor_id):
 def test_peer_presentation_requests_are_true_to_the_contract(api, peer_name, vendor_id):
     node_or_skip()
     with start_peer(peer_name) as peer:
-        verifier = _vendor(peer, vendor_id)["verifier"]
-        if "oid4vp" not in verifier:
-            pytest.skip(f"{vendor_id} verifies over the VC API only (no presentation-requests backchannel)")
+        verifier = _role(peer, vendor_id, "verifier", "oid4vp")
         formats = [f for f in oid4vp_present.FORMATS if f in verifier.get("supports", [])]
         contract.presentation_requests_contract(api, verifier["oid4vp"]["presentation_requests"], formats)
 
@@ -63,6 +63,6 @@ def test_peer_wallet_is_true_to_the_contract(api, peer_name, vendor_id):
     from ler_interop.counterparts.server import start_counterparts
 
     with start_peer(peer_name) as peer, start_counterparts() as counterparts:
-        wallet = _vendor(peer, vendor_id)["wallet"]
+        wallet = _role(peer, vendor_id, "wallet", "backchannel")
         for fmt in (f for f in oid4vp_present.FORMATS if f in wallet.get("supports", [])):
             contract.wallet_contract(api, wallet["backchannel"]["url"], fmt, counterparts)
