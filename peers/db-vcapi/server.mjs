@@ -1,11 +1,14 @@
-// VC API issuer and verifier on Digital Bazaar's @digitalbazaar/vc with the eddsa-rdfc-2022 and
-// ecdsa-rdfc-2019 Data Integrity cryptosuites. Two issuer instances, as VC API services
-// configure them: /eddsa (did:key, Ed25519) and /ecdsa (did:web on this origin, P-256).
+// VC API issuer and verifier on Digital Bazaar's @digitalbazaar/vc with the eddsa-rdfc-2022,
+// ecdsa-rdfc-2019 and eddsa-jcs-2022 Data Integrity cryptosuites. Three issuer instances, as VC
+// API services configure them: /eddsa (did:key, Ed25519), /ecdsa (did:web on this origin,
+// P-256) and /eddsa-jcs (the same did:key, JCS).
 // Everything below the routes is the libraries' work; the glue maps HTTP to their calls.
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {createSignCryptosuite as eddsaJcs2022Sign, createVerifyCryptosuite as eddsaJcs2022Verify}
+  from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
@@ -39,7 +42,8 @@ async function makeIssuers(origin) {
 
   issuers = {
     eddsa: {did: edDid.id, key: edKey, cryptosuite: eddsaRdfc2022},
-    ecdsa: {did: webDid, key: ecKey, cryptosuite: ecdsaRdfc2019}
+    ecdsa: {did: webDid, key: ecKey, cryptosuite: ecdsaRdfc2019},
+    'eddsa-jcs': {did: edDid.id, key: edKey, cryptosuite: eddsaJcs2022Sign()}
   };
   addIssueRoutes();
 }
@@ -74,10 +78,11 @@ for(const [name, issuer] of Object.entries(issuers)) {
 }
 }
 
-// Verification accepts both cryptosuites; the verification method comes from the DID document.
+// Verification accepts the three cryptosuites; the verification method comes from the DID document.
 const verifySuites = () => [
   new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
-  new DataIntegrityProof({cryptosuite: ecdsaRdfc2019})
+  new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+  new DataIntegrityProof({cryptosuite: eddsaJcs2022Verify()})
 ];
 
 function errorsOf(result) {

@@ -1,7 +1,8 @@
 """Cross-implementation known-answer tests for Data Integrity: the suite signs and Digital
 Bazaar's verifier (peers/db-vcapi) verifies; Digital Bazaar signs and the suite's verifier
 verifies; and a change after signing (a flipped @direction among them) is rejected by both.
-For each cryptosuite both sides implement: eddsa-rdfc-2022 and ecdsa-rdfc-2019 (P-256).
+For each cryptosuite both sides implement: eddsa-rdfc-2022, ecdsa-rdfc-2019 (P-256) and
+eddsa-jcs-2022.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from ler_interop.credentials.verifier import CredentialVerifier
 from ler_interop.protocols.suite_tools import suite_verifier
 from ler_interop import net
 
-KEY_TYPES = {"eddsa-rdfc-2022": "Ed25519", "ecdsa-rdfc-2019": "P-256"}
-PEER_ISSUER = {"eddsa-rdfc-2022": "eddsa", "ecdsa-rdfc-2019": "ecdsa"}
+KEY_TYPES = {"eddsa-rdfc-2022": "Ed25519", "ecdsa-rdfc-2019": "P-256", "eddsa-jcs-2022": "Ed25519"}
+PEER_ISSUER = {"eddsa-rdfc-2022": "eddsa", "ecdsa-rdfc-2019": "ecdsa", "eddsa-jcs-2022": "eddsa-jcs"}
 
 
 def _documents(issuer: str) -> dict[str, dict]:
