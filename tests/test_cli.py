@@ -79,8 +79,7 @@ def test_conforming_vendor_exits_0_and_writes_reports(tmp_path: Path, capsys: py
     summary = json.loads((out / "summary.json").read_text())
     assert summary["vendors"][0]["counts"]["pass"] == 1 and summary["vendors"][0]["counts"]["warn"] == 1
     assert (out / "index.html").is_file() and (out / "junit.xml").is_file()
-    latest = out.parent / "latest"
-    assert (latest / "results.jsonl").is_file()
+    assert not (out.parent / "latest").exists()  # --out DIR: nothing written outside DIR
     assert "stub" in capsys.readouterr().out  # the principle table
 
 
@@ -160,6 +159,23 @@ def test_checks_catalog_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["checks", "--json", "--suites", str(suites)]) == 0
     catalog = json.loads(capsys.readouterr().out)
     assert [(c["id"], c["level"]) for c in catalog] == [("CLI-CAT-001", "MUST"), ("CLI-CAT-002", "MAY")]
+
+
+def test_default_folder_gets_latest_and_a_named_out_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    suites = make_suites(tmp_path, "latest", '''
+        @check("CLI-PASS-003")
+        def test_pass(vendor):
+            pass
+    ''')
+    with stub_vendor() as base:
+        manifest = make_manifest(tmp_path, base)
+        named = tmp_path / "mine" / "run"
+        assert main(["run", "--suites", str(suites), "--vendors", str(manifest), "--out", str(named)]) == 0
+        assert sorted(p.name for p in named.parent.iterdir()) == ["run"]  # no `latest` beside the named folder
+        assert not (named / "latest").exists()
+        monkeypatch.chdir(tmp_path)
+        assert main(["run", "--suites", str(suites), "--vendors", str(manifest), "--run-id", "r9"]) == 0
+    assert (tmp_path / "reports" / "latest").resolve() == (tmp_path / "reports" / "r9").resolve()
 
 
 def test_latest_that_is_not_ours_is_left_alone(tmp_path: Path):

@@ -49,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only checks matching (pytest -k; check ids match too)")
     parser.add_argument("-n", dest="workers", metavar="N|auto", help="parallel workers (pytest-xdist)")
     parser.add_argument("--fault", metavar="NAME", action="append", default=[], help="reference vendor fault (repeatable)")
-    parser.add_argument("--out", metavar="DIR", help="report folder (default reports/<run-id>)")
+    parser.add_argument("--out", metavar="DIR", help="report folder (default reports/<run-id>, with reports/latest "
+                        "pointing at it; with --out nothing is written outside DIR)")
     parser.add_argument("--alluredir", metavar="DIR", help="also write Allure results here")
     parser.add_argument("--run-id", metavar="ID", help="run id (default: UTC timestamp + random suffix)")
     parser.add_argument("--check-timeout", type=float, metavar="S", help="seconds one check may run (default 60)")
@@ -208,7 +209,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"ler-interop run: no results were written to {out} (pytest exit {int(code)})", file=sys.stderr)
         return 1
     Console().print(summary_table(summary))
-    latest = refresh_latest(out)
+    # Only the default folder gets reports/latest: a user who names --out DIR expects nothing
+    # written outside DIR (issue 12).
+    latest = None if args.out else refresh_latest(out)
     print(f"reports: {out / 'index.html'}" + (f" (also {latest})" if latest else ""))
     from .scoring import exit_code
 
