@@ -210,3 +210,28 @@ def test_manifest_check_without_secrets(capsys: pytest.CaptureFixture[str], monk
     assert main(["manifest", "check", str(example)]) == 2
     assert "ACME_ISSUER_TOKEN" in capsys.readouterr().err
     assert main(["manifest", "check", "--no-secrets", str(example)]) == 0
+
+
+def test_run_one_vendor_needs_only_its_own_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]):
+    """`run --vendor stub` must not demand the token of another vendor it will never contact;
+    `manifest check` still reports every vendor's missing variable."""
+    monkeypatch.delenv("OTHER_VENDOR_TOKEN_UNSET", raising=False)
+    suites = make_suites(tmp_path, "selected", '''
+        @check("CLI-PASS-004")
+        def test_pass(vendor):
+            assert vendor.id == "stub"
+    ''')
+    with stub_vendor() as base:
+        manifest = make_manifest(tmp_path, base)
+        data = yaml.safe_load(manifest.read_text())
+        data["vendors"].append({"id": "other", "name": "Other", "auth": {"type": "bearer", "token_env": "OTHER_VENDOR_TOKEN_UNSET"},
+                                "issuer": {"vc-api": {"issue": "https://other.example/credentials/issue"}}})
+        manifest.write_text(yaml.safe_dump(data))
+        code, out = run_cli(tmp_path, suites, manifest, "--vendor", "stub")
+    assert code == 0, capsys.readouterr().err
+    assert [v["id"] for v in json.loads((out / "summary.json").read_text())["vendors"]] == ["stub"]
+    assert main(["manifest", "check", str(manifest)]) == 2
+    assert "OTHER_VENDOR_TOKEN_UNSET" in capsys.readouterr().err
+    assert run_cli(tmp_path, suites, manifest, "--vendor", "other")[0] == 2  # its own secret is still required
+    assert "OTHER_VENDOR_TOKEN_UNSET" in capsys.readouterr().err

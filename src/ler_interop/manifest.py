@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from . import redact
@@ -143,11 +143,14 @@ class Attestation:
     evidence_url: str
 
 
-def load_manifest(path: str | os.PathLike[str], *, require_secrets: bool = True) -> Manifest:
-    """Read, validate and resolve a manifest file; raises ManifestError (one line per problem)."""
+def load_manifest(path: str | os.PathLike[str], *, require_secrets: bool = True,
+                  selected: Iterable[str] = ()) -> Manifest:
+    """Read, validate and resolve a manifest file; raises ManifestError (one line per problem).
+    `selected` (vendor ids, e.g. `run --vendor X`): only those vendors' secrets are required, as a
+    run never contacts the others (every vendor is still validated otherwise)."""
     path = Path(path)
     doc = read_yaml_file(path, str(path))
-    return _build(doc, path.parent, path, require_secrets)
+    return _build(doc, path.parent, path, require_secrets, frozenset(selected))
 
 
 def manifest_from_data(
@@ -155,10 +158,11 @@ def manifest_from_data(
     require_secrets: bool = True,
 ) -> Manifest:
     """The same, for a manifest built in code (e.g. the reference vendors' loopback manifest)."""
-    return _build(SourceDoc(source, data), Path(base_dir or "."), None, require_secrets)
+    return _build(SourceDoc(source, data), Path(base_dir or "."), None, require_secrets, frozenset())
 
 
-def _build(doc: SourceDoc, base_dir: Path, path: Path | None, require_secrets: bool) -> Manifest:
+def _build(doc: SourceDoc, base_dir: Path, path: Path | None, require_secrets: bool,
+           selected: frozenset[str]) -> Manifest:
     problems = schema_problems(doc, "manifest.schema.json")
     if problems:
         raise ManifestError(problems)
@@ -172,7 +176,8 @@ def _build(doc: SourceDoc, base_dir: Path, path: Path | None, require_secrets: b
                                       f"vendors[{first_id_at[entry['id']]}]; ids must be unique"))
             continue
         first_id_at[entry["id"]] = index
-        vendor, vendor_problems, vendor_warnings = _vendor(doc, at, entry, base_dir, require_secrets)
+        secrets_needed = require_secrets and (not selected or entry["id"] in selected)
+        vendor, vendor_problems, vendor_warnings = _vendor(doc, at, entry, base_dir, secrets_needed)
         problems += vendor_problems
         warnings += vendor_warnings
         if vendor is not None:
@@ -243,8 +248,9 @@ def _vendor(doc: SourceDoc, at: tuple, entry: dict[str, Any], base_dir: Path,
             except ManifestError as exc:
                 problems += exc.lines
             files[key] = resolved
+    missing = _missing_secrets(doc, at, entry, vendor_id)  # registers the values that are set, for redaction
     if require_secrets:
-        problems += _missing_secrets(doc, at, entry, vendor_id)
+        problems += missing
     if problems:
         return None, problems, warnings
     urls = [url for role in roles.values() for url in role.urls()]

@@ -90,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--with-reference makes the reference vendors the known-good side of each cell: "
                                 "drop --fault")
     if opt.vendors and opt.with_reference:
-        path = state.start_reference_beside(Path(opt.vendors), opt.fault, counterpart_hosts)
+        path = state.start_reference_beside(Path(opt.vendors), opt.fault, counterpart_hosts, opt.vendor)
         state.load(path, [*opt.vendor, *state.interop_only] if opt.vendor else [])
     elif opt.vendors:
         state.faults = sorted(set(opt.fault))

@@ -78,7 +78,7 @@ class PluginState:
     def load(self, path: Path, only: list[str]) -> None:
         """Read the manifest and each vendor's expected-failures and attestation files."""
         try:
-            manifest = load_manifest(path)
+            manifest = load_manifest(path, selected=only)
             known = [v.id for v in manifest.vendors]
             unknown = [v for v in only if v not in known]
             if unknown:
@@ -123,13 +123,14 @@ class PluginState:
                                                              own_ports_only=True, keys=self.suite_keys(shared=True)))
         return self._write_manifest([servers.manifest_vendor()])
 
-    def start_reference_beside(self, manifest: Path, faults: list[str], extra_hosts: list[str]) -> Path:
+    def start_reference_beside(self, manifest: Path, faults: list[str], extra_hosts: list[str],
+                               only: list[str] = ()) -> Path:
         """`--with-reference`: the embedded reference vendors join the manifest's vendors in the
         cross-vendor cells (journeys, issuer x verifier) only, so a vendor with one role is still
         seen end to end. Returns a combined manifest (relative file paths made absolute)."""
         try:
             raw = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
-            declared = load_manifest(manifest).vendors
+            declared = load_manifest(manifest, selected=only).vendors
         except (OSError, yaml.YAMLError, ManifestError):
             return manifest  # load() reports what is wrong with it, in one line
         vendors = [dict(v) for v in raw.get("vendors", []) if isinstance(v, dict)]
