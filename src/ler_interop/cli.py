@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the reference vendors until Ctrl-C")
     serve.add_argument("--fault", metavar="NAME", action="append", default=[], help=_fault_help())
     serve.add_argument("--token", help="require this bearer token on the issuing endpoint")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_base_port, default=0, metavar="P",
+                       help="the issuer listens on P, the verifier on P+1, the wallet on P+2, so a fixed manifest "
+                            "can name them (default: free ports, printed at start)")
 
     checks.add_arguments(commands.add_parser("checks", help="print the check catalog"))
 
@@ -54,6 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify_command.add_arguments(commands.add_parser("verify", help="verify credentials/presentations offline"))
     return parser
+
+
+def _base_port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65533:  # three consecutive ports from P
+        raise argparse.ArgumentTypeError(f"{port} is out of range: give 1-65533 (P, P+1 and P+2 are used), or 0")
+    return port
 
 
 def _fault_help() -> str:
@@ -114,13 +128,19 @@ def serve(args: argparse.Namespace) -> int:
 
     from .reference.faults import UnknownFault, parse_faults
     from .reference.servers import start_reference
+    from .reference.serving import ServerStartError
 
     try:
         faults = parse_faults(args.fault)
     except UnknownFault as exc:
         print(f"ler-interop serve: {str(exc).split(';')[0]} (the known ones: ler-interop serve --help)", file=sys.stderr)
         return 2
-    with start_reference(faults, token=args.token) as servers:
+    try:
+        servers = start_reference(faults, token=args.token, host=args.host, port=args.port)
+    except ServerStartError as exc:  # e.g. a busy port: one line, the user picks another --port
+        print(f"ler-interop serve: {exc}", file=sys.stderr)
+        return 2
+    with servers:
         for role, url in servers.urls.items():
             print(f"{role}: {url}")
         print(f"faults: {', '.join(sorted(faults)) or 'none'}")
