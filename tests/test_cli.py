@@ -235,3 +235,37 @@ def test_run_one_vendor_needs_only_its_own_secrets(tmp_path: Path, monkeypatch: 
     assert "OTHER_VENDOR_TOKEN_UNSET" in capsys.readouterr().err
     assert run_cli(tmp_path, suites, manifest, "--vendor", "other")[0] == 2  # its own secret is still required
     assert "OTHER_VENDOR_TOKEN_UNSET" in capsys.readouterr().err
+
+
+def test_progress_total_counts_only_the_checks_that_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """The bar's total leaves out checks deselected by -k, of a role no vendor plays, and of a
+    protocol the vendor does not declare (those are counted apart as not run)."""
+    suites = make_suites(tmp_path, "progress", '''
+        def other(id, role, protocol):
+            return pytest.mark.check(id=id, title="cli " + id, principles=["P1"], level="MUST", role=role,
+                                     spec="https://www.w3.org/TR/vc-data-model-2.0/#issuer", protocol=protocol)
+
+        @check("CLI-RUN-001")
+        def test_runs(vendor):
+            pass
+
+        @check("CLI-DESELECTED-001")
+        def test_deselected(vendor):
+            pass
+
+        @other("CLI-OID4VCI-001", "issuer", "oid4vci")
+        def test_undeclared_protocol(vendor):
+            pass
+
+        @other("CLI-WALLET-001", "wallet", "backchannel")
+        def test_no_wallet(vendor):
+            pass
+    ''')
+    with stub_vendor() as base:
+        code, out = run_cli(tmp_path, suites, make_manifest(tmp_path, base), "-k", "not DESELECTED")
+    assert code == 0
+    err = capsys.readouterr().err
+    assert " 1/1 " in err and "/4 " not in err and "/3 " not in err, err
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    undeclared = next(r for r in results if r.get("check") == "CLI-OID4VCI-001")
+    assert (undeclared["outcome"], undeclared["reason"]) == ("unsupported", "not-declared")

@@ -64,7 +64,8 @@ def test_summary_has_the_contract_shape() -> None:
     assert set(summary) == {"run_id", "suite_version", "spec_versions", "checks_executed", "vendors", "matrix"}
     assert summary["checks_executed"] == 11
     acme = summary["vendors"][0]
-    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols", "blocked"}
+    assert set(acme) == {"id", "name", "counts", "principles", "profiles", "attested", "expected", "protocols", "blocked",
+                         "not_declared"}
     assert acme["counts"] == {"pass": 3, "fail": 2, "warn": 1, "unsupported": 1, "error": 1, "skip": 1}
     # The same counts, split by role and protocol (every line adds up to the vendor's counts).
     assert sum(sum(row["counts"].values()) for row in acme["protocols"]) == sum(acme["counts"].values())
@@ -81,6 +82,28 @@ def test_summary_has_the_contract_shape() -> None:
         {"issuer": "acme", "wallet": None, "verifier": "ref", "protocol": "vc-api", "outcome": "fail"},
         {"issuer": "ref", "wallet": None, "verifier": "acme", "protocol": "vc-api", "outcome": "pass"},
     ]
+
+
+def test_checks_of_undeclared_protocols_are_one_line_apart_from_unsupported_features() -> None:
+    """A vendor declaring only VC API sees its OpenID4VCI checks as one 'not declared' line, not as
+    a list of unsupported features; an undeclared capability of a declared protocol stays listed."""
+    stream = sample_stream()
+    stream.results[:] = [
+        res("acme", "ISS-1", "pass"),
+        res("acme", "ISS-TXC", "unsupported", reason="capability", message="acme (issuer) does not declare tx_code"),
+        *(res("acme", f"ISS-OID4VCI-{i:03}", "unsupported", protocol="oid4vci", reason="not-declared",
+              message="acme (issuer) does not declare oid4vci") for i in range(62)),
+    ]
+    summary = build_summary(stream)
+    acme = summary["vendors"][0]
+    assert acme["counts"]["unsupported"] == 63  # the outcome is unchanged (contract)
+    assert acme["not_declared"] == {"checks": 62, "protocols": ["issuer oid4vci"]}
+    page = render_html(stream, summary)
+    assert "62 checks of roles/protocols this vendor does not declare (issuer oid4vci): not run" in page
+    assert "ISS-OID4VCI-000" not in page and "ISS-TXC" in page
+    from ler_interop.console import not_declared_lines
+
+    assert not_declared_lines(summary)[0] == "acme: 62 checks of roles/protocols it does not declare (issuer oid4vci): not run"
 
 
 def test_matrix_takes_the_worst_outcome_per_cell_and_keeps_wallets_apart() -> None:

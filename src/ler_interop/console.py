@@ -12,16 +12,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .plugin_results import REPORT_ATTR
+from .plugin_results import NOT_RUN_ATTR, REPORT_ATTR
 
 PRINCIPLE_IDS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
 OUTCOME_STYLE = {"pass": "green", "fail": "red", "warn": "yellow", "unsupported": "dim", "error": "magenta", "skip": "dim"}
 
 
 class ProgressPlugin:
-    """A pytest plugin object: one tick per finished test, outcome tallies in the description.
-    Works with xdist too: the controller learns the total from the workers' collections and
-    receives every report."""
+    """A pytest plugin object: one tick per check that runs, outcome tallies in the description.
+    The total counts only the checks that will run, after -k, --role, --vendor and applicability
+    (plugin.will_run): one not applicable to its vendors, or a role no vendor plays, is counted
+    apart as "not run". With xdist the controller only learns the workers' node ids, so the
+    total starts at their count and drops as each not-run item is reported."""
 
     def __init__(self, console: Console):
         self.console = console
@@ -29,33 +31,60 @@ class ProgressPlugin:
                                  TimeElapsedColumn(), console=console, transient=False)
         self.task = self.progress.add_task("checks", total=None)
         self.tally: Counter[str] = Counter()
+        self.not_run: set[str] = set()  # node ids that are not ticked
+        self.total: int | None = None
 
     def pytest_sessionstart(self) -> None:
         self.progress.start()
 
     def pytest_collection_finish(self, session: Any) -> None:
+        from .plugin import will_run
+
         if session.items:
-            self.progress.update(self.task, total=len(session.items))
+            self.not_run = {item.nodeid for item in session.items if not will_run(item)}
+            self._set_total(len(session.items) - len(self.not_run))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
-        self.progress.update(self.task, total=len(ids))  # every worker collects the same items
+        self._set_total(len(ids))  # every worker collects the same items
 
     def pytest_runtest_logreport(self, report: Any) -> None:
+        if getattr(report, NOT_RUN_ATTR, False) and report.nodeid not in self.not_run:
+            self.not_run.add(report.nodeid)  # xdist: learnt only now
+            self._set_total((self.total or 1) - 1)
         raw = getattr(report, REPORT_ATTR, None)
-        if raw is not None:
+        if raw is not None and report.nodeid not in self.not_run:
             self.tally[json.loads(raw)["outcome"]] += 1
-            self.progress.update(self.task, description=self._describe())
+        self.progress.update(self.task, description=self._describe())
 
-    def pytest_runtest_logfinish(self) -> None:
-        self.progress.advance(self.task)
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        if nodeid not in self.not_run:
+            self.progress.advance(self.task)
 
     def pytest_sessionfinish(self) -> None:
         self.progress.stop()
 
+    def _set_total(self, total: int) -> None:
+        self.total = total
+        self.progress.update(self.task, total=total)
+
     def _describe(self) -> str:
         parts = [f"[{OUTCOME_STYLE[o]}]{n} {o}[/]" for o, n in self.tally.items() if n]
+        if self.not_run:
+            parts.append(f"[dim]({len(self.not_run)} not run: not declared)[/]")
         return "checks " + " ".join(parts)
+
+
+def not_declared_lines(summary: Mapping[str, Any]) -> list[str]:
+    """One line per vendor for the checks of roles/protocols it does not declare: not run, and
+    not a missing feature (the table's u counts them with the other unsupported checks)."""
+    lines = []
+    for vendor in summary.get("vendors", []):
+        skipped = vendor.get("not_declared") or {}
+        if skipped.get("checks"):
+            lines.append(f"{vendor['id']}: {skipped['checks']} checks of roles/protocols it does not declare "
+                         f"({', '.join(skipped.get('protocols', []))}): not run")
+    return lines
 
 
 def _score_cell(verdict: Mapping[str, Any]) -> str:

@@ -12,10 +12,18 @@ from typing import NoReturn
 
 PASS, FAIL, WARN, UNSUPPORTED, ERROR, SKIP = "pass", "fail", "warn", "unsupported", "error", "skip"
 OUTCOMES: tuple[str, ...] = (PASS, FAIL, WARN, UNSUPPORTED, ERROR, SKIP)
+# The `reason` of an `unsupported` result: the vendor does not declare the check's role protocol
+# at all (the check was not run), or declares the protocol but not an optional capability.
+NOT_DECLARED, CAPABILITY = "not-declared", "capability"
 
 
 class Unsupported(Exception):
-    """Raised (via `unsupported()`) when a check needs a capability the vendor did not declare."""
+    """Raised (via `unsupported()`) when a check needs a capability the vendor did not declare;
+    `kind` is NOT_DECLARED when the vendor does not declare the check's protocol at all."""
+
+    def __init__(self, message: str = "", kind: str = CAPABILITY):
+        super().__init__(message)
+        self.kind = kind
 
 
 class VendorError(Exception):

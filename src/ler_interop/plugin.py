@@ -22,13 +22,13 @@ from typing import Any, Iterator
 import pytest
 
 from . import net
-from .applicability import not_applicable
+from .applicability import NotApplicable, why_not_applicable
 from .checks import ROLES, CheckMeta, CheckMetaError
 from .outcomes import CheckTimeout, Unsupported, VendorError
 from .plugin_results import ResultsSink, StreamListener
 from .plugin_results import pytest_report_teststatus, pytest_runtest_makereport  # noqa: F401  (hooks)
-from .plugin_state import (DEFAULT_CHECK_TIMEOUT, META, PARTICIPANTS, RECORDER, STATE, VENDOR_ROLE, PluginState,
-                           item_vendors, state_of)
+from .plugin_state import (DEFAULT_CHECK_TIMEOUT, META, NOT_RUN, PARTICIPANTS, RECORDER, STATE, VENDOR_ROLE,
+                           PluginState, item_vendors, state_of, uses_vendors)
 from .vendors import VendorContext, loopback_http
 
 
@@ -297,9 +297,31 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if not health.alive:
             raise VendorError(health.reason)
     # Decided from the manifest before any fixture reads it (applicability.py).
-    reason = not_applicable(meta, participants, lambda vendor_id, role: _declared(state, vendor_id, role))
-    if reason:
-        raise Unsupported(reason)
+    why = applicability(item)
+    if why:
+        item.stash[NOT_RUN] = True
+        raise Unsupported(why.reason, why.kind)
+
+
+def applicability(item: pytest.Item) -> NotApplicable | None:
+    """Why the check item does not apply to its vendors (from the manifest alone), or None."""
+    meta = item.stash.get(META, None)
+    if meta is None:
+        return None
+    state = state_of(item.config)
+    _, _, participants = item_vendors(item)
+    return why_not_applicable(meta, participants, lambda vendor_id, role: _declared(state, vendor_id, role))
+
+
+def will_run(item: pytest.Item) -> bool:
+    """Whether the item is a check that will run: not an empty parametrisation (no vendor plays
+    its role) and applicable to its vendors. The progress bar's total counts these."""
+    if item.stash.get(META, None) is None or not state_of(item.config).active:
+        return True
+    primary, _, _ = item_vendors(item)
+    if primary is None and uses_vendors(item):
+        return False
+    return applicability(item) is None
 
 
 def _declared(state: PluginState, vendor_id: str, role: str) -> frozenset[str]:

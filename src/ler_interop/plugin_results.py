@@ -19,12 +19,15 @@ import pytest
 from . import SPEC_VERSIONS, __version__, net, redact
 from .checks import CheckMeta
 from .manifest import Attestation, ExpectedFailure
-from .outcomes import FAIL, PASS, WARN, CheckTimeout, ControlRefused, classify
-from .plugin_state import (EVIDENCE_SOURCES, META, NO_VENDOR, PARTICIPANTS, RECORDER, item_vendors, state_of,
+from .outcomes import CAPABILITY, FAIL, PASS, UNSUPPORTED, WARN, CheckTimeout, ControlRefused, Unsupported, classify
+from .plugin_state import (EVIDENCE_SOURCES, META, NO_VENDOR, NOT_RUN, PARTICIPANTS, RECORDER, item_vendors, state_of,
                            uses_vendors)
 from .results import ResultsWriter
 
 REPORT_ATTR = "ler_interop_result"
+# True on the report of an item that was never run (no vendor plays its role, or it does not
+# apply to its vendors): the progress bar leaves it out of its total (console.py).
+NOT_RUN_ATTR = "ler_interop_not_run"
 
 
 def expected_reason(entries: Iterable[ExpectedFailure], check_id: str, params: Mapping[str, Any]) -> str | None:
@@ -48,6 +51,7 @@ def result_for(
     evidence: list[dict[str, Any]],
     expected_failure: str | None,
     cause: str | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     result = {
         "kind": "result",
@@ -68,6 +72,8 @@ def result_for(
         "message": message,
         "evidence": evidence,
     }
+    if outcome == UNSUPPORTED:  # not-declared (role protocol) or capability (outcomes.py)
+        result["reason"] = reason or CAPABILITY
     if cause:  # a refused positive control: the report states it once per vendor (report/summary.py)
         result["cause"] = cause
     return result
@@ -158,6 +164,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     primary, cell, participants = item_vendors(item)
     if primary is None and uses_vendors(item):
+        setattr(report, NOT_RUN_ATTR, True)
         return report  # an empty parameter set: no vendor plays this role, nothing was checked
     exc = call.excinfo.value if call.excinfo else None
     outcome, message = classify(exc, meta.level)
@@ -179,8 +186,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     result = result_for(meta, vendor=vendor_id, params=params, nodeid=item.nodeid, outcome=outcome,
                         message=redact.scrub_text(message), duration_s=call.duration, evidence=evidence,
                         expected_failure=expected_reason(state.expected.get(vendor_id, []), meta.id, params),
-                        cause=redact.scrub_text(exc.cause) if isinstance(exc, ControlRefused) else None)
+                        cause=redact.scrub_text(exc.cause) if isinstance(exc, ControlRefused) else None,
+                        reason=exc.kind if isinstance(exc, Unsupported) else None)
     setattr(report, REPORT_ATTR, json.dumps(result, ensure_ascii=False, default=str))
+    if item.stash.get(NOT_RUN, False):
+        setattr(report, NOT_RUN_ATTR, True)
     adjust_report(report, result, (str(item.path), item.location[1] or 0))
     return report
 

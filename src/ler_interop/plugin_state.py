@@ -198,6 +198,8 @@ def state_of(config: pytest.Config) -> PluginState:
 
 META = pytest.StashKey[CheckMeta]()
 RECORDER = pytest.StashKey[net.Recorder]()
+# Set when the check was not run at all (not applicable to its vendors, decided at setup).
+NOT_RUN = pytest.StashKey[bool]()
 # Callables that add late evidence (what the suite's counterparts received) just before the
 # check's result is written; fixtures register them with add_evidence_source().
 EVIDENCE_SOURCES = pytest.StashKey[list]()

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import pytest
 from rich.console import Console
 
-from .console import ProgressPlugin, summary_table
+from .console import ProgressPlugin, not_declared_lines, summary_table
 from .plugin import new_run_id
 
 SUITES_ENV = "LER_INTEROP_SUITES"
@@ -209,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"ler-interop run: no results were written to {out} (pytest exit {int(code)})", file=sys.stderr)
         return 1
     Console().print(summary_table(summary))
+    for line in not_declared_lines(summary):
+        print(line)
     # Only the default folder gets reports/latest: a user who names --out DIR expects nothing
     # written outside DIR (issue 12).
     latest = None if args.out else refresh_latest(out)

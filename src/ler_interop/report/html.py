@@ -22,6 +22,7 @@ import jinja2
 from .. import scoring
 from ..results import RESULT_DEFAULTS, Stream, count_outcomes
 from .matrix import matrix_grid
+from .summary import is_not_declared
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Display order: what needs a reader's attention first.
@@ -99,7 +100,9 @@ def _vendor_view(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
         **vendor,
         "conforms": scoring.vendor_conforms(vendor),
         "chart": _chart(vendor["principles"]),
-        "groups": _groups(results),
+        # Checks of protocols the vendor never claimed are one line (summary not_declared), not a
+        # list of "unsupported" that reads as missing features.
+        "groups": _groups([r for r in results if not is_not_declared(r)]),
         "attested": [{**a, "href": safe_href(a.get("evidence_url"))} for a in vendor.get("attested", [])],
     }
 
@@ -122,7 +125,8 @@ def render_html(stream: Stream, summary: Mapping[str, Any]) -> str:
     script = (TEMPLATES / "filter.js").read_text(encoding="utf-8")
     shown_counts = {o: 0 for o in SHOWN_ORDER}
     for result in stream.results:
-        shown_counts[scoring.effective_outcome(result)] += 1
+        if not is_not_declared(result):  # not listed, so not in the filter's counts
+            shown_counts[scoring.effective_outcome(result)] += 1
     return env.get_template("index.html.j2").render(
         header=stream.header,
         footer=stream.footer or {},

@@ -2,14 +2,16 @@
 the interop matrix — exactly the shape in docs/CONTRACTS.md ("summary.json"), plus one additive
 per-vendor keys: `expected`, counting expected fails and unexpected passes (why a vendor with
 no failing MUST check may still not conform), `protocols`, the outcome counts per role and
-exchange protocol, and `blocked`, each cause that left checks unjudged (a refused positive
-control), stated once."""
+exchange protocol, `blocked`, each cause that left checks unjudged (a refused positive
+control), stated once, and `not_declared`, the checks of role protocols the vendor does not
+declare (unsupported, reason not-declared), counted once."""
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from .. import scoring
+from ..outcomes import NOT_DECLARED, UNSUPPORTED
 from ..results import Stream, count_outcomes
 from .matrix import matrix_rows
 
@@ -46,7 +48,22 @@ def vendor_summary(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
         ],
         "expected": scoring.expectation_counts(results),
         "blocked": blocked_by_cause(results),
+        "not_declared": not_declared(results),
     }
+
+
+def is_not_declared(result: Mapping[str, Any]) -> bool:
+    """An `unsupported` check of a role protocol the vendor does not declare: it was not run."""
+    return result.get("outcome") == UNSUPPORTED and result.get("reason") == NOT_DECLARED
+
+
+def not_declared(results: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The checks not run because the vendor does not declare their role's protocol, stated once
+    (reports show them collapsed, apart from unsupported features of declared protocols):
+    {"checks": N, "protocols": ["issuer oid4vci", ...]}."""
+    skipped = [r for r in results if is_not_declared(r)]
+    protocols = sorted({f"{r.get('role') or '-'} {r.get('protocol') or 'none'}" for r in skipped})
+    return {"checks": len(skipped), "protocols": protocols}
 
 
 def blocked_by_cause(results: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
