@@ -82,7 +82,8 @@ def not_declared_lines(summary: Mapping[str, Any]) -> list[str]:
     for vendor in summary.get("vendors", []):
         skipped = vendor.get("not_declared") or {}
         if skipped.get("checks"):
-            lines.append(f"{vendor['id']}: {skipped['checks']} checks of roles/protocols it does not declare "
+            plural = "s" if skipped["checks"] != 1 else ""
+            lines.append(f"{vendor['id']}: {skipped['checks']} check{plural} of roles/protocols it does not declare "
                          f"({', '.join(skipped.get('protocols', []))}): not run")
     return lines
 
