@@ -3,7 +3,8 @@
 `HostileVendor` answers its VC API endpoints with one misbehaviour per request, taken in turn
 from a plan: a 10 MB body, 2000-deep JSON, a redirect to an undeclared host (a canary server
 counts any request that gets through), a slow drip, a 500 with a stack trace, invalid JSON, a
-hang. `/b/<behaviour>` always gives that behaviour, for unit tests. Written on the raw socket
+hang; or text meant to break line readers and terminals (line separators, controls, ANSI,
+forged "[PASS]" lines, a lone surrogate) and JSON with a duplicate key. `/b/<behaviour>` always gives that behaviour, for unit tests. Written on the raw socket
 (BaseHTTPRequestHandler) so it can misbehave byte by byte, status line and headers included.
 
 `EchoingOAuthVendor` is an OAuth2-protected vendor that echoes every credential it receives
@@ -32,9 +33,22 @@ STACK_TRACE = (
     "KeyError: 'credential'\n"
 )
 
+# Text that breaks naive line readers and terminals: the three line separators str.splitlines()
+# splits on beyond LF/CR, every C0 control and DEL, NUL, an ANSI colour, and forged result lines.
+FORGED_TEXT = ("\u2028[PASS] forged-2028\u2029[PASS] forged-2029\u0085[PASS] forged-0085"
+               + "".join(chr(c) for c in range(32)) + "\x7f"
+               + "\x1b[32m[PASS]\x1b[0m ansi\r[PASS] forged-cr\n[PASS] forged-lf")
+# The same, plus a lone surrogate, as a JSON answer (the surrogate can only travel as an escape).
+FORGED_JSON = (b'{"verified": false, "errors": [{"message": ' + json.dumps(FORGED_TEXT, ensure_ascii=False).encode()[:-1]
+               + b'\\ud800"}]}')
+# A verification result naming "verified" twice: last-wins reads true, first-wins reads false.
+DUPLICATE_JSON = b'{"verified": false, "errors": [{"message": "tampered"}], "verified": true}'
+
 BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "slow-drip", "stack-trace-500", "invalid-json", "hang")
 # After one pass over the plan, only the fast misbehaviours, so a run's duration stays bounded.
 FAST_BEHAVIOURS = ("huge-body", "deep-json", "redirect-away", "stack-trace-500", "invalid-json")
+# Not in the default plan (HostileVendor(plan=TEXT_BEHAVIOURS, then=TEXT_BEHAVIOURS) serves them).
+TEXT_BEHAVIOURS = ("forged-text-500", "forged-json", "duplicate-keys")
 ROTATING_PATHS = ("/credentials/issue", "/credentials/status", "/credentials/verify", "/presentations/verify",
                   # the OpenID4VCI issuer and OpenID4VP verifier backchannels and discovery
                   "/offers", "/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server",
@@ -151,6 +165,15 @@ class _HostileHandler(_Base):
 
     def _invalid_json(self) -> None:
         self._send(200, b'{"verified": true, "verifiableCredential": {"id": ')
+
+    def _forged_text_500(self) -> None:
+        self._send(500, FORGED_TEXT.encode("utf-8"), content_type="text/plain; charset=utf-8")
+
+    def _forged_json(self) -> None:
+        self._send(200, FORGED_JSON)
+
+    def _duplicate_keys(self) -> None:
+        self._send(200, DUPLICATE_JSON)
 
     def _hang(self) -> None:
         self.server.owner.wait(HANG_LIMIT)

@@ -99,28 +99,29 @@ def test_writer_refuses_misuse(tmp_path: Path) -> None:
         writer.attested(vendor="a", principle="P6", claim="c", evidence_url="u")
 
 
-def test_reader_drops_a_torn_last_line_but_not_a_torn_middle_line(tmp_path: Path) -> None:
+def test_reader_skips_and_reports_a_torn_line_keeping_the_others(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     with ResultsWriter(path) as writer:
         header(writer)
         writer.result(result())
     text = path.read_text()
     path.write_text(text + '{"kind":"result","vendor":"ac')
-    assert len(read_results(path).results) == 1
+    stream = read_results(path)
+    assert len(stream.results) == 1 and len(stream.problems) == 1 and "torn last line" in stream.problems[0]
     lines = text.splitlines()
     path.write_text("\n".join([lines[0], '{"kind":"res', *lines[1:]]) + "\n")
-    with pytest.raises(ResultsFormatError, match=r"r\.jsonl:2: not JSON"):
-        read_results(path)
+    stream = read_results(path)
+    assert len(stream.results) == 1 and stream.footer
+    assert len(stream.problems) == 1 and "r.jsonl:2: skipped: not JSON" in stream.problems[0]
 
 
-def test_reader_rejects_lines_outside_the_contract(tmp_path: Path) -> None:
+def test_reader_skips_and_reports_lines_outside_the_contract(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps({"kind": "result", "vendor": "a", "check": "C", "outcome": "pass"}) + "\n")
-    with pytest.raises(ResultsFormatError, match="before the header"):
-        read_results(path)
+    assert "before the header" in read_results(path).problems[0]
     path.write_text(json.dumps({"kind": "header", "suite_version": "1"}) + "\n" + json.dumps({"kind": "bogus"}) + "\n")
-    with pytest.raises(ResultsFormatError, match="unknown line kind 'bogus'"):
-        read_results(path)
+    stream = read_results(path)
+    assert stream.header and "unknown line kind 'bogus'" in stream.problems[0]
 
 
 def test_zero_byte_stream_reads_as_empty(tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def report(args: argparse.Namespace) -> int:
 
     from .report import build_reports, report_files
     from .results import ResultsError
+    from .safe_text import neutralise
 
     out = Path(args.out) if args.out else Path(args.streams[0]).parent
     try:
@@ -115,8 +116,10 @@ def report(args: argparse.Namespace) -> int:
         else:
             summary = report_files(args.streams, out)
     except (OSError, ResultsError) as exc:
-        print(f"ler-interop report: {exc}", file=sys.stderr)
+        print(f"ler-interop report: {neutralise(exc)}", file=sys.stderr)
         return 2
+    if summary is None:  # build_reports said what failed, one line each
+        return 1
     print(f"wrote {out / 'index.html'}, summary.json, junit.xml ({summary['checks_executed']} results)")
     from .scoring import exit_code
 

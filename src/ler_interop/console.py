@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .plugin_results import NOT_RUN_ATTR, REPORT_ATTR
+from .safe_text import neutralise
 
 PRINCIPLE_IDS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
 OUTCOME_STYLE = {"pass": "green", "fail": "red", "warn": "yellow", "unsupported": "dim", "error": "magenta", "skip": "dim"}
@@ -112,7 +113,7 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
         counts = vendor.get("counts", {})
         conforms = all(v.get("conforms") for v in principles.values())
         table.add_row(
-            vendor["id"],
+            neutralise(vendor["id"]),
             *(_score_cell(principles.get(p, {})) for p in PRINCIPLE_IDS),
             "/".join(str(counts.get(o, 0)) for o in ("pass", "fail", "warn", "unsupported", "error", "skip")),
             "[green]yes[/]" if conforms else "[red]no[/]",

@@ -44,6 +44,13 @@ class JsonTooDeep(NetError):
     pass
 
 
+class DuplicateKey(NetError):
+    """A JSON object names a member twice. Parsers disagree on which value wins (first, last,
+    or an error), so the suite cannot know what the vendor meant: the check cannot judge
+    (`error`), and the message names the key. RFC 8259 §4: names SHOULD be unique; I-JSON
+    (RFC 7493 §2.3) MUST NOT have duplicates."""
+
+
 class DeadlineExceeded(NetError):
     """The whole exchange (headers and body) took longer than the client's timeout."""
 
@@ -222,10 +229,22 @@ def json_depth_ok(value: Any, max_depth: int) -> bool:
     return True
 
 
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise DuplicateKey(
+            f"duplicate key {redact.quote(key, 80)!r} in the vendor's JSON: which value it meant is ambiguous "
+            "(RFC 8259 §4: names SHOULD be unique; I-JSON, RFC 7493 §2.3: MUST NOT be duplicated)")
+    return obj
+
+
 def parse_json(data: bytes | str, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
-    """json.loads with a depth cap; raises ValueError on bad JSON, JsonTooDeep on nesting."""
+    """json.loads with a depth cap; raises ValueError on bad JSON, JsonTooDeep on nesting,
+    DuplicateKey on an object naming a member twice (never read last-wins)."""
     try:
-        value = json.loads(data)
+        value = json.loads(data, object_pairs_hook=_unique_members)
     except RecursionError:
         raise JsonTooDeep(f"JSON nested deeper than {max_depth}") from None
     if not json_depth_ok(value, max_depth):

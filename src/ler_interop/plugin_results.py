@@ -23,6 +23,7 @@ from .outcomes import CAPABILITY, FAIL, PASS, UNSUPPORTED, WARN, CheckTimeout, C
 from .plugin_state import (EVIDENCE_SOURCES, META, NO_VENDOR, NOT_RUN, PARTICIPANTS, RECORDER, item_vendors, state_of,
                            uses_vendors)
 from .results import ResultsWriter
+from .safe_text import neutralise
 
 REPORT_ATTR = "ler_interop_result"
 # True on the report of an item that was never run (no vendor plays its role, or it does not
@@ -88,11 +89,11 @@ def adjust_report(report: Any, result: Mapping[str, Any], location: tuple[str, i
         report.outcome = "failed"  # strict: the expected-failures entry is stale
         report.longrepr = f"[XPASS(strict)] {result['check']} was expected to fail ({reason}) but passed"
     elif outcome == "unsupported":
-        report.outcome, report.longrepr = "skipped", (location[0], location[1], f"unsupported: {result['message']}")
+        report.outcome, report.longrepr = "skipped", (location[0], location[1], f"unsupported: {neutralise(result['message'])}")
     elif outcome == WARN:
         # A SHOULD/MAY not met is not a failed run; the stream keeps the message.
         report.outcome, report.longrepr = "passed", None
-        report.sections.append(("ler-interop warn", result["message"]))
+        report.sections.append(("ler-interop warn", neutralise(result["message"])))
 
 
 class ResultsSink:
@@ -127,17 +128,18 @@ class ResultsSink:
         try:
             self.summary = build_reports(self.path, self.results_dir)
         except Exception as exc:  # report bugs are reported, never fatal to the run's record
-            print(f"ler-interop: building reports from {self.path} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"ler-interop: building reports from {self.path} failed: {neutralise(f'{type(exc).__name__}: {exc}')[:500]}",
+                  file=sys.stderr)
         return self.summary
 
 
 def _summary_only(stream_path: Path, out_dir: Path) -> dict[str, Any]:
     # Used only until report.build_reports lands: summary.json from the stream.
     from .report.summary import build_summary
-    from .results import read_results
+    from .results import json_text, read_results
 
     summary = build_summary(read_results(stream_path))
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out_dir / "summary.json").write_text(json_text(summary, indent=2), encoding="utf-8")
     return summary
 
 
@@ -147,16 +149,19 @@ def _summary_only(stream_path: Path, out_dir: Path) -> dict[str, Any]:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
     # A check's failure text quotes what the vendor answered, which may echo a secret. Scrub
-    # the exception before any other plugin (Allure, the terminal) formats it, and the report after.
+    # the exception before any other plugin (Allure, the terminal) formats it, and the report after;
+    # what pytest prints (`run -v`) has the vendor's control characters neutralised.
     if call.excinfo is not None:
         _scrub_exception(call.excinfo.value)
     report = yield
     if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
         # A skip's (path, line, reason): keep the shape the terminal's `-rs` summary folds.
         path, line, reason = report.longrepr
-        report.longrepr = (path, line, redact.scrub_text(reason))
+        report.longrepr = (path, line, neutralise(redact.scrub_text(reason)))
     elif report.longrepr is not None:
-        report.longrepr = redact.scrub_text(report.longreprtext)
+        # Newlines kept: pytest prefixes each line of an exception's text ("E   "), so a vendor's
+        # LF cannot start a bare line; CR (which could overwrite that prefix) and ESC are escaped.
+        report.longrepr = neutralise(redact.scrub_text(report.longreprtext), keep_newlines=True)
     state = state_of(item.config)
     meta = item.stash.get(META, None)
     # One result per check: from the call phase, or from setup when the check never ran.
@@ -180,6 +185,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         health = state.health.get(vendor_id)
         if health and not health.alive:
             evidence.extend(health.evidence)
+    evidence = redact.scrub_strings(evidence)  # also of the secrets learnt after each exchange was recorded
     callspec_params = getattr(getattr(item, "callspec", None), "params", {})
     params = {**cell, **{k: _json_safe(v) for k, v in callspec_params.items() if k != "vendor" and k not in PARTICIPANTS}}
     vendor_id = primary or NO_VENDOR
@@ -188,7 +194,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                         expected_failure=expected_reason(state.expected.get(vendor_id, []), meta.id, params),
                         cause=redact.scrub_text(exc.cause) if isinstance(exc, ControlRefused) else None,
                         reason=exc.kind if isinstance(exc, Unsupported) else None)
-    setattr(report, REPORT_ATTR, json.dumps(result, ensure_ascii=False, default=str))
+    # ASCII JSON: a vendor's lone surrogate must survive xdist's transport (UTF-8) as an escape.
+    setattr(report, REPORT_ATTR, json.dumps(result, default=str))
     if item.stash.get(NOT_RUN, False):
         setattr(report, NOT_RUN_ATTR, True)
     adjust_report(report, result, (str(item.path), item.location[1] or 0))
@@ -232,5 +239,10 @@ class StreamListener:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         raw = getattr(report, REPORT_ATTR, None)
-        if raw is not None:
+        if raw is None:
+            return
+        try:
             self.sink.write(json.loads(raw))
+        except Exception as exc:  # one unrecordable result must not end the run (and every report)
+            print(f"ler-interop: could not record {neutralise(report.nodeid)[:200]}: "
+                  f"{neutralise(f'{type(exc).__name__}: {exc}')[:300]}", file=sys.stderr)

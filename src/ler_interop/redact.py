@@ -1,8 +1,12 @@
 """Secret redaction for everything that reaches a report, a log line or an attachment.
 
-Two layers: names that always hold secrets (headers, JSON keys, form fields), and the
-literal values of secrets the run knows about (manifest tokens, client secrets, tx_codes),
-scrubbed wherever they appear, even inside free text a vendor echoed back.
+Two layers: the literal values of secrets the run has seen (manifest tokens, client secrets,
+tx_codes, pre-authorized codes, access tokens), scrubbed wherever they appear, even inside free
+text or an extra member a vendor echoed back; and names that always hold secrets (headers, JSON
+keys, form fields), for what the suite has not seen yet. A null or empty value under such a
+name hides nothing and stays: "tx_code": null may be why a vendor refused. A JSON body keeps
+its bytes as received apart from the redacted strings (never re-serialised, so a duplicate key
+or an odd escape stays visible in the evidence).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from json.decoder import scanstring
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -49,8 +54,10 @@ def _credential_redacted(match: re.Match[str]) -> str:
 
 def quote(value: object, limit: int = 200) -> str:
     """Vendor text for a message: scrubbed of known secrets *before* it is cut, so a cut can
-    never leave half a secret behind."""
-    return scrub_text(str(value))[:limit]
+    never leave half a secret behind, and on one line with its control characters visible."""
+    from .safe_text import neutralise
+
+    return neutralise(scrub_text(str(value)))[:limit]
 
 
 def scrub_text(text: str) -> str:
@@ -72,9 +79,26 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
 SECRET_BEARING_URI_SCHEMES = ("openid-credential-offer:",)
 
 
+def hides_something(value: Any) -> bool:
+    """A value under a secret name worth redacting: not null, not empty."""
+    return value not in (None, "", [], {})
+
+
+def scrub_strings(value: Any) -> Any:
+    """Every string in a recorded structure scrubbed of the secrets registered *so far*: the
+    evidence of a check is scrubbed again when its result is written, so a secret the suite
+    learnt after the exchange was recorded (a pre-authorized code parsed from that very answer)
+    is hidden wherever the vendor put it."""
+    if isinstance(value, dict):
+        return {k: scrub_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_strings(v) for v in value]
+    return scrub_text(value) if isinstance(value, str) else value
+
+
 def redact_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (REDACTED if k in SECRET_KEYS else redact_json(v)) for k, v in value.items()}
+        return {k: (REDACTED if k in SECRET_KEYS and hides_something(v) else redact_json(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_json(v) for v in value]
     if isinstance(value, str):
@@ -112,7 +136,7 @@ def _redact_pairs(encoded: str) -> str:
 
 
 def _redact_value(key: str, value: str) -> str:
-    if key in SECRET_KEYS:
+    if key in SECRET_KEYS and value:  # an empty field hides nothing and may be why a vendor refused
         return REDACTED
     if value[:1] == "{":
         redacted = _redacted_json_text(value, separators=(",", ":"))
@@ -128,7 +152,9 @@ MAX_JSON_DEPTH = 64
 
 
 def _redacted_json_text(text: str, separators: tuple[str, str] | None = None) -> str | None:
-    """JSON text redacted key by key; a placeholder when nested too deep; None if not JSON."""
+    """JSON text with its secrets redacted in place, every other byte as received; a placeholder
+    when nested too deep; None if not JSON. (`separators` is kept for callers; the text is never
+    re-serialised.)"""
     try:
         value = json.loads(text)
     except RecursionError:
@@ -137,7 +163,50 @@ def _redacted_json_text(text: str, separators: tuple[str, str] | None = None) ->
         return None
     if value is _TOO_DEEP or not _depth_within(value, MAX_JSON_DEPTH):
         return f"[not recorded: JSON nested deeper than {MAX_JSON_DEPTH} levels, {len(text)} chars]"
-    return json.dumps(redact_json(value), ensure_ascii=False, separators=separators)
+    edits: list[tuple[int, int, str]] = []
+    _walk_value(text, 0, edits)
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+_DECODER = json.JSONDecoder()
+
+
+def _walk_value(text: str, i: int, edits: list[tuple[int, int, str]]) -> int:
+    """Scan the (already validated) JSON value at text[i:], noting (start, end, replacement) for
+    each secret: a string holding a registered secret, a non-empty value under a secret key.
+    Returns the index after the value. Depth is bounded by the check above."""
+    i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+    char = text[i]
+    if char == '"':
+        string, end = scanstring(text, i + 1)
+        shown = redact_url(string) if string.startswith(SECRET_BEARING_URI_SCHEMES) else scrub_text(string)
+        if shown != string:
+            edits.append((i, end, json.dumps(shown, ensure_ascii=False)))
+        return end
+    if char not in "[{":
+        return _SCALAR.match(text, i).end()  # type: ignore[union-attr]
+    closing, i = ("]" if char == "[" else "}"), i + 1
+    while True:
+        i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+        if text[i] == closing:
+            return i + 1
+        if text[i] == ",":
+            i += 1
+            continue
+        if closing == "}":
+            key, i = scanstring(text, _WHITESPACE.match(text, i).end() + 1)  # type: ignore[union-attr]
+            i = _WHITESPACE.match(text, i).end() + 1  # past the colon  # type: ignore[union-attr]
+            if key in SECRET_KEYS:
+                start = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+                member, i = _DECODER.raw_decode(text, start)
+                if hides_something(member):
+                    edits.append((start, i, json.dumps(REDACTED)))
+                continue
+        i = _walk_value(text, i, edits)
 
 
 _TOO_DEEP = object()

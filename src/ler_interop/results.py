@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -70,15 +71,30 @@ class Stream:
     results: list[dict[str, Any]] = field(default_factory=list)
     attested: list[dict[str, Any]] = field(default_factory=list)
     footer: dict[str, Any] | None = None
+    # Lines the reader skipped, one sentence each (file:line: why); shown in every report.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def suite_version(self) -> str | None:
         return self.header.get("suite_version")
 
 
+# Raw in JSON text, these would break a line for some reader (str.splitlines() splits on
+# U+0085, U+2028, U+2029) or cannot be encoded at all (lone surrogates, from a vendor's "\\ud800").
+# JSON escapes C0 controls itself; outside strings JSON text is ASCII, so escaping these
+# anywhere in the output is escaping them inside strings, which json.loads reads back exactly.
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def json_text(value: Any, *, indent: int | None = None, separators: tuple[str, str] | None = (",", ":")) -> str:
+    """JSON that round-trips any text a vendor sends and never holds a raw line separator.
+    ensure_ascii=False keeps vendor Unicode (P7 evidence) readable in the raw stream."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else separators, default=str)
+    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _dumps(record: Mapping[str, Any]) -> str:
-    # ensure_ascii=False keeps vendor Unicode (P7 evidence) readable in the raw stream.
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json_text(record)
 
 
 class ResultsWriter:
@@ -190,39 +206,46 @@ def footer_for(results: list[Mapping[str, Any]], finished: str | None = None) ->
 
 
 def read_results(path: str | os.PathLike[str]) -> Stream:
-    """Parse a stream file. A torn (unparseable) last line — a crash mid-write — is dropped."""
+    """Parse a stream file, splitting on "\\n" only (the writer escapes every other line
+    separator). A line that cannot be read is skipped and named in `Stream.problems`: one bad
+    line never costs the others. A torn last line (a crash mid-write) is reported the same way."""
     path = Path(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
     stream = Stream()
-    seen_header = False
+    lines = path.read_bytes().split(b"\n")
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            if number == len(lines):
-                break
-            raise ResultsFormatError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        kind = record.get("kind") if isinstance(record, dict) else None
-        if kind not in KINDS:
-            raise ResultsFormatError(f"{path}:{number}: unknown line kind {kind!r}; expected one of {', '.join(KINDS)}")
-        if kind == "header":
-            if seen_header:
-                raise ResultsFormatError(f"{path}:{number}: a second header line; merge streams with `merge`, do not concatenate them")
-            stream.header, seen_header = record, True
-            continue
-        if not seen_header:
-            raise ResultsFormatError(f"{path}:{number}: {kind} line before the header line")
-        if kind == "result":
-            if record.get("outcome") not in OUTCOMES:
-                raise ResultsFormatError(f"{path}:{number}: unknown outcome {record.get('outcome')!r}")
-            stream.results.append(record)
-        elif kind == "attested":
-            stream.attested.append(record)
-        else:
-            stream.footer = record
+            problem = _read_line(stream, raw)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            torn = " (a torn last line: the run stopped mid-write)" if number == len(lines) else ""
+            problem = f"not JSON{torn} ({getattr(exc, 'msg', None) or getattr(exc, 'reason', None) or type(exc).__name__})"
+        if problem:
+            stream.problems.append(f"{path}:{number}: skipped: {problem}")
     return stream
+
+
+def _read_line(stream: Stream, raw: bytes) -> str | None:
+    """Add one line to the stream; the reason it was skipped, or None."""
+    record = json.loads(raw.decode("utf-8"))
+    kind = record.get("kind") if isinstance(record, dict) else None
+    if kind not in KINDS:
+        return f"unknown line kind {str(kind)[:40]!r}; expected one of {', '.join(KINDS)}"
+    if kind == "header":
+        if stream.header:
+            return "a second header line; merge streams with `ler-interop report`, do not concatenate them"
+        stream.header = record
+    elif kind == "result":
+        if record.get("outcome") not in OUTCOMES:
+            return f"unknown outcome {str(record.get('outcome'))[:40]!r}"
+        if not stream.header:
+            return "a result line before the header line"
+        stream.results.append(record)
+    elif kind == "attested":
+        stream.attested.append(record)
+    else:
+        stream.footer = record
+    return None
 
 
 def merge(paths: Iterable[str | os.PathLike[str]]) -> Stream:
@@ -268,7 +291,8 @@ def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
     finished = max((s.footer or {}).get("finished", "") for _, s in headed)
     # No shard finished (all crashed): the merge has no footer either, so no one reads a finish time.
     footer = footer_for(merged, finished) if finished else None
-    return Stream(header, merged, list(attested.values()), footer)
+    problems = [problem for _, s in streams for problem in s.problems]
+    return Stream(header, merged, list(attested.values()), footer, problems)
 
 
 def _fallback_id(result: Mapping[str, Any]) -> str:

@@ -23,6 +23,7 @@ from rich.console import Console
 
 from .console import ProgressPlugin, not_declared_lines, summary_table
 from .plugin import new_run_id
+from .safe_text import neutralise
 
 SUITES_ENV = "LER_INTEROP_SUITES"
 
@@ -155,7 +156,10 @@ def refresh_latest(out: Path) -> Path | None:
 def _summary(out: Path) -> dict[str, Any] | None:
     summary_file = out / "summary.json"
     if summary_file.is_file():
-        return json.loads(summary_file.read_text(encoding="utf-8"))
+        try:
+            return json.loads(summary_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"ler-interop run: cannot read {summary_file} ({type(exc).__name__}); rebuilding it", file=sys.stderr)
     if (out / "results.jsonl").is_file():  # the plugin could not build reports: try once more
         from .report import build_reports
 
@@ -203,17 +207,35 @@ def run(args: argparse.Namespace) -> int:
         print("ler-interop run: no checks selected (check -k, --role and --vendor)", file=sys.stderr)
         return 2
     if code == pytest.ExitCode.INTERNAL_ERROR:
-        sys.stderr.write(captured.getvalue()[-4000:])
+        sys.stderr.write(neutralise(captured.getvalue()[-4000:], keep_newlines=True))
+    try:
+        return _finish(code, out, named_out=bool(args.out))
+    except Exception as exc:  # whatever broke after the checks ran: one line, never a traceback
+        print(f"ler-interop run: {neutralise(f'{type(exc).__name__}: {exc}')[:500]} (reports so far in {out})", file=sys.stderr)
+        return 1
+
+
+def _finish(code: int, out: Path, *, named_out: bool) -> int:
+    """After pytest: the reports (the plugin built them; rebuilt here if it could not), the
+    score table, the `latest` link and the exit status."""
     summary = _summary(out)
     if summary is None:
         print(f"ler-interop run: no results were written to {out} (pytest exit {int(code)})", file=sys.stderr)
         return 1
-    Console().print(summary_table(summary))
-    for line in not_declared_lines(summary):
-        print(line)
+    try:
+        Console().print(summary_table(summary))
+        for line in not_declared_lines(summary):
+            print(line)
+    except Exception as exc:  # the table is a convenience; summary.json and index.html are the record
+        print(f"ler-interop run: cannot print the score table: {neutralise(exc)[:300]}", file=sys.stderr)
     # Only the default folder gets reports/latest: a user who names --out DIR expects nothing
     # written outside DIR (issue 12).
-    latest = None if args.out else refresh_latest(out)
+    latest = None
+    if not named_out:
+        try:
+            latest = refresh_latest(out)
+        except OSError as exc:
+            print(f"ler-interop run: cannot update the latest link: {neutralise(exc)[:300]}", file=sys.stderr)
     print(f"reports: {out / 'index.html'}" + (f" (also {latest})" if latest else ""))
     from .scoring import exit_code
 

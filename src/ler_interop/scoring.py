@@ -120,7 +120,10 @@ def vendor_conforms(vendor_summary: Mapping[str, Any]) -> bool:
 def exit_code(summary: Mapping[str, Any]) -> int:
     """0 when no vendor has a failed or errored MUST check beyond those its expected-failures
     file lists, and no listed failure passed (strict xfail); else 1. Without an expected file
-    that is exactly "every vendor conforms on all MUST checks"."""
+    that is exactly "every vendor conforms on all MUST checks". Lines of the stream that could
+    not be read (`problems`) give 1 too: a verdict cannot rest on a record with holes."""
+    if summary.get("problems"):
+        return 1
     for vendor in summary.get("vendors", []):
         expected = vendor.get("expected")
         if expected is None:  # a summary from elsewhere: judge conformance alone

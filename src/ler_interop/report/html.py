@@ -4,7 +4,8 @@ readable from file:// by a vendor.
 Everything shown comes from the stream and much of it from vendors (messages, URLs, headers,
 bodies), so it is hostile text: Jinja autoescaping is on for every value, links are emitted
 only for http(s) URLs, and a Content-Security-Policy allows no script but our own (by hash),
-so even a missed escape could not run code.
+so even a missed escape could not run code. Every value shown also passes `neutralise` (Jinja's
+finalize): a raw ESC, CR or bidi override from a vendor is shown as a visible escape.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .. import scoring
 from ..results import RESULT_DEFAULTS, Stream, count_outcomes
+from ..safe_text import neutralise
 from .matrix import matrix_grid
 from .summary import is_not_declared
 
@@ -110,10 +113,17 @@ def _vendor_view(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True, lstrip_blocks=True, finalize=_shown,
     )
     env.filters["score"] = lambda s: "n/a" if s is None else (f"{s:.0f}" if float(s).is_integer() else f"{s:.1f}")
     return env
+
+
+def _shown(value: Any) -> Any:
+    # Our own CSS and script arrive as Markup (`| safe`); everything else may be vendor text.
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return neutralise(value, keep_newlines=True)
 
 
 def _script_hash(script: str) -> str:
@@ -129,6 +139,7 @@ def render_html(stream: Stream, summary: Mapping[str, Any]) -> str:
             shown_counts[scoring.effective_outcome(result)] += 1
     return env.get_template("index.html.j2").render(
         header=stream.header,
+        problems=stream.problems,
         footer=stream.footer or {},
         summary=summary,
         counts=count_outcomes(stream.results),

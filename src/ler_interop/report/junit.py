@@ -13,14 +13,16 @@ from typing import Any, Mapping
 
 from ..results import Stream
 from ..scoring import EXPECTED_FAIL, UNEXPECTED_PASS, effective_outcome
+from ..safe_text import neutralise
 from .summary import vendor_entries
 
-# XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF; vendor text may hold any.
+# XML 1.0 forbids U+FFFE/U+FFFF (controls and lone surrogates are already escaped by neutralise).
 _NOT_XML_CHAR = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(value: Any) -> str:
-    return _NOT_XML_CHAR.sub("\ufffd", str(value))
+    """Vendor text for a CI viewer: control characters shown as escapes, never raw."""
+    return _NOT_XML_CHAR.sub("\ufffd", neutralise(value, keep_newlines=True))
 
 
 def _case_name(result: Mapping[str, Any]) -> str:

@@ -97,4 +97,6 @@ def build_summary(stream: Stream) -> dict[str, Any]:
     }
     if stream.header.get("selection"):  # a partial run: verdicts cover only what ran
         summary["selection"] = stream.header["selection"]
+    if stream.problems:  # lines of the stream the reader skipped: the reports miss what they held
+        summary["problems"] = list(stream.problems)
     return summary
