@@ -80,4 +80,8 @@ def build_summary(stream: Stream) -> dict[str, Any]:
     }
     if stream.header.get("selection"):  # a partial run: verdicts cover only what ran
         summary["selection"] = stream.header["selection"]
+    if stream.header.get("plan"):  # which learner's journeys were planned: covering or full
+        summary["plan"] = stream.header["plan"]
+    if stream.header.get("shard"):  # one slice of a run: merge the others' streams for the whole
+        summary["shard"] = stream.header["shard"]
     return summary
