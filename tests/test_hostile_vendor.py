@@ -211,9 +211,10 @@ def test_a_hostile_wallet_gets_no_pass_and_charges_no_verifier(tmp_path: Path):
     assert {r["check"] for r in hostile_wallet} == set(WALLET_CHECKS) - {"INT-JOURNEY-001"}
     wrong = [(r["check"], r["outcome"], r["message"][:120]) for r in hostile_wallet if r["outcome"] not in ("error", "fail")]
     assert not wrong
-    # Journey cells through the hostile wallet are skipped: the reference verifier is not charged.
+    # Journey cells through the hostile wallet are skipped: the reference verifier is not charged
+    # (the covering plan sends the hostile wallet to the reference verifier at least once).
     through_hostile = [r for r in results if r["check"] == "INT-JOURNEY-001" and r["params"]["wallet"] == "hostile"
-                       and r["params"]["verifier"] == "reference" and r["params"]["issuer"] == "reference"]
+                       and r["params"]["verifier"] == "reference"]
     assert through_hostile and {r["outcome"] for r in through_hostile} == {"skip"}, \
         [(r["outcome"], r["message"][:120]) for r in through_hostile]
     mine = [r for r in results if r["vendor"] == "reference" and r["params"].get("wallet", "reference") == "reference"

@@ -20,14 +20,14 @@ def _entry(servers, vendor_id: str) -> dict:
     return entry
 
 
-def _alpha_and_faulty_beta(tmp_path: Path, checks: str) -> tuple[int, Path]:
+def _alpha_and_faulty_beta(tmp_path: Path, checks: str, *extra: str) -> tuple[int, Path]:
     """Run `checks` over two reference vendors: alpha clean, beta's verifier rejecting everything."""
     with start_reference() as alpha, start_reference({"verifier.reject-all"}) as beta:
         manifest = tmp_path / "vendors.yaml"
         manifest.write_text(yaml.safe_dump({"manifest_version": 1,
                                             "vendors": [_entry(alpha, "alpha"), _entry(beta, "beta")]}))
         out = tmp_path / "run"
-        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out), "-k", checks])
+        code = main(["run", "--suites", str(SUITES), "--vendors", str(manifest), "--out", str(out), "-k", checks, *extra])
     return code, out
 
 
@@ -43,9 +43,10 @@ def test_faulty_verifier_turns_its_column_red(tmp_path):
 
 
 def test_the_journey_matrix_turns_exactly_the_faulty_verifiers_column_red(tmp_path):
-    """Issuer A -> wallet W -> verifier B for every ordered (A, W, B) of two vendors: each cell
-    through beta's rejecting verifier fails, every other cell passes, one table per wallet."""
-    code, out = _alpha_and_faulty_beta(tmp_path, "INT-JOURNEY-001 and ldp_vc")
+    """Issuer A -> wallet W -> verifier B for every ordered (A, W, B) of two vendors (`--matrix
+    full`): each cell through beta's rejecting verifier fails, every other cell passes, one table
+    per wallet."""
+    code, out = _alpha_and_faulty_beta(tmp_path, "INT-JOURNEY-001 and ldp_vc", "--matrix", "full")
     assert code == 1
     rows = json.loads((out / "summary.json").read_text())["matrix"]
     cells = {(row["issuer"], row["wallet"], row["verifier"]): row["outcome"] for row in rows}

@@ -27,8 +27,10 @@ from .checks import ROLES, CheckMeta, CheckMetaError
 from .outcomes import CheckTimeout, Unsupported, VendorError
 from .plugin_results import ResultsSink, StreamListener
 from .plugin_results import pytest_report_teststatus, pytest_runtest_makereport  # noqa: F401  (hooks)
+from .plan import MATRIX_MODES
 from .plugin_state import (DEFAULT_CHECK_TIMEOUT, META, NOT_RUN, PARTICIPANTS, RECORDER, STATE, VENDOR_ROLE,
                            PluginState, item_vendors, state_of, uses_vendors)
+from .shard import in_shard, parse_shard
 from .vendors import VendorContext, loopback_http
 
 
@@ -51,6 +53,13 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption("--key-dir", metavar="DIR",
                     help="the suite's issuer keys and X.509 CA: loaded from DIR when present, written there "
                          "(private keys 0600) when absent, so a verifier can trust them once (default: fresh per run)")
+    group.addoption("--matrix", choices=MATRIX_MODES, default="covering",
+                    help="learner's journeys: `covering` (default) plans every issuer-wallet and wallet-verifier pair "
+                         "at least once, O(N^2); `full` runs every issuer x wallet x verifier (the issuer x verifier "
+                         "cells are always complete)")
+    group.addoption("--shard", metavar="K/N", type=parse_shard,
+                    help="run only the K-th of N deterministic slices of the checks and cells (by stable test id); "
+                         "merge the N results streams with `ler-interop report`")
     group.addoption("--ler-catalog", action="store_true", help=argparse.SUPPRESS)
     from .counterparts import options as counterpart_options  # --counterpart-url, --counterpart-bind
 
@@ -71,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     opt = config.option
     state = PluginState(is_controller=not hasattr(config, "workerinput"), role=opt.role,
                         check_timeout=opt.check_timeout, run_id=opt.run_id or new_run_id(),
-                        key_dir=opt.key_dir)
+                        key_dir=opt.key_dir, matrix=opt.matrix, shard=opt.shard)
     config.stash[STATE] = state
     if opt.ler_catalog:
         state.catalog = True
@@ -144,7 +153,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                    for v in state.vendors if v.id not in state.interop_only]  # the reference only joins cells
         opt = session.config.option
         selection = {k: v for k, v in (("keyword", opt.keyword), ("role", opt.role), ("vendor", opt.vendor)) if v}
-        state.sink.start(vendors, state.faults, state.attested, selection)
+        state.sink.start(vendors, state.faults, state.attested, selection, state.run_shape())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -163,7 +172,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so `-k ISS-VCAPI-004` selects by check id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Validate the check markers (a broken marker stops the run) and apply --role."""
+    """Validate the check markers (a broken marker stops the run) and apply --role and --shard."""
     state = state_of(config)
     problems: list[str] = []
     selected, deselected = [], []
@@ -180,7 +189,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             problems.append(str(exc))
             continue
         item.extra_keyword_matches.add(meta.id)
-        (deselected if state.role and meta.role != state.role else selected).append(item)
+        excluded = (state.role and meta.role != state.role) or (state.shard and not in_shard(item, state.shard))
+        (deselected if excluded else selected).append(item)
     if problems:
         raise pytest.UsageError("invalid check markers:\n  " + "\n  ".join(problems))
     if deselected:
@@ -190,7 +200,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """`vendor`: one run per manifest vendor playing the check's role; `issuer_vendor`,
-    `wallet_vendor`, `verifier_vendor`: one run per cell of the cross-vendor matrix."""
+    `verifier_vendor`: one run per cell of the cross-vendor matrix; with `wallet_vendor` too (and
+    `fmt`), one run per journey of the run's plan (--matrix)."""
     marker = metafunc.definition.get_closest_marker("check")
     if marker is None:
         return
@@ -200,7 +211,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         ids = [i for i in state.with_role(VENDOR_ROLE.get(role, role)) if i not in state.interop_only]
         metafunc.parametrize("vendor", ids, indirect=True, ids=ids)
     wanted = [name for name in PARTICIPANTS if name in metafunc.fixturenames]
-    if wanted:
+    if len(wanted) == len(PARTICIPANTS):  # a learner's journey: the planned ones (plan.py)
+        journeys = state.journey_plan().journeys
+        if "fmt" in metafunc.fixturenames:
+            metafunc.parametrize([*wanted, "fmt"], journeys, indirect=wanted,
+                                 ids=["->".join(j[:3]) + "-" + j[3] for j in journeys])
+        else:
+            cells = list(dict.fromkeys(j[:3] for j in journeys))
+            metafunc.parametrize(wanted, cells, indirect=True, ids=["->".join(cell) for cell in cells])
+    elif wanted:
         cells = [cell for cell in itertools.product(*(state.with_role(PARTICIPANTS[name]) for name in wanted))
                  if not set(cell) <= state.interop_only]  # the reference alone: not what was asked
         metafunc.parametrize(wanted, cells, indirect=True, ids=["->".join(cell) for cell in cells])
@@ -310,7 +329,7 @@ def applicability(item: pytest.Item) -> NotApplicable | None:
         return None
     state = state_of(item.config)
     _, _, participants = item_vendors(item)
-    return why_not_applicable(meta, participants, lambda vendor_id, role: _declared(state, vendor_id, role))
+    return why_not_applicable(meta, participants, state.declared)
 
 
 def will_run(item: pytest.Item) -> bool:
@@ -322,11 +341,6 @@ def will_run(item: pytest.Item) -> bool:
     if primary is None and uses_vendors(item):
         return False
     return applicability(item) is None
-
-
-def _declared(state: PluginState, vendor_id: str, role: str) -> frozenset[str]:
-    config = state.vendor(vendor_id).roles.get(role)
-    return config.declared() if config else frozenset()
 
 
 @pytest.hookimpl(wrapper=True)

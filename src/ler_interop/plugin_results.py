@@ -107,9 +107,10 @@ class ResultsSink:
         self.summary: dict[str, Any] | None = None
 
     def start(self, vendors: list[Mapping[str, Any]], faults: Iterable[str],
-              attested: Mapping[str, list[Attestation]], selection: Mapping[str, Any] | None = None) -> None:
+              attested: Mapping[str, list[Attestation]], selection: Mapping[str, Any] | None = None,
+              shape: Mapping[str, Any] | None = None) -> None:
         self.writer.header(run_id=self.run_id, suite_version=__version__, spec_versions=SPEC_VERSIONS,
-                           vendors=[dict(v) for v in vendors], faults=faults, selection=selection)
+                           vendors=[dict(v) for v in vendors], faults=faults, selection=selection, shape=shape)
         for vendor_id, items in attested.items():
             for item in items:
                 self.writer.attested(vendor=vendor_id, principle=item.principle, claim=item.claim,

@@ -5,6 +5,8 @@ attestations, and their liveness (a session-scoped health check per vendor and p
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import secrets
 import shutil
 import tempfile
@@ -55,6 +57,34 @@ class PluginState:
     interop_only: set[str] = field(default_factory=set)
     key_dir: str | None = None  # --key-dir (the controller's, on an xdist worker)
     keys: Any = None  # suite_keys.SuiteKeys, made on first use
+    matrix: str = "covering"  # --matrix: which learner's journeys are planned (plan.py)
+    shard: tuple[int, int] | None = None  # --shard K/N (shard.py)
+    plan: Any = None  # plan.Plan, made on first use
+
+    def journey_plan(self) -> Any:
+        """The learner's journeys this run plans (the same in every process and shard)."""
+        if self.plan is None:
+            from .plan import journey_plan
+
+            self.plan = journey_plan(self.with_role, self.declared, self.interop_only, self.matrix)
+        return self.plan
+
+    def declared(self, vendor_id: str, role: str) -> frozenset[str]:
+        config = self.vendor(vendor_id).roles.get(role)
+        return config.declared() if config else frozenset()
+
+    def run_shape(self) -> dict[str, Any]:
+        """What a shard's stream must share with the others to be merged (results.py): the
+        manifest's fingerprint (ids, names, profiles, declared capabilities; not endpoints, which
+        a reference started per shard changes) and the plan; and the slice it ran."""
+        declared = [[v.id, v.name, sorted(v.profiles), {role: sorted(c.declared()) for role, c in sorted(v.roles.items())}]
+                    for v in self.vendors]
+        text = json.dumps(declared, sort_keys=True, ensure_ascii=True)
+        shape: dict[str, Any] = {"manifest": "sha256:" + hashlib.sha256(text.encode()).hexdigest(),
+                                 "plan": self.journey_plan().describe()}
+        if self.shard:
+            shape["shard"] = {"index": self.shard[0], "of": self.shard[1]}
+        return shape
 
     def suite_keys(self, shared: bool = False) -> Any:
         """The run's issuer keys: --key-dir's; else, on a controller with vendors in play, a

@@ -9,11 +9,10 @@ group is read from the node id's path: the wallet suite and the learner's journe
 
 from __future__ import annotations
 
-import re
-
 from xdist.scheduler import LoadScopeScheduling
 
-WALLET_NODE = re.compile(r"(^|/)wallet/test_[^/]*\.py::|(^|/)test_learner_journey\.py::")
+from .shard import WALLET_NODE
+
 WALLET_SCOPE = "ler-interop: checks that drive a wallet"
 
 

@@ -41,6 +41,10 @@ RESULT_DEFAULTS: Mapping[str, Any] = {
 }
 
 
+# Header keys that say what a run covered; shards of one run agree on all but `shard`.
+SHAPE_KEYS: tuple[str, ...] = ("manifest", "plan", "shard")
+
+
 class ResultsError(Exception):
     """Base class for problems with a results stream."""
 
@@ -137,6 +141,7 @@ class ResultsWriter:
         faults: Iterable[str] = (),
         started: str | None = None,
         selection: Mapping[str, Any] | None = None,
+        shape: Mapping[str, Any] | None = None,
     ) -> None:
         record = {
             "kind": "header",
@@ -149,6 +154,8 @@ class ResultsWriter:
         }
         if selection:  # a partial run (-k, --role, --vendor): its verdicts cover only what ran
             record["selection"] = dict(selection)
+        # manifest fingerprint, journey plan, shard (plugin_state.run_shape): what a merge compares
+        record.update({k: v for k, v in (shape or {}).items() if k in SHAPE_KEYS})
         with self._lock:
             if self._header_written:
                 raise ResultsError(f"results stream {self.path} already has a header")
@@ -263,12 +270,20 @@ def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
     if not headed:
         return Stream()
     first_path, first = headed[0]
+    # Shards must be slices of one run: the same manifest, plan, selection and faults, all present.
+    sharded = any(s.header.get("shard") for _, s in headed)
+    agreed = ("suite_version", "spec_versions", *((*SHARD_AGREES, "shard_count") if sharded else ()))
     for path, stream in headed[1:]:
-        for key in ("suite_version", "spec_versions"):
-            if stream.header.get(key) != first.header.get(key):
-                raise MergeRefused(
-                    f"cannot merge {path} into {first_path}: {key} {stream.header.get(key)!r} != {first.header.get(key)!r}"
-                )
+        for key in agreed:
+            if _shape_value(stream.header, key) != _shape_value(first.header, key):
+                raise MergeRefused(f"cannot merge {path} into {first_path}: {key} {_shape_value(stream.header, key)!r} "
+                                   f"!= {_shape_value(first.header, key)!r}" + (" (not shards of one run)" if sharded else ""))
+    if sharded:
+        count = _shape_value(first.header, "shard_count")
+        missing = sorted(set(range(1, count + 1)) - {s.header["shard"].get("index") for _, s in headed})
+        if missing:
+            raise MergeRefused(f"cannot merge: shard{'s' if len(missing) > 1 else ''} "
+                               f"{', '.join(f'{k}/{count}' for k in missing)} missing; give every shard's results.jsonl")
     results: dict[tuple[str, str], dict[str, Any]] = {}
     attested: dict[str, dict[str, Any]] = {}
     for _, stream in headed:
@@ -287,12 +302,27 @@ def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
         "vendors": _union_vendors(s.header.get("vendors", []) for _, s in headed),
         "faults": sorted({f for _, s in headed for f in s.header.get("faults", [])}),
     }
+    # What every stream agrees on stays said (a merged partial run is still partial); a merged
+    # set of shards is the whole run, so no `shard`.
+    for key in ("selection", "manifest", "plan"):
+        values = [s.header.get(key) for _, s in headed]
+        if values[0] and all(v == values[0] for v in values):
+            header[key] = values[0]
     merged = list(results.values())
     finished = max((s.footer or {}).get("finished", "") for _, s in headed)
     # No shard finished (all crashed): the merge has no footer either, so no one reads a finish time.
     footer = footer_for(merged, finished) if finished else None
     problems = [problem for _, s in streams for problem in s.problems]
     return Stream(header, merged, list(attested.values()), footer, problems)
+
+
+SHARD_AGREES: tuple[str, ...] = ("manifest", "plan", "selection", "faults")
+
+
+def _shape_value(header: Mapping[str, Any], key: str) -> Any:
+    if key == "shard_count":  # unsharded counts as 1/1, so it cannot pose as one shard of N
+        return (header.get("shard") or {}).get("of", 1)
+    return header.get(key) or None
 
 
 def _fallback_id(result: Mapping[str, Any]) -> str:

@@ -22,8 +22,10 @@ import pytest
 from rich.console import Console
 
 from .console import ProgressPlugin, not_declared_lines, summary_table
+from .plan import MATRIX_MODES
 from .plugin import new_run_id
 from .safe_text import neutralise
+from .shard import parse_shard
 
 SUITES_ENV = "LER_INTEROP_SUITES"
 
@@ -50,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only checks matching (pytest -k; check ids match too)")
     parser.add_argument("-n", dest="workers", metavar="N|auto", help="parallel workers (pytest-xdist)")
     parser.add_argument("--fault", metavar="NAME", action="append", default=[], help="reference vendor fault (repeatable)")
+    parser.add_argument("--matrix", choices=MATRIX_MODES, default="covering",
+                        help="learner's journeys: `covering` (default) runs every issuer-wallet and wallet-verifier pair "
+                             "at least once; `full` every issuer x wallet x verifier x format")
+    parser.add_argument("--shard", metavar="K/N", type=parse_shard,
+                        help="run the K-th of N deterministic slices of the checks and cells (N CI jobs, one manifest); "
+                             "`ler-interop report` merges the N results.jsonl into one report")
     parser.add_argument("--out", metavar="DIR", help="report folder (default reports/<run-id>, with reports/latest "
                         "pointing at it; with --out nothing is written outside DIR)")
     parser.add_argument("--alluredir", metavar="DIR", help="also write Allure results here")
@@ -119,6 +127,10 @@ def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) 
         argv += ["--fault", fault]
     if args.role:
         argv += ["--role", args.role]
+    if args.matrix != "covering":
+        argv += ["--matrix", args.matrix]
+    if args.shard:
+        argv += ["--shard", "/".join(map(str, args.shard))]
     if args.keyword:
         argv += ["-k", args.keyword]
     if args.workers:

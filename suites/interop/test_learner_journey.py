@@ -1,8 +1,10 @@
 """The learner's journey across vendors (P5 Alignment, P4 Universal Access): issuer A offers an
 Open Badge over OpenID4VCI, the learner's wallet W (a vendor's, through its backchannel)
-receives it, and W presents it over OpenID4VP to verifier B. One result per ordered
-(A, W, B) the manifest allows and per format all three declare: a cell of the report's
-journey matrix, one table per wallet.
+receives it, and W presents it over OpenID4VP to verifier B. One result per planned
+(A, W, B, format): by default a covering set in which every issuer-wallet and wallet-verifier
+pair that declares the format runs at least once, every ordered combination with
+`--matrix full` (the plugin parametrises `fmt` with the cell; src/ler_interop/plan.py). Each is
+a cell of the report's journey matrix, one table per wallet.
 
 Like every interop cell it judges the verifier B (its result's vendor). A cell A or W cannot
 feed is `skip`, with the reason: A's credential the wallet could not receive or the suite's own
@@ -24,7 +26,6 @@ from ler_interop.protocols.oid4vci import Oid4vciClient
 from ler_interop.protocols.oid4vci_wallet import Wallet
 from ler_interop.protocols.oid4vp import Oid4vpClient
 from ler_interop.protocols.oid4vp_request import VerdictResolver, judgeable_prefix, signature_problem
-from ler_interop.protocols.oid4vp_present import FORMATS
 from ler_interop.protocols.suite_tools import suite_verifier
 from ler_interop.protocols.vcapi import VendorAnswerError
 from ler_interop.protocols.wallet import WalletClient
@@ -107,7 +108,6 @@ def _received(issuer_vendor, wallet: WalletClient, wallet_id: str, fmt: str, cla
                    title="The learner's journey: A issues to wallet W over OpenID4VCI, W presents to B over OpenID4VP, B accepts",
                    principles=["P5", "P4", "P1"], level="MUST", spec=VP + "#section-8.2", role="interop",
                    protocol="oid4vp", requires=["oid4vci", "backchannel", "oid4vp"])
-@pytest.mark.parametrize("fmt", FORMATS)
 def test_learner_journey(issuer_vendor, wallet_vendor, verifier_vendor, counterparts, fmt):
     _declares(issuer_vendor, "issuer", "oid4vci", fmt)
     _declares(wallet_vendor, "wallet", "backchannel", fmt)

@@ -40,7 +40,9 @@ def _run_lab(out: Path, suites: Path = SUITES, keyword: str | None = None,
                 files[vendor["id"]] = PEERS_DIR / name / "expected" / f"{vendor['id']}.yaml"
         manifest = out.parent / f"{out.name}-vendors.yaml"
         manifest.write_text(yaml.safe_dump({"manifest_version": 1, "vendors": vendors}, sort_keys=False))
-        args = ["run", "--suites", str(suites), "--vendors", str(manifest), "--with-reference", "--out", str(out)]
+        # Every journey (--matrix full): the lab holds each peer to its outcome in every combination.
+        args = ["run", "--suites", str(suites), "--vendors", str(manifest), "--with-reference", "--matrix", "full",
+                "--out", str(out)]
         args += ["-k", keyword] if keyword else []
         if fresh_process:
             subprocess.run([sys.executable, "-c", "import sys; from ler_interop.cli import main; sys.exit(main(sys.argv[1:]))",

@@ -99,4 +99,8 @@ def build_summary(stream: Stream) -> dict[str, Any]:
         summary["selection"] = stream.header["selection"]
     if stream.problems:  # lines of the stream the reader skipped: the reports miss what they held
         summary["problems"] = list(stream.problems)
+    if stream.header.get("plan"):  # which learner's journeys were planned: covering or full
+        summary["plan"] = stream.header["plan"]
+    if stream.header.get("shard"):  # one slice of a run: merge the others' streams for the whole
+        summary["shard"] = stream.header["shard"]
     return summary
