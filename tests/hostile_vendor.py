@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import secrets
 import json
 import threading
 from collections import Counter
@@ -320,3 +321,152 @@ class EchoingOAuthVendor(_Loopback):
                          "supports": ["eddsa-rdfc-2022"]},
             "health": f"{self.url}/health",
         }
+
+
+# --- a vendor that refuses everything --------------------------------------------------------
+
+PROBLEM = {"type": "https://example.org/problems/refused", "title": "Refused", "detail": "this vendor refuses everything"}
+
+
+class _RefusingHandler(_Base):
+    """Well-formed refusals only: VC API 400 with `verified: false` and problem details, OAuth
+    400 errors, an OpenID4VP verifier that makes sound unsigned requests and rejects every
+    response. Discovery and offers work, so every negative check reaches its safeguard."""
+
+    server: _Server
+
+    def do_GET(self) -> None:
+        vendor: RefusingVendor = self.server.owner
+        path = self.path.split("?")[0]
+        if path == "/health":
+            self._send_json(200, {"status": "ok"})
+        elif path == "/.well-known/openid-credential-issuer":
+            self._send_json(200, vendor.issuer_metadata())
+        elif path == "/.well-known/oauth-authorization-server":
+            self._send_json(200, {"issuer": vendor.url, "token_endpoint": f"{vendor.url}/token",
+                                  "pre-authorized_grant_anonymous_access_supported": True})
+        elif path.startswith("/presentation-requests/"):
+            ident = path.rsplit("/", 1)[1]
+            answered = ident in vendor.answered
+            self._send_json(200, {"status": "rejected" if answered else "pending",
+                                  "errors": ["refused"] if answered else []})
+        else:
+            self._send_json(400, PROBLEM)
+
+    def do_POST(self) -> None:
+        vendor: RefusingVendor = self.server.owner
+        body = self._read_body()
+        path = self.path.split("?")[0]
+        if path in ("/credentials/verify", "/presentations/verify"):
+            self._send_json(400, {"verified": False, "errors": [PROBLEM], "problemDetails": [PROBLEM]})
+        elif path == "/offers":
+            self._send_json(201, {"offer": vendor.offer(json.loads(body or b"{}"))})
+        elif path == "/nonce":
+            self._send_json(200, {"c_nonce": secrets.token_urlsafe(16)}, headers={"cache-control": "no-store"})
+        elif path == "/token":
+            self._send_json(400, {"error": "invalid_grant", "error_description": "refused"})
+        elif path == "/credential":
+            self._send_json(400, {"error": "invalid_proof", "error_description": "refused"})
+        elif path == "/presentation-requests":
+            self._send_json(201, vendor.presentation_request(json.loads(body or b"{}")))
+        elif path.startswith("/response/"):
+            vendor.answered.add(path.rsplit("/", 1)[1])
+            self._send_json(400, {"error": "invalid_request", "error_description": "refused"})
+        else:
+            self._send_json(400, PROBLEM)
+
+
+class RefusingVendor(_Loopback):
+    """An issuer and verifier that answer every judged request with a proper refusal."""
+
+    def __init__(self) -> None:
+        self.answered: set[str] = set()
+        super().__init__(_RefusingHandler)
+
+    def __enter__(self) -> "RefusingVendor":
+        return self
+
+    def issuer_metadata(self) -> dict[str, Any]:
+        proof_types = {"jwt": {"proof_signing_alg_values_supported": ["EdDSA", "ES256"]}}
+        return {"credential_issuer": self.url, "credential_endpoint": f"{self.url}/credential",
+                "nonce_endpoint": f"{self.url}/nonce",
+                "credential_configurations_supported": {
+                    "OpenBadge_ldp_vc": {"format": "ldp_vc", "proof_types_supported": proof_types,
+                                         "cryptographic_binding_methods_supported": ["did:key", "did:jwk"],
+                                         "credential_definition": {
+                                             "@context": ["https://www.w3.org/ns/credentials/v2",
+                                                          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                                             "type": ["VerifiableCredential", "OpenBadgeCredential"]}}}}
+
+    def offer(self, asked: dict[str, Any]) -> str:
+        grant: dict[str, Any] = {"pre-authorized_code": secrets.token_urlsafe(16)}
+        if asked.get("tx_code"):
+            grant["tx_code"] = {"input_mode": "numeric", "length": len(str(asked["tx_code"]))}
+        offer = {"credential_issuer": self.url,
+                 "credential_configuration_ids": [asked.get("credential_configuration_id") or "OpenBadge_ldp_vc"],
+                 "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": grant}}
+        from urllib.parse import quote
+
+        return "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer))
+
+    def presentation_request(self, asked: dict[str, Any]) -> dict[str, Any]:
+        ident = secrets.token_hex(8)
+        response_uri = f"{self.url}/response/{ident}"
+        claims = {"client_id": f"redirect_uri:{response_uri}", "response_type": "vp_token",
+                  "response_mode": "direct_post", "response_uri": response_uri, "nonce": secrets.token_urlsafe(16),
+                  "state": secrets.token_urlsafe(16), "dcql_query": asked.get("dcql_query")}
+        segment = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()  # noqa: E731
+        jwt = f"{segment({'alg': 'none', 'typ': 'oauth-authz-req+jwt'})}.{segment(claims)}."
+        from urllib.parse import urlencode
+
+        return {"id": ident, "request": "openid4vp://?" + urlencode({"client_id": claims["client_id"], "request": jwt})}
+
+    def manifest_vendor(self, supports_like: dict[str, Any], vendor_id: str = "refusing") -> dict[str, Any]:
+        """Claims what `supports_like` claims for the issuer and verifier roles (no wallet)."""
+        return {"id": vendor_id, "name": "Refusing Vendor", "health": f"{self.url}/health",
+                "issuer": {"vc-api": {"issue": f"{self.url}/credentials/issue", "status": f"{self.url}/credentials/status"},
+                           "oid4vci": {"credential_issuer": self.url, "offers": f"{self.url}/offers"},
+                           "supports": list(supports_like["issuer"]["supports"])},
+                "verifier": {"vc-api": {"credentials_verify": f"{self.url}/credentials/verify",
+                                        "presentations_verify": f"{self.url}/presentations/verify"},
+                             "oid4vp": {"presentation_requests": f"{self.url}/presentation-requests"},
+                             "supports": list(supports_like["verifier"]["supports"])}}
+
+
+# --- an issuer that issues hollow credentials --------------------------------------------------
+
+
+class _HollowHandler(_Base):
+    """Issues (201) a bare VCDM 2.0 credential: no OB 3.0 type, no achievement, no status, no
+    proof. Whatever a check is about is absent, so only a vacuous check can pass."""
+
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._send_json(200, {"status": "ok"})
+
+    def do_POST(self) -> None:
+        body = self._read_body()
+        try:
+            given = json.loads(body).get("credential") or {}
+        except (ValueError, AttributeError):
+            given = {}
+        issuer = given.get("issuer") if isinstance(given, dict) else None
+        issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+        self._send_json(201, {"verifiableCredential": {
+            "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "id": f"urn:uuid:{secrets.token_hex(16)}", "issuer": issuer or "did:example:hollow",
+            "credentialSubject": {"id": "did:example:learner"}}})
+
+
+class HollowIssuer(_Loopback):
+    def __init__(self) -> None:
+        super().__init__(_HollowHandler)
+
+    def __enter__(self) -> "HollowIssuer":
+        return self
+
+    def manifest_vendor(self, supports_like: dict[str, Any], vendor_id: str = "hollow") -> dict[str, Any]:
+        return {"id": vendor_id, "name": "Hollow Issuer", "health": f"{self.url}/health",
+                "issuer": {"vc-api": {"issue": f"{self.url}/credentials/issue", "status": f"{self.url}/credentials/status"},
+                           "supports": list(supports_like["issuer"]["supports"])}}

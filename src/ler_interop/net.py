@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from . import redact
+from .outcomes import CheckTimeout
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -78,6 +79,9 @@ class Recorder:
 
     def __init__(self) -> None:
         self.exchanges: list[Exchange] = []
+        # The vendors (Http `party`) whose exchange ran out of time during the check: the
+        # plugin's circuit breaker charges a timeout to them alone, not to every participant.
+        self.timed_out: set[str] = set()
 
     def add(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -265,7 +269,9 @@ class Http:
         headers: dict[str, str] | None = None,
         recorder: Recorder | None = None,
         verify_tls: bool = True,
+        party: str | None = None,
     ):
+        self.party = party  # the vendor whose hosts this client talks to (None: the suite's own)
         self.policy = HttpPolicy({h.lower() for h in allowed_hosts}, timeout, max_bytes, max_depth)
         self.recorder = recorder
         self._watch = _ConnectionWatch()
@@ -296,6 +302,10 @@ class Http:
                 continue
             return response
         raise NetError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+    def _note_timeout(self) -> None:
+        if self.party is not None and self.recorder is not None:
+            self.recorder.timed_out.add(self.party)
 
     def _too_slow(self, method: str, url: str) -> str:
         return f"{method} {redact.redact_url(url)}: no complete answer within {self.policy.timeout:g}s"
@@ -347,13 +357,20 @@ class Http:
                 return Response(resp.status_code, resp.headers, content, str(resp.url), self.policy.max_depth)
         except NetError as exc:
             exchange.error = str(exc)
+            if isinstance(exc, DeadlineExceeded):
+                self._note_timeout()
             raise
         except httpx.HTTPError as exc:
             if time.monotonic() >= deadline:  # the watch cut the connection, or a read timed out at the end
                 exchange.error = self._too_slow(method, url)
+                self._note_timeout()
                 raise DeadlineExceeded(exchange.error) from None
             exchange.error = f"{type(exc).__name__}: {exc}"
             raise NetError(f"{method} {redact.redact_url(url)}: {type(exc).__name__}: {exc}") from None
+        except CheckTimeout:  # the check's own time limit struck while this vendor kept us waiting
+            exchange.error = f"{method} {redact.redact_url(url)}: the check's time limit struck while waiting"
+            self._note_timeout()
+            raise
         finally:
             timer.cancel()
             exchange.duration_ms = round((time.monotonic() - started) * 1000, 1)

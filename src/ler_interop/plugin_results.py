@@ -175,9 +175,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     exc = call.excinfo.value if call.excinfo else None
     outcome, message = classify(exc, meta.level)
     if call.when == "call":
-        timed_out = call.excinfo is not None and _is_timeout(call.excinfo.value)
+        timed_out = _timed_out_parties(item.stash.get(RECORDER, None), exc, participants)
         for vendor_id, _ in participants:
-            state.note_outcome(vendor_id, timed_out)
+            state.note_outcome(vendor_id, vendor_id in timed_out)
     for source in item.stash.get(EVIDENCE_SOURCES, []):
         source()
     item.stash[EVIDENCE_SOURCES] = []  # once: setup and call may both report
@@ -201,6 +201,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         setattr(report, NOT_RUN_ATTR, True)
     adjust_report(report, result, (str(item.path), item.location[1] or 0))
     return report
+
+
+def _timed_out_parties(recorder: net.Recorder | None, exc: BaseException | None,
+                       participants: list[tuple[str, str]]) -> set[str]:
+    """Whom a timeout is charged to: the vendors whose own exchange ran out of time (their HTTP
+    client knows), so three hanging verifiers never cut off the issuer of their cells. A check
+    of one vendor that timed out elsewhere (e.g. waiting for what its wallet should send the
+    suite's counterparts) is charged to that vendor; a cell's, to nobody it cannot name."""
+    parties = set(recorder.timed_out) if recorder is not None else set()
+    vendors = {vendor_id for vendor_id, _ in participants}
+    if not parties and exc is not None and _is_timeout(exc) and len(vendors) == 1:
+        parties = vendors
+    return parties
 
 
 def _is_timeout(exc: BaseException) -> bool:

@@ -82,12 +82,12 @@ class VendorContext:
                 # auth.AuthError is a NetError: a token that cannot be obtained makes the check `error`.
                 headers = auth_headers(config.auth if config else self.vendor.auth, self._factory)
             self._clients[key] = net.Http(self.vendor.declared_hosts(), timeout=self.timeout,
-                                          headers=headers, recorder=self.recorder)
+                                          headers=headers, recorder=self.recorder, party=self.id)
         return self._clients[key]
 
     def _factory(self, hosts: set[str]) -> net.Http:
         # The OAuth2 token request is evidence too (redacted like every exchange).
-        return net.Http(hosts, timeout=self.timeout, recorder=self.recorder)
+        return net.Http(hosts, timeout=self.timeout, recorder=self.recorder, party=self.id)
 
     def close(self) -> None:
         for client in self._clients.values():

@@ -21,6 +21,7 @@ import time
 import pytest
 
 from ler_interop import net
+from ler_interop.cell_feed import fed_by
 from ler_interop.outcomes import CheckTimeout, unsupported
 from ler_interop.protocols.oid4vci import Oid4vciClient
 from ler_interop.protocols.oid4vci_wallet import Wallet
@@ -47,12 +48,10 @@ def _offer(issuer_vendor, fmt: str, claims: dict) -> str:
     client = Oid4vciClient(issuer_vendor.http_for("issuer", authorized=False), config["credential_issuer"],
                            config.get("offers"), backchannel=issuer_vendor.http_for("issuer"),
                            client_id=issuer_vendor.role("issuer").options("oid4vci").get("client_id"))
-    try:
+    with fed_by(f"issuer {issuer_vendor.id} (its {fmt} offer)"):
         wallet = Wallet(client)
         config_id = wallet.configuration_for(fmt, open_badge=True)  # the journey asks B for Open Badge claims
         return client.create_offer(config_id, wallet.offer_claims(config_id, claims))
-    except net.NetError as exc:
-        pytest.skip(f"issuer {issuer_vendor.id} made no {fmt} offer ({exc}); its issuer checks report it")
 
 
 def _request_problem(client: Oid4vpClient, transaction, verifier_vendor) -> str | None:
@@ -83,21 +82,17 @@ def _own_verdict(client: Oid4vpClient, transaction, vp_token: str | None, issuer
 
 def _received(issuer_vendor, wallet: WalletClient, wallet_id: str, fmt: str, claims: dict):
     offer = _offer(issuer_vendor, fmt, claims)
-    try:
+    # The wallet's backchannel failed, hung past the check's budget or answered garbage: its own checks judge it.
+    with fed_by(f"wallet {wallet_id} (/receive)"):
         received = wallet.receive(offer)
-    # The wallet's backchannel failed or hung past the check's budget: its own checks judge it.
-    except (net.NetError, CheckTimeout) as exc:
-        pytest.skip(f"wallet {wallet_id} gave no usable answer to /receive ({exc}); its wallet checks report it")
     if received.refusal or len(received.stored) != 1:
         why = f"{received.refusal.error}: {received.refusal.description[:200]}" if received.refusal else \
             f"{len(received.stored)} credentials stored"
         pytest.skip(f"wallet {wallet_id} did not receive {issuer_vendor.id}'s {fmt} offer ({why}); "
                     "their issuer and wallet checks report why")
     stored = received.stored[0]
-    try:
+    with fed_by(f"issuer {issuer_vendor.id} (the suite's check of its {fmt} credential)"):
         own = suite_verifier(issuer_vendor.http_for("issuer", authorized=False)).verify_credential(stored.credential)
-    except net.NetError as exc:
-        pytest.skip(f"{issuer_vendor.id}'s {fmt} credential cannot be checked ({exc}); its issuer checks report it")
     if not own.verified:
         pytest.skip(f"{issuer_vendor.id}'s {fmt} credential fails the suite's own verifier "
                     f"({'; '.join(own.errors)[:300]}); its issuer checks report it")
@@ -121,9 +116,8 @@ def test_learner_journey(issuer_vendor, wallet_vendor, verifier_vendor, counterp
     control = WalletSession(wallet, counterparts, counterparts.mark())
     asked = control.ask(fmt, query)
     try:
-        control.present(asked)
-    except (net.NetError, CheckTimeout) as exc:
-        pytest.skip(f"wallet {wallet_vendor.id} gave no usable answer to /present ({exc}); its wallet checks report it")
+        with fed_by(f"wallet {wallet_vendor.id} (/present to the suite's verifier)"):
+            control.present(asked)
     finally:
         counterparts.attach(wallet_vendor.recorder, control.since)
     verdict = control.verdict(asked)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from ler_interop.cell_feed import fed_by
 from ler_interop.credentials.crafting import Signer
 from ler_interop.credentials.samples import UNICODE_NAMES, offered_achievement
-from ler_interop.net import NetError
-from ler_interop.outcomes import VendorError, unsupported
+from ler_interop.outcomes import unsupported
 from ler_interop.protocols.oid4vci import Oid4vciClient
 from ler_interop.protocols.oid4vci_formats import UnreadableCredential, bound_key
 from ler_interop.protocols.oid4vci_wallet import Holder, Wallet
@@ -38,32 +38,27 @@ def _issuer_side(issuer_vendor) -> Wallet:
 
 def _received(issuer_vendor, fmt: str) -> tuple[object, Holder]:
     """A's credential in `fmt`, issued to a fresh wallet key; skip when A cannot provide one the
-    suite's own verifier accepts and that is bound to that key."""
-    wallet = _issuer_side(issuer_vendor)
-    config_id = wallet.configuration_for(fmt, open_badge=True)  # B is asked for the Open Badge claims
-    holder = wallet.holder_for(config_id)
-    if holder.binding == "jwk" and fmt != "dc+sd-jwt":
-        pytest.skip(f"issuer {issuer_vendor.id} binds {fmt} to a bare JWK; a W3C presentation needs a DID holder")
-    try:
+    suite's own verifier accepts and that is bound to that key (any failure on A's side: fed_by)."""
+    with fed_by(f"issuer {issuer_vendor.id}"):
+        wallet = _issuer_side(issuer_vendor)
+        config_id = wallet.configuration_for(fmt, open_badge=True)  # B is asked for the Open Badge claims
+        holder = wallet.holder_for(config_id)
+        if holder.binding == "jwk" and fmt != "dc+sd-jwt":
+            pytest.skip(f"issuer {issuer_vendor.id} binds {fmt} to a bare JWK; a W3C presentation needs a DID holder")
         issued = wallet.issue(config_id, LEARNER, [holder])
-    except (NetError, VendorError) as exc:
-        pytest.skip(f"issuer {issuer_vendor.id} could not issue {fmt} ({exc}); its issuer checks report it")
-    if not issued.credentials:
-        pytest.skip(f"issuer {issuer_vendor.id} issued no {fmt} credential; its issuer checks report it")
-    credential = issued.credentials[0]
-    try:
+        if not issued.credentials:
+            pytest.skip(f"issuer {issuer_vendor.id} issued no {fmt} credential; its issuer checks report it")
+        credential = issued.credentials[0]
         own = suite_verifier(issuer_vendor.http_for("issuer", authorized=False)).verify_credential(credential)
-    except NetError as exc:  # e.g. its status list or DID document unreachable
-        pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential cannot be checked ({exc}); its issuer checks report it")
-    if not own.verified:
-        pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential fails the suite's own verifier "
-                    f"({'; '.join(own.errors)[:300]}); its issuer checks report it")
-    try:
-        bound = bound_key(credential, fmt)
-    except UnreadableCredential as exc:
-        pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential is unreadable ({exc})")
-    if bound not in (holder.did, holder.key.public_jwk()):
-        pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential is not bound to the wallet's key")
+        if not own.verified:
+            pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential fails the suite's own verifier "
+                        f"({'; '.join(own.errors)[:300]}); its issuer checks report it")
+        try:
+            bound = bound_key(credential, fmt)
+        except UnreadableCredential as exc:
+            pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential is unreadable ({exc})")
+        if bound not in (holder.did, holder.key.public_jwk()):
+            pytest.skip(f"issuer {issuer_vendor.id}'s {fmt} credential is not bound to the wallet's key")
     return credential, holder
 
 

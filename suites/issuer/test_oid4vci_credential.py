@@ -13,7 +13,7 @@ from ler_interop.protocols.dcql import claim_present
 from ler_interop.protocols.oid4vci import SPEC, describe, is_deferred
 from ler_interop.protocols.oid4vci_claims import disclosable_paths, issued_claims
 from ler_interop.protocols.oid4vci_formats import UnreadableCredential, bound_key, sd_jwt_parts
-from ler_interop.protocols.suite_tools import missing_claims
+from ler_interop.protocols.suite_tools import assert_open_badge_schema, missing_claims
 from ler_interop.protocols.oid4vci_wallet import assert_refused
 from ler_interop.protocols.vcapi import json_body
 
@@ -121,8 +121,7 @@ def test_issued_credential_schema_valid(wallet, learner, verifier, fmt):
     """The offer carries a complete OB 3.0 achievement (samples.offered_achievement), so the
     issuer only has to keep what it was given to issue a valid Open Badge."""
     issued = wallet.issue(wallet.configuration_for(fmt, open_badge=True), learner)
-    check = verifier.verify_credential(issued.credentials[0]).check("schema")
-    assert check.ok, f"{fmt}: {check.message}"
+    assert_open_badge_schema(verifier.verify_credential(issued.credentials[0]), f"the issued {fmt} credential")
 
 
 def _judged_configurations(wallet, fmt: str) -> list[str]:

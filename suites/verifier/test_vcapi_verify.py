@@ -206,9 +206,11 @@ def test_rejects_expired_proof(verify, key_issuer, credential):
 
 # -- the request itself ---------------------------------------------------------------------
 @check("VER-VCAPI-030", "Answers a malformed verify request with 400, not 500", ["P2", "P1"], VCAPI_VERIFY)
-def test_malformed_request(vendor, verify_url):
-    from ler_interop.protocols.vcapi import assert_bad_input_rejected
+def test_malformed_request(vendor, verify_url, verify, key_issuer, credential):
+    from ler_interop.protocols.vcapi import assert_bad_input_rejected, require_control
 
+    # The control: a verifier answering 400 to everything would otherwise pass.
+    require_control(verify(key_issuer.issue(credential())))
     response = vendor.http.post(verify_url, content=b'{"verifiableCredential": ', headers={"content-type": "application/json"})
     assert_bad_input_rejected(response, "truncated JSON body")
 

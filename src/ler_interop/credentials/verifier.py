@@ -26,6 +26,9 @@ from .findings import HOLDER, HOLDER_BINDING, ISSUER, Check, Finding, ProofResul
 FetchJson = Callable[[str], Any]
 
 
+NO_PROFILE = "schema.no-profile"  # the `schema` check's reason when no 1EdTech type is claimed
+
+
 def issuer_id(doc: dict) -> str | None:
     issuer = doc.get("issuer")
     if isinstance(issuer, dict):
@@ -207,7 +210,9 @@ class CredentialVerifier:
     def _schema_check(self, doc: dict) -> Check:
         profile = schemas.detect_profile(doc)
         if profile is None:
-            return Check("schema", True, "no Open Badges / CLR profile claimed; VCDM checks only")
+            # Nothing to hold against a plain credential; a check that asked for an Open Badge
+            # tells this apart by the reason (suite_tools.assert_open_badge_schema).
+            return Check("schema", True, "no Open Badges / CLR profile claimed; VCDM checks only", reason=NO_PROFILE)
         findings = schemas.check_all(doc)
         findings = [f for f in findings if not f.rule.startswith("vcdm2.")]
         return _findings_check("schema", findings, f"valid against the {profile} schema and rules")

@@ -36,6 +36,18 @@ def suite_verifier(http: Http, trust_anchors: Sequence[Any] = ()) -> CredentialV
                               trust_anchors=list(trust_anchors))
 
 
+def assert_open_badge_schema(result: Any, what: str) -> None:
+    """An Open Badge asked for must be one: a credential claiming no OB 3.0 / CLR 2.0 type has
+    nothing the schema could be checked against, and that is a failure, never a pass."""
+    from ..credentials.verifier import NO_PROFILE
+
+    check = result.check("schema")
+    assert check is not None, f"{what}: not readable as a credential ({'; '.join(result.errors)[:300]})"
+    assert check.reason != NO_PROFILE, (f"{what} claims no Open Badges 3.0 type (OpenBadgeCredential or "
+                                        "AchievementCredential): nothing to validate against the OB 3.0 schema")
+    assert check.ok, f"{what}: {check.message}"
+
+
 def first_subject(credential: dict) -> dict:
     subject = credential.get("credentialSubject")
     if isinstance(subject, list):

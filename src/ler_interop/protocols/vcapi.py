@@ -159,6 +159,15 @@ def _warnings(body: Any) -> list:
     return [w for key in ("warnings", "problemDetails") for w in (body.get(key) or []) if w]
 
 
+def require_control(control: Verdict, artifact: str = "credential") -> None:
+    """The positive control of a negative check: a verifier that refuses the suite's valid
+    `artifact` cannot show it refuses a bad one, so the check is not judged (ControlRefused)."""
+    from ..outcomes import control_refused
+
+    if not control.accepted:
+        control_refused(f"your verifier rejects the suite's valid {artifact}", control.message)
+
+
 def assert_rejected_against_control(control: Verdict, verdict: Verdict, what: str, *,
                                     warning_suffices: bool = False, artifact: str = "credential") -> None:
     """A negative check with a positive control: the untouched twin of the broken artifact must
@@ -168,10 +177,7 @@ def assert_rejected_against_control(control: Verdict, verdict: Verdict, what: st
     warning_suffices: the VC API lets a verifier report validity-period and status problems as
     warnings beside `verified: true`; a warning the control did not get counts as flagging it.
     """
-    from ..outcomes import control_refused
-
-    if not control.accepted:
-        control_refused(f"your verifier rejects the suite's valid {artifact}", control.message)
+    require_control(control, artifact)
     if warning_suffices and verdict.accepted and len(_warnings(verdict.body)) > len(_warnings(control.body)):
         return
     assert_rejected(verdict, what)

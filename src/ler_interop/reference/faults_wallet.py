@@ -36,6 +36,7 @@ WALLET_FAULTS: dict[str, str] = {
     "wallet.present-wrong-nonce": "presentations bound to another nonce",
     "wallet.present-wrong-audience": "presentations bound to another audience",
     "wallet.disclose-all": "SD-JWT presentations disclose every disclosure",
+    "wallet.disclose-none": "SD-JWT presentations disclose nothing, not even the claims asked for",
     "wallet.ignore-decline": "presents although consent is `decline` (and answers \"presented\")",
     "wallet.no-decline-error": "on decline / no match posts nothing to the response_uri (SHOULD)",
     "wallet.present-revoked-silently": "skips status: presents revoked credentials with no warning",

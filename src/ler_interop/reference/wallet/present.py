@@ -156,7 +156,7 @@ class Presenter:
         nonce, aud = self.binding()
         if item.format == "dc+sd-jwt":
             # Appendix B.3.6: SD-JWT+KB; `()` is an ancestor of every claim (wallet.disclose-all).
-            paths = [()] if self.has("wallet.disclose-all") else disclose
+            paths = [()] if self.has("wallet.disclose-all") else [] if self.has("wallet.disclose-none") else disclose
             return sdjwt.present(item.credential, paths, holder_key=holder.key, nonce=nonce, aud=aud)
         signer = crafting.Signer(holder.key, holder.did, holder.kid)
         if item.format == "jwt_vc_json":  # Appendix B.1.3.1.5: VP JWT nonce / aud
