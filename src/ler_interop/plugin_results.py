@@ -223,4 +223,8 @@ class StreamListener:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         raw = getattr(report, REPORT_ATTR, None)
         if raw is not None:
-            self.sink.write(json.loads(raw))
+            result = json.loads(raw)
+            self.sink.write(result)
+            # pytest keeps every report to the end of the session (terminal stats): once the line
+            # is on disk, the report keeps only the outcome the terminal hooks read, not the evidence.
+            setattr(report, REPORT_ATTR, json.dumps({"outcome": result["outcome"]}))

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping
+from typing import IO, Any, Iterable, Iterator, Mapping
 
 OUTCOMES: tuple[str, ...] = ("pass", "fail", "warn", "unsupported", "error", "skip")
 KINDS: tuple[str, ...] = ("header", "result", "attested", "footer")
@@ -70,10 +70,38 @@ class Stream:
     results: list[dict[str, Any]] = field(default_factory=list)
     attested: list[dict[str, Any]] = field(default_factory=list)
     footer: dict[str, Any] | None = None
+    # A light read (read_results(light=True)) keeps no evidence bodies in memory; this says where
+    # each result's whole line is (by id of the result dict), to be read back one at a time.
+    locations: dict[int, tuple[Path, int]] = field(default_factory=dict)
 
     @property
     def suite_version(self) -> str | None:
         return self.header.get("suite_version")
+
+    def whole(self, results: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The given results with their evidence bodies, read back from disk after a light read."""
+        handles: dict[Path, IO[bytes]] = {}
+        try:
+            for result in results:
+                where = self.locations.get(id(result))
+                if where is None:
+                    yield result
+                    continue
+                handle = handles.get(where[0]) or handles.setdefault(where[0], where[0].open("rb"))
+                handle.seek(where[1])
+                yield json.loads(handle.readline())
+        finally:
+            for handle in handles.values():
+                handle.close()
+
+    def raw_line(self, result: dict[str, Any]) -> str:
+        """A result's line as stored (byte-exact after a light read, re-serialised otherwise)."""
+        where = self.locations.get(id(result))
+        if where is None:
+            return _dumps(result)
+        with where[0].open("rb") as handle:
+            handle.seek(where[1])
+            return handle.readline().decode("utf-8").rstrip("\n")
 
 
 def _dumps(record: Mapping[str, Any]) -> str:
@@ -96,7 +124,8 @@ class ResultsWriter:
         # them, so the file is started afresh rather than appended to (two headers would not read).
         self._file: IO[str] | None = self.path.open("w", encoding="utf-8")
         self._header_written = False
-        self._results: list[dict[str, Any]] = []
+        # Only the tally for the footer: a line is on disk once written, never kept in memory.
+        self._tally: Counter[str] = Counter()
 
     def __enter__(self) -> "ResultsWriter":
         return self
@@ -151,7 +180,7 @@ class ResultsWriter:
         with self._lock:
             self._require_header()
             self._write(line)
-            self._results.append(line)
+            self._tally[line["outcome"]] += 1
         return line
 
     def attested(self, *, vendor: str, principle: str, claim: str, evidence_url: str) -> None:
@@ -166,7 +195,7 @@ class ResultsWriter:
             if self._file is None:
                 return
             if self._header_written:
-                self._write(footer_for(self._results, finished))
+                self._write(_footer(sum(self._tally.values()), self._tally, finished))
             self._file.close()
             self._file = None
 
@@ -181,29 +210,57 @@ def _fresh(value: Any) -> Any:
 
 
 def footer_for(results: list[Mapping[str, Any]], finished: str | None = None) -> dict[str, Any]:
+    return _footer(len(results), count_outcomes(results), finished)
+
+
+def _footer(executed: int, counts: Mapping[str, int], finished: str | None) -> dict[str, Any]:
     return {
         "kind": "footer",
         "finished": finished or utc_now(),
-        "checks_executed": len(results),
-        "counts": count_outcomes(results),
+        "checks_executed": executed,
+        "counts": {outcome: counts.get(outcome, 0) for outcome in OUTCOMES},
     }
 
 
-def read_results(path: str | os.PathLike[str]) -> Stream:
-    """Parse a stream file. A torn (unparseable) last line — a crash mid-write — is dropped."""
+# What a light read keeps of each exchange: enough for the summary, junit and the matrix.
+LIGHT_EXCHANGE_KEYS = ("method", "url", "status", "error", "duration_ms")
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(byte offset, text) of each line, read one at a time, never the whole file."""
+    offset = 0
+    with path.open("rb") as handle:
+        for raw in handle:
+            yield offset, raw.decode("utf-8").rstrip("\n")
+            offset += len(raw)
+
+
+def _lighten(record: dict[str, Any]) -> None:
+    evidence = record.get("evidence")
+    if isinstance(evidence, list):
+        record["evidence"] = [{k: ex.get(k) for k in LIGHT_EXCHANGE_KEYS if k in ex} if isinstance(ex, dict) else ex
+                              for ex in evidence]
+
+
+def read_results(path: str | os.PathLike[str], *, light: bool = False) -> Stream:
+    """Parse a stream file. A torn (unparseable) last line — a crash mid-write — is dropped.
+
+    `light=True` drops evidence bodies and headers from memory (the stream's `whole` reads them
+    back), so reports over many vendors need memory for the verdicts, not for the evidence."""
     path = Path(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
     stream = Stream()
     seen_header = False
-    for number, raw in enumerate(lines, start=1):
+    torn: ResultsFormatError | None = None  # an unparseable line is a torn end only if nothing follows it
+    for number, (offset, raw) in enumerate(_lines(path), start=1):
+        if torn is not None:
+            raise torn
         if not raw.strip():
             continue
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as exc:
-            if number == len(lines):
-                break
-            raise ResultsFormatError(f"{path}:{number}: not JSON ({exc.msg})") from None
+            torn = ResultsFormatError(f"{path}:{number}: not JSON ({exc.msg})")
+            continue
         kind = record.get("kind") if isinstance(record, dict) else None
         if kind not in KINDS:
             raise ResultsFormatError(f"{path}:{number}: unknown line kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -217,6 +274,9 @@ def read_results(path: str | os.PathLike[str]) -> Stream:
         if kind == "result":
             if record.get("outcome") not in OUTCOMES:
                 raise ResultsFormatError(f"{path}:{number}: unknown outcome {record.get('outcome')!r}")
+            if light:
+                _lighten(record)
+                stream.locations[id(record)] = (path, offset)
             stream.results.append(record)
         elif kind == "attested":
             stream.attested.append(record)
@@ -225,13 +285,13 @@ def read_results(path: str | os.PathLike[str]) -> Stream:
     return stream
 
 
-def merge(paths: Iterable[str | os.PathLike[str]]) -> Stream:
+def merge(paths: Iterable[str | os.PathLike[str]], *, light: bool = False) -> Stream:
     """Merge streams (xdist workers, shards, re-runs), in the order given.
 
     A result whose nodeid (and vendor) was already seen replaces the earlier one, so a re-run
     given later wins. Streams with no header (zero-byte, a run that died at start) add nothing.
     """
-    streams = [(Path(p), read_results(p)) for p in paths]
+    streams = [(Path(p), read_results(p, light=light)) for p in paths]
     return merge_streams(streams)
 
 
@@ -268,7 +328,10 @@ def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
     finished = max((s.footer or {}).get("finished", "") for _, s in headed)
     # No shard finished (all crashed): the merge has no footer either, so no one reads a finish time.
     footer = footer_for(merged, finished) if finished else None
-    return Stream(header, merged, list(attested.values()), footer)
+    # Only the winners' locations: a replaced result's id may be reused once it is freed.
+    every = {key: where for _, s in headed for key, where in s.locations.items()}
+    locations = {id(r): every[id(r)] for r in merged if id(r) in every}
+    return Stream(header, merged, list(attested.values()), footer, locations)
 
 
 def _fallback_id(result: Mapping[str, Any]) -> str:
@@ -286,13 +349,20 @@ def _union_vendors(vendor_lists: Iterable[list[Mapping[str, Any]]]) -> list[dict
 
 
 def write_stream(stream: Stream, path: str | os.PathLike[str]) -> None:
-    """Write a (merged) stream to a file, e.g. reports/<run>/results.jsonl after a merge."""
+    """Write a (merged) stream to a file, e.g. reports/<run>/results.jsonl after a merge.
+
+    Written beside and then renamed over `path`: after a light read, `path` may be one of the
+    files the results are read back from while writing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
         if stream.header:
             out.write(_dumps(stream.header) + "\n")
-        for record in [*stream.results, *stream.attested]:
+        for result in stream.results:  # as stored: byte-exact, one line in memory at a time
+            out.write(stream.raw_line(result) + "\n")
+        for record in stream.attested:
             out.write(_dumps(record) + "\n")
         if stream.footer:
             out.write(_dumps(stream.footer) + "\n")
+    os.replace(partial, path)
