@@ -470,3 +470,103 @@ class HollowIssuer(_Loopback):
         return {"id": vendor_id, "name": "Hollow Issuer", "health": f"{self.url}/health",
                 "issuer": {"vc-api": {"issue": f"{self.url}/credentials/issue", "status": f"{self.url}/credentials/status"},
                            "supports": list(supports_like["issuer"]["supports"])}}
+
+
+class RawVendor:
+    """A raw-socket HTTP/1.1 server (no HTTP library: it frames bytes exactly as a hostile vendor
+    would). `answer(n, request)` gives the bytes sent for the n-th request (from 1, counted over
+    all connections); connections are kept open, so a client may reuse them."""
+
+    def __init__(self, answer: Any):
+        import socket
+
+        self._answer = answer
+        self._count = itertools.count(1)
+        self._stopping = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.connections = 0
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: Any) -> None:
+        try:
+            with conn:
+                conn.settimeout(HANG_LIMIT)
+                self._exchange(conn)
+        except OSError:
+            pass  # the suite hung up on us: exactly what it may do
+
+    def _exchange(self, conn: Any) -> None:
+        buffer = b""
+        while not self._stopping.is_set():
+            while b"\r\n\r\n" not in buffer:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                buffer += data
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), 0)
+            while len(buffer) < length:
+                buffer += conn.recv(65536)
+            request, buffer = head + b"\r\n\r\n" + buffer[:length], buffer[length:]
+            conn.sendall(self._answer(next(self._count), request))
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._listener.close()
+
+    def __enter__(self) -> "RawVendor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def http_response(body: bytes, status: str = "200 OK", headers: dict[str, str] | None = None) -> bytes:
+    head = f"HTTP/1.1 {status}\r\ncontent-length: {len(body)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    return head.encode() + b"\r\n" + body
+
+
+FORGED = http_response(b'{"verified": true, "forged": true}', headers={"content-type": "application/json"})
+
+
+def smuggling_answer(n: int, request: bytes) -> bytes:
+    """Response smuggling: every answer is followed, in the same write, by a forged second
+    response that no request asked for."""
+    real = http_response(json.dumps({"verified": False, "request": n}).encode(),
+                         headers={"content-type": "application/json"})
+    return real + FORGED
+
+
+_BOMBS: dict[tuple[str, int], bytes] = {}
+
+
+def gzip_bomb(size: int = 1 << 30, encoding: str = "gzip") -> bytes:
+    """`size` zeros, compressed (1 GiB -> about 1 MiB), made once per process."""
+    import zlib
+
+    key = (encoding, size)
+    if key not in _BOMBS:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
+        zeros = bytes(1 << 20)
+        _BOMBS[key] = b"".join(packer.compress(zeros) for _ in range(size >> 20)) + packer.flush()
+    return _BOMBS[key]
+
+
+def bomb_answer(encoding: str = "gzip") -> Any:
+    def answer(n: int, request: bytes) -> bytes:
+        return http_response(gzip_bomb(encoding=encoding), headers={"content-type": "application/json",
+                                                                    "content-encoding": encoding})
+    return answer

@@ -66,7 +66,7 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path: Path, capsys, monke
     def broken(*args, **kwargs):
         raise RuntimeError("template bug\nwith a second line")
 
-    monkeypatch.setattr(build_module, "render_html", broken)
+    monkeypatch.setattr(build_module, "write_html", broken)
     build_reports(path, tmp_path)
     assert (tmp_path / "summary.json").is_file() and (tmp_path / "junit.xml").is_file()
     assert not (tmp_path / "index.html").exists()

@@ -232,3 +232,57 @@ def test_guard_entries_read_one_way_for_ipv6_too():
     policy.check_url("http://[::1]:8080/did.json")
     with pytest.raises(net.HostNotAllowed):
         policy.check_url("http://[::1]:8081/did.json")
+
+
+# -- framing attacks on a raw socket ----------------------------------------------------------
+def test_a_smuggled_second_response_is_never_read_as_the_next_answer():
+    """Issue 12 item 4: the vendor answers one request with two responses in one write; the
+    forged second one must not become the answer to the suite's next request."""
+    from hostile_vendor import RawVendor, smuggling_answer
+
+    with RawVendor(smuggling_answer) as vendor, Http([net.guard_entry(vendor.url)]) as client:
+        answers = [client.post(f"{vendor.url}/credentials/verify", json={"n": i}).json() for i in range(3)]
+    assert [a.get("forged") for a in answers] == [None, None, None]
+    assert [a["request"] for a in answers] == [1, 2, 3]  # each answer is the one asked for
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compression_bomb_is_refused_at_the_cap_without_inflating_it(encoding: str):
+    """Issue 12 item 9: 1 GiB of zeros in about 1 MiB of Content-Encoding; the 2 MiB cap must
+    stop the inflation, with memory a few MiB, not the whole network read inflated."""
+    import tracemalloc
+
+    from hostile_vendor import RawVendor, bomb_answer, gzip_bomb
+
+    gzip_bomb(encoding=encoding)  # made before measuring
+    recorder = Recorder()
+    with RawVendor(bomb_answer(encoding)) as vendor, Http([net.guard_entry(vendor.url)], recorder=recorder) as client:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLarge, match="decompresses to more than"):
+                client.get(f"{vendor.url}/status-list")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+    assert "decompresses to more than" in (recorder.exchanges[0].error or "")
+
+
+def test_compressed_answers_within_the_cap_are_decoded():
+    import gzip
+    import zlib
+
+    from hostile_vendor import RawVendor, http_response
+
+    body = json.dumps({"ok": "é" * 1000}).encode()
+    encoded = {1: ("gzip", gzip.compress(body)), 2: ("deflate", zlib.compress(body)),
+               3: ("deflate", zlib.compress(body)[2:-4]),  # raw deflate, as some servers send it
+               4: ("gzip, gzip", gzip.compress(gzip.compress(body))), 5: ("identity", body)}
+
+    def answer(n: int, request: bytes) -> bytes:
+        name, data = encoded[n]
+        return http_response(data, headers={"content-encoding": name})
+
+    with RawVendor(answer) as vendor, Http([net.guard_entry(vendor.url)]) as client:
+        for _ in encoded:
+            assert client.get(f"{vendor.url}/x").content == body

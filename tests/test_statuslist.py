@@ -279,3 +279,22 @@ def test_bomb_in_a_list_credential_is_a_finding() -> None:
     [result] = check_status(_credential(status_entry(LIST_URL, 1, "revocation")), Lists(**{LIST_URL: bomb}),
                             now=NOW, max_bytes=1024 * 1024)
     assert (result.ok, result.reason) == (False, "too-large")
+
+
+def test_a_one_gigabyte_bomb_is_refused_in_bounded_memory() -> None:
+    """Issue 12 item 9: the list is inflated with max_length per call, so memory is about the
+    cap (8 MiB by default), never the 1 GiB the bomb claims."""
+    import tracemalloc
+
+    from hostile_vendor import gzip_bomb
+
+    text = _multibase(gzip_bomb(1 << 30))  # 1 GiB of zeros, about 1 MiB compressed
+    tracemalloc.start()
+    try:
+        with pytest.raises(StatusListError) as err:
+            StatusList.decode(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.value.reason == "too-large"
+    assert peak < 32 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"

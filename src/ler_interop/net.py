@@ -9,6 +9,7 @@ exchange is recorded with secrets redacted so checks can cite it as evidence.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import socket
 import threading
@@ -20,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from . import redact
+from .net_decode import ACCEPT_ENCODING, BadEncoding, CappedDecoder, DecodedTooLarge
 from .outcomes import CheckTimeout
 
 DEFAULT_TIMEOUT = 10.0
@@ -275,8 +277,14 @@ class Http:
         self.policy = HttpPolicy({h.lower() for h in allowed_hosts}, timeout, max_bytes, max_depth)
         self.recorder = recorder
         self._watch = _ConnectionWatch()
+        # No keep-alive: a vendor that sends a second, unasked-for response after the first
+        # (response smuggling) would have it read as the answer to the next request on a reused
+        # connection (httpcore checks the socket, not bytes its parser already buffered), so
+        # each exchange gets its own connection and nothing left on one is ever read.
         self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout), follow_redirects=False, headers=headers or {}, verify=verify_tls
+            timeout=httpx.Timeout(timeout), follow_redirects=False, verify=verify_tls,
+            headers={"accept-encoding": ACCEPT_ENCODING, **(headers or {})},
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def close(self) -> None:
@@ -319,6 +327,30 @@ class Http:
     def delete(self, url: str, **kwargs: Any) -> Response:
         return self.request("DELETE", url, **kwargs)
 
+    def _read_body(self, resp: httpx.Response, method: str, url: str, deadline: float) -> bytes:
+        """The body, decoded, with both the bytes on the wire and the decoded bytes capped."""
+        cap = self.policy.max_bytes
+        decoder = CappedDecoder(resp.headers.get("content-encoding", ""), cap)
+        chunks, total, wire = [], 0, 0
+        try:
+            for raw in itertools.chain(resp.iter_raw(), [None]):  # None: the end, flush the decoder
+                if raw is not None:
+                    wire += len(raw)
+                    if wire > cap:
+                        raise ResponseTooLarge(f"response from {url} exceeds {cap} bytes")
+                chunk = decoder.feed(raw) if raw is not None else decoder.finish()
+                total += len(chunk)
+                if total > cap:
+                    raise DecodedTooLarge(f"decompresses to more than {cap} bytes")
+                if time.monotonic() > deadline:
+                    raise DeadlineExceeded(self._too_slow(method, url))
+                chunks.append(chunk)
+        except DecodedTooLarge as exc:
+            raise ResponseTooLarge(f"response from {url} {exc}") from None
+        except BadEncoding as exc:
+            raise NetError(f"{method} {redact.redact_url(url)}: {resp.headers.get('content-encoding')}: {exc}") from None
+        return b"".join(chunks)
+
     def _one(self, method: str, url: str, **kwargs: Any) -> Response:
         self.policy.check_url(url)
         try:
@@ -340,15 +372,7 @@ class Http:
         extensions = {**kwargs.pop("extensions", {}), "trace": self._watch.trace}
         try:
             with self._client.stream(method, url, extensions=extensions, **kwargs) as resp:
-                chunks, total = [], 0
-                for chunk in resp.iter_bytes():
-                    total += len(chunk)
-                    if total > self.policy.max_bytes:
-                        raise ResponseTooLarge(f"response from {url} exceeds {self.policy.max_bytes} bytes")
-                    if time.monotonic() > deadline:
-                        raise DeadlineExceeded(self._too_slow(method, url))
-                    chunks.append(chunk)
-                content = b"".join(chunks)
+                content = self._read_body(resp, method, url, deadline)
                 exchange.status = resp.status_code
                 exchange.response_headers = redact.redact_headers(dict(resp.headers))
                 exchange.response_body = _cap(

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping
+from typing import IO, Any, Iterable, Iterator, Mapping
 
 OUTCOMES: tuple[str, ...] = ("pass", "fail", "warn", "unsupported", "error", "skip")
 KINDS: tuple[str, ...] = ("header", "result", "attested", "footer")
@@ -77,10 +77,38 @@ class Stream:
     footer: dict[str, Any] | None = None
     # Lines the reader skipped, one sentence each (file:line: why); shown in every report.
     problems: list[str] = field(default_factory=list)
+    # A light read (read_results(light=True)) keeps no evidence bodies in memory; this says where
+    # each result's whole line is (by id of the result dict), to be read back one at a time.
+    locations: dict[int, tuple[Path, int]] = field(default_factory=dict)
 
     @property
     def suite_version(self) -> str | None:
         return self.header.get("suite_version")
+
+    def whole(self, results: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The given results with their evidence bodies, read back from disk after a light read."""
+        handles: dict[Path, IO[bytes]] = {}
+        try:
+            for result in results:
+                where = self.locations.get(id(result))
+                if where is None:
+                    yield result
+                    continue
+                handle = handles.get(where[0]) or handles.setdefault(where[0], where[0].open("rb"))
+                handle.seek(where[1])
+                yield json.loads(handle.readline())
+        finally:
+            for handle in handles.values():
+                handle.close()
+
+    def raw_line(self, result: dict[str, Any]) -> str:
+        """A result's line as stored (byte-exact after a light read, re-serialised otherwise)."""
+        where = self.locations.get(id(result))
+        if where is None:
+            return _dumps(result)
+        with where[0].open("rb") as handle:
+            handle.seek(where[1])
+            return handle.readline().decode("utf-8").rstrip("\n")
 
 
 # Raw in JSON text, these would break a line for some reader (str.splitlines() splits on
@@ -116,7 +144,8 @@ class ResultsWriter:
         # them, so the file is started afresh rather than appended to (two headers would not read).
         self._file: IO[str] | None = self.path.open("w", encoding="utf-8")
         self._header_written = False
-        self._results: list[dict[str, Any]] = []
+        # Only the tally for the footer: a line is on disk once written, never kept in memory.
+        self._tally: Counter[str] = Counter()
 
     def __enter__(self) -> "ResultsWriter":
         return self
@@ -174,7 +203,7 @@ class ResultsWriter:
         with self._lock:
             self._require_header()
             self._write(line)
-            self._results.append(line)
+            self._tally[line["outcome"]] += 1
         return line
 
     def attested(self, *, vendor: str, principle: str, claim: str, evidence_url: str) -> None:
@@ -189,7 +218,7 @@ class ResultsWriter:
             if self._file is None:
                 return
             if self._header_written:
-                self._write(footer_for(self._results, finished))
+                self._write(_footer(sum(self._tally.values()), self._tally, finished))
             self._file.close()
             self._file = None
 
@@ -204,35 +233,68 @@ def _fresh(value: Any) -> Any:
 
 
 def footer_for(results: list[Mapping[str, Any]], finished: str | None = None) -> dict[str, Any]:
+    return _footer(len(results), count_outcomes(results), finished)
+
+
+def _footer(executed: int, counts: Mapping[str, int], finished: str | None) -> dict[str, Any]:
     return {
         "kind": "footer",
         "finished": finished or utc_now(),
-        "checks_executed": len(results),
-        "counts": count_outcomes(results),
+        "checks_executed": executed,
+        "counts": {outcome: counts.get(outcome, 0) for outcome in OUTCOMES},
     }
 
 
-def read_results(path: str | os.PathLike[str]) -> Stream:
-    """Parse a stream file, splitting on "\\n" only (the writer escapes every other line
-    separator). A line that cannot be read is skipped and named in `Stream.problems`: one bad
-    line never costs the others. A torn last line (a crash mid-write) is reported the same way."""
+# What a light read keeps of each exchange: enough for the summary, junit and the matrix.
+LIGHT_EXCHANGE_KEYS = ("method", "url", "status", "error", "duration_ms")
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, bytes) of each line, split on "\\n" only (a binary file iterates on LF; the
+    writer escapes every other line separator), read one at a time, never the whole file."""
+    offset = 0
+    with path.open("rb") as handle:
+        for raw in handle:
+            yield offset, raw.rstrip(b"\n")
+            offset += len(raw)
+
+
+def _lighten(record: dict[str, Any]) -> None:
+    evidence = record.get("evidence")
+    if isinstance(evidence, list):
+        record["evidence"] = [{k: ex.get(k) for k in LIGHT_EXCHANGE_KEYS if k in ex} if isinstance(ex, dict) else ex
+                              for ex in evidence]
+
+
+def read_results(path: str | os.PathLike[str], *, light: bool = False) -> Stream:
+    """Parse a stream file. A line that cannot be read is skipped and named in
+    `Stream.problems`: one bad line never costs the others. A torn last line (a crash
+    mid-write) is reported the same way.
+
+    `light=True` drops evidence bodies and headers from memory (the stream's `whole` reads them
+    back), so reports over many vendors need memory for the verdicts, not for the evidence."""
     path = Path(path)
     stream = Stream()
-    lines = path.read_bytes().split(b"\n")
-    for number, raw in enumerate(lines, start=1):
+    previous: tuple[int, str] | None = None  # a not-JSON line: torn only if nothing follows it
+    for number, (offset, raw) in enumerate(_lines(path), start=1):
+        if previous is not None:
+            stream.problems.append(f"{path}:{previous[0]}: skipped: {previous[1]}")
+            previous = None
         if not raw.strip():
             continue
         try:
-            problem = _read_line(stream, raw)
+            problem = _read_line(stream, raw, light=light, where=(path, offset))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            torn = " (a torn last line: the run stopped mid-write)" if number == len(lines) else ""
-            problem = f"not JSON{torn} ({getattr(exc, 'msg', None) or getattr(exc, 'reason', None) or type(exc).__name__})"
+            previous = (number, f"not JSON ({getattr(exc, 'msg', None) or getattr(exc, 'reason', None) or type(exc).__name__})")
+            continue
         if problem:
             stream.problems.append(f"{path}:{number}: skipped: {problem}")
+    if previous is not None:
+        stream.problems.append(f"{path}:{previous[0]}: skipped: {previous[1]} (a torn last line: the run stopped mid-write)")
     return stream
 
 
-def _read_line(stream: Stream, raw: bytes) -> str | None:
+def _read_line(stream: Stream, raw: bytes, *, light: bool, where: tuple[Path, int]) -> str | None:
     """Add one line to the stream; the reason it was skipped, or None."""
     record = json.loads(raw.decode("utf-8"))
     kind = record.get("kind") if isinstance(record, dict) else None
@@ -247,6 +309,9 @@ def _read_line(stream: Stream, raw: bytes) -> str | None:
             return f"unknown outcome {str(record.get('outcome'))[:40]!r}"
         if not stream.header:
             return "a result line before the header line"
+        if light:
+            _lighten(record)
+            stream.locations[id(record)] = where
         stream.results.append(record)
     elif kind == "attested":
         stream.attested.append(record)
@@ -255,13 +320,13 @@ def _read_line(stream: Stream, raw: bytes) -> str | None:
     return None
 
 
-def merge(paths: Iterable[str | os.PathLike[str]]) -> Stream:
+def merge(paths: Iterable[str | os.PathLike[str]], *, light: bool = False) -> Stream:
     """Merge streams (xdist workers, shards, re-runs), in the order given.
 
     A result whose nodeid (and vendor) was already seen replaces the earlier one, so a re-run
     given later wins. Streams with no header (zero-byte, a run that died at start) add nothing.
     """
-    streams = [(Path(p), read_results(p)) for p in paths]
+    streams = [(Path(p), read_results(p, light=light)) for p in paths]
     return merge_streams(streams)
 
 
@@ -313,7 +378,10 @@ def merge_streams(streams: list[tuple[Path, Stream]]) -> Stream:
     # No shard finished (all crashed): the merge has no footer either, so no one reads a finish time.
     footer = footer_for(merged, finished) if finished else None
     problems = [problem for _, s in streams for problem in s.problems]
-    return Stream(header, merged, list(attested.values()), footer, problems)
+    # Only the winners' locations: a replaced result's id may be reused once it is freed.
+    every = {key: where for _, s in headed for key, where in s.locations.items()}
+    locations = {id(r): every[id(r)] for r in merged if id(r) in every}
+    return Stream(header, merged, list(attested.values()), footer, problems, locations)
 
 
 SHARD_AGREES: tuple[str, ...] = ("manifest", "plan", "selection", "faults")
@@ -340,13 +408,20 @@ def _union_vendors(vendor_lists: Iterable[list[Mapping[str, Any]]]) -> list[dict
 
 
 def write_stream(stream: Stream, path: str | os.PathLike[str]) -> None:
-    """Write a (merged) stream to a file, e.g. reports/<run>/results.jsonl after a merge."""
+    """Write a (merged) stream to a file, e.g. reports/<run>/results.jsonl after a merge.
+
+    Written beside and then renamed over `path`: after a light read, `path` may be one of the
+    files the results are read back from while writing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
         if stream.header:
             out.write(_dumps(stream.header) + "\n")
-        for record in [*stream.results, *stream.attested]:
+        for result in stream.results:  # as stored: byte-exact, one line in memory at a time
+            out.write(stream.raw_line(result) + "\n")
+        for record in stream.attested:
             out.write(_dumps(record) + "\n")
         if stream.footer:
             out.write(_dumps(stream.footer) + "\n")
+    os.replace(partial, path)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from ..results import Stream, json_text, merge, read_results, write_stream
 from ..safe_text import neutralise
-from .html import render_html
+from .html import write_html
 from .junit import build_junit
 from .summary import build_summary
 
@@ -28,7 +28,7 @@ def build_reports(stream: Stream | str | os.PathLike[str], out_dir: str | os.Pat
     Lines the reader skipped are named on stderr too, and in every report.
     """
     if not isinstance(stream, Stream):
-        stream = read_results(stream)
+        stream = read_results(stream, light=True)  # evidence is read back per vendor page
     for problem in stream.problems:
         _say(f"results stream: {problem}")
     out = Path(out_dir)
@@ -36,7 +36,7 @@ def build_reports(stream: Stream | str | os.PathLike[str], out_dir: str | os.Pat
     summary = _attempt(SUMMARY_FILE, lambda: build_summary(stream))
     if summary is not None:
         _attempt(SUMMARY_FILE, lambda: (out / SUMMARY_FILE).write_text(json_text(summary, indent=2) + "\n", encoding="utf-8"))
-        _attempt(HTML_FILE, lambda: (out / HTML_FILE).write_text(render_html(stream, summary), encoding="utf-8"))
+        _attempt(HTML_FILE, lambda: write_html(stream, summary, out, HTML_FILE))
     else:
         _say(f"{HTML_FILE} not written: it needs the summary")
     _attempt(JUNIT_FILE, lambda: (out / JUNIT_FILE).write_bytes(build_junit(stream)))
@@ -58,6 +58,6 @@ def _say(line: str) -> None:
 def report_files(paths: list[str | os.PathLike[str]], out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """`ler-interop report a.jsonl b.jsonl --out DIR`: merge the streams (refusing different suite
     versions), write the merged results.jsonl beside the reports, and build them."""
-    stream = merge(paths)
-    write_stream(stream, Path(out_dir) / RESULTS_FILE)
-    return build_reports(stream, out_dir)
+    merged = Path(out_dir) / RESULTS_FILE
+    write_stream(merge(paths, light=True), merged)
+    return build_reports(merged, out_dir)  # the merged file, read light: an input may have been `merged`

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import jinja2
@@ -33,6 +33,12 @@ SHOWN_ORDER: tuple[str, ...] = (
     scoring.UNEXPECTED_PASS, "fail", "error", "warn", scoring.EXPECTED_FAIL, "pass", "unsupported", "skip",
 )
 CHART_BAR_WIDTH = 300
+# Past this many vendors, each gets its own page (vendors/<id>.html) and index.html keeps the
+# verdicts, the links and the matrix: one page of dozens of vendors' evidence is unreadable.
+INLINE_VENDORS = 5
+VENDOR_DIR = "vendors"
+# A body shown in the page: the stream keeps up to net.EVIDENCE_BODY_CAP, the page less.
+HTML_BODY_CAP = 4 * 1024
 
 
 def safe_href(url: Any) -> str | None:
@@ -47,13 +53,23 @@ def safe_href(url: Any) -> str | None:
 
 
 def pretty_body(body: Any) -> str:
-    """Indent a JSON body for reading; anything else is shown as recorded."""
+    """Indent a JSON body for reading; anything else is shown as recorded. Capped: the whole
+    body (as recorded) is in results.jsonl."""
     if not isinstance(body, str) or not body:
-        return "" if body is None else str(body)
+        return "" if body is None else str(body)[:HTML_BODY_CAP]
     try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        shown = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):  # hand-made or merged streams may hold anything
-        return body
+        shown = body
+    if len(shown) <= HTML_BODY_CAP:
+        return shown
+    return shown[:HTML_BODY_CAP] + f"\n... [{len(shown)} chars; the rest is in results.jsonl]"
+
+
+def vendor_page(vendor_id: str) -> str:
+    """vendors/<id>.html, with any character outside [A-Za-z0-9._-] replaced (ids name files)."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in vendor_id).lstrip(".") or "_"
+    return f"{VENDOR_DIR}/{safe}-{hashlib.sha256(vendor_id.encode()).hexdigest()[:8]}.html"
 
 
 def _check_view(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,10 +113,11 @@ def _chart(principles: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     return bars
 
 
-def _vendor_view(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
-    results = [r for r in stream.results if r.get("vendor") == vendor["id"]]
+def _vendor_view(vendor: Mapping[str, Any], results: Iterable[Mapping[str, Any]], index: int) -> dict[str, Any]:
     return {
         **vendor,
+        "anchor": f"vendor-{index}",
+        "page": None,
         "conforms": scoring.vendor_conforms(vendor),
         "chart": _chart(vendor["principles"]),
         # Checks of protocols the vendor never claimed are one line (summary not_declared), not a
@@ -108,6 +125,28 @@ def _vendor_view(vendor: Mapping[str, Any], stream: Stream) -> dict[str, Any]:
         "groups": _groups([r for r in results if not is_not_declared(r)]),
         "attested": [{**a, "href": safe_href(a.get("evidence_url"))} for a in vendor.get("attested", [])],
     }
+
+
+def _shown_counts(results: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    shown_counts = {o: 0 for o in SHOWN_ORDER}
+    for result in results:
+        if not is_not_declared(result):  # not listed, so not in the filter's counts
+            shown_counts[scoring.effective_outcome(result)] += 1
+    return shown_counts
+
+
+def _by_vendor(stream: Stream) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in stream.results:
+        grouped[result.get("vendor", "")].append(result)
+    return grouped
+
+
+def _shown(value: Any) -> Any:
+    # Our own CSS and script arrive as Markup (`| safe`); everything else may be vendor text.
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return neutralise(value, keep_newlines=True)
 
 
 def _environment() -> jinja2.Environment:
@@ -119,36 +158,50 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _shown(value: Any) -> Any:
-    # Our own CSS and script arrive as Markup (`| safe`); everything else may be vendor text.
-    if isinstance(value, Markup) or not isinstance(value, str):
-        return value
-    return neutralise(value, keep_newlines=True)
-
-
 def _script_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
-def render_html(stream: Stream, summary: Mapping[str, Any]) -> str:
-    env = _environment()
+def _page_context(stream: Stream) -> dict[str, Any]:
     script = (TEMPLATES / "filter.js").read_text(encoding="utf-8")
-    shown_counts = {o: 0 for o in SHOWN_ORDER}
-    for result in stream.results:
-        if not is_not_declared(result):  # not listed, so not in the filter's counts
-            shown_counts[scoring.effective_outcome(result)] += 1
-    return env.get_template("index.html.j2").render(
-        header=stream.header,
-        problems=stream.problems,
-        footer=stream.footer or {},
-        summary=summary,
-        counts=count_outcomes(stream.results),
-        shown_counts=shown_counts,
-        vendors=[_vendor_view(v, stream) for v in summary["vendors"]],
-        matrix=matrix_grid(summary["matrix"]),
-        principles=scoring.PRINCIPLES,
-        style=(TEMPLATES / "style.css").read_text(encoding="utf-8"),
-        script=script,
-        script_hash=_script_hash(script),
-        bar_width=CHART_BAR_WIDTH,
-    )
+    return {"header": stream.header, "principles": scoring.PRINCIPLES, "bar_width": CHART_BAR_WIDTH,
+            "style": (TEMPLATES / "style.css").read_text(encoding="utf-8"), "script": script,
+            "script_hash": _script_hash(script)}
+
+
+def _index_context(stream: Stream, summary: Mapping[str, Any], vendors: list[dict[str, Any]], split: bool) -> dict[str, Any]:
+    return {**_page_context(stream), "footer": stream.footer or {}, "summary": summary,
+            "counts": count_outcomes(stream.results), "shown_counts": _shown_counts(stream.results),
+            "problems": stream.problems,
+            "vendors": vendors, "matrix": matrix_grid(summary["matrix"]), "split": split}
+
+
+def render_html(stream: Stream, summary: Mapping[str, Any]) -> str:
+    """index.html as one page with every vendor's checks (the small-run layout)."""
+    grouped = _by_vendor(stream)
+    vendors = [_vendor_view(v, stream.whole(grouped.get(v["id"], [])), i)
+               for i, v in enumerate(summary["vendors"], start=1)]
+    return _environment().get_template("index.html.j2").render(**_index_context(stream, summary, vendors, False))
+
+
+def write_html(stream: Stream, summary: Mapping[str, Any], out_dir: Path, index_name: str = "index.html") -> None:
+    """index.html, and past INLINE_VENDORS vendors one page per vendor, each written as it is
+    rendered so only one vendor's evidence is in memory at a time (read back from disk after a
+    light read of the stream)."""
+    if len(summary["vendors"]) <= INLINE_VENDORS:
+        (out_dir / index_name).write_text(render_html(stream, summary), encoding="utf-8")
+        return
+    env = _environment()
+    grouped = _by_vendor(stream)
+    (out_dir / VENDOR_DIR).mkdir(parents=True, exist_ok=True)
+    rows = []
+    for index, vendor in enumerate(summary["vendors"], start=1):
+        results = grouped.get(vendor["id"], [])
+        view = _vendor_view(vendor, stream.whole(results), index)
+        env.get_template("vendor.html.j2").stream(
+            **_page_context(stream), vendor=view, shown_counts=_shown_counts(results),
+        ).dump(str(out_dir / vendor_page(vendor["id"])), encoding="utf-8")
+        rows.append({**vendor, "anchor": view["anchor"], "page": vendor_page(vendor["id"]), "conforms": view["conforms"]})
+        del view
+    env.get_template("index.html.j2").stream(**_index_context(stream, summary, rows, True)).dump(
+        str(out_dir / index_name), encoding="utf-8")
