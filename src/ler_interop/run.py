@@ -23,6 +23,7 @@ from rich.console import Console
 
 from .console import ProgressPlugin, summary_table
 from .plugin import new_run_id
+from .run_workers import MAX_WORKERS, default_workers
 
 SUITES_ENV = "LER_INTEROP_SUITES"
 
@@ -47,7 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "journeys and the issuer x verifier cells (their own checks are not run)")
     parser.add_argument("--role", choices=("issuer", "verifier", "wallet", "interop", "credential"), help="only checks of this role")
     parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only checks matching (pytest -k; check ids match too)")
-    parser.add_argument("-n", dest="workers", metavar="N|auto", help="parallel workers (pytest-xdist)")
+    parser.add_argument("-n", dest="workers", metavar="N|auto",
+                        help=f"parallel workers (pytest-xdist; default: one per vendor up to {MAX_WORKERS}, "
+                             "each vendor's checks on one worker; 0: serial)")
     parser.add_argument("--fault", metavar="NAME", action="append", default=[], help="reference vendor fault (repeatable)")
     parser.add_argument("--out", metavar="DIR", help="report folder (default reports/<run-id>)")
     parser.add_argument("--alluredir", metavar="DIR", help="also write Allure results here")
@@ -119,8 +122,9 @@ def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) 
         argv += ["--role", args.role]
     if args.keyword:
         argv += ["-k", args.keyword]
-    if args.workers:
-        argv += ["-n", str(args.workers)]
+    workers = args.workers if args.workers is not None else default_workers(args)
+    if workers and str(workers) != "0":  # "-n 0": the serial, in-process run
+        argv += ["-n", str(workers)]
     if args.alluredir:
         argv += ["--alluredir", args.alluredir]
     if args.check_timeout is not None:

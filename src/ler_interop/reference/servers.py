@@ -19,6 +19,7 @@ from ..suite_keys import SuiteKeys
 from .faults import parse_faults
 from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
+from .latency import delayed
 from .serving import LoopbackServer
 from .verifier import ReferenceVerifier
 from .wallet import ReferenceWallet
@@ -39,14 +40,15 @@ class ReferenceServers:
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
                  wallet_hosts: Iterable[str] = (), own_ports_only: bool = False, sd_jwt_key: str = "did",
-                 keys: Any = None):
+                 keys: Any = None, latency: float = 0.0):
         """`sd_jwt_key`: how the issuer's SD-JWT VCs name its key (reference/sdjwt_keys.py).
         `keys`: the run's suite_keys.SuiteKeys (None: fresh ones); the verifier trusts its CA.
         `wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
         counterparts' public host when --counterpart-url is not loopback; the hosts other vendors
         declare when the reference joins their journeys, `run --with-reference`).
         `own_ports_only`: on loopback, only this run's own servers (run_ports.py), never any port:
-        the suite's setting, where other vendors may point the wallet and verifier anywhere."""
+        the suite's setting, where other vendors may point the wallet and verifier anywhere.
+        `latency`: seconds each server waits before answering a request (reference/latency.py)."""
         self.faults = parse_faults(faults)
         self.token = token
         self.sd_jwt_key = sd_jwt_key
@@ -55,10 +57,12 @@ class ReferenceServers:
         reach = frozenset(wallet_hosts) if own_ports_only else LOOPBACK_NAMES | frozenset(wallet_hosts)
         self.verifier = ReferenceVerifier(self.faults, reach, token=token, own_ports_only=own_ports_only,
                                           trust_anchors=[self.keys.ca.certificate])
-        self._issuer_server = LoopbackServer(self._build_issuer, name="reference-issuer")
-        self._verifier_server = LoopbackServer(lambda origin: self.verifier.app(), name="reference-verifier")
+        self._issuer_server = LoopbackServer(lambda origin: delayed(self._build_issuer(origin), latency),
+                                             name="reference-issuer")
+        self._verifier_server = LoopbackServer(lambda origin: delayed(self.verifier.app(), latency),
+                                               name="reference-verifier")
         self.wallet = ReferenceWallet(self.faults, reach, own_ports_only)
-        self._wallet_server = LoopbackServer(lambda origin: self.wallet.app(), name="reference-wallet")
+        self._wallet_server = LoopbackServer(lambda origin: delayed(self.wallet.app(), latency), name="reference-wallet")
         self.issuer_url = self._issuer_server.url
         self.verifier_url = self._verifier_server.url
         self.wallet_url = self._wallet_server.url
@@ -151,6 +155,6 @@ class ReferenceServers:
 
 def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None,
                     wallet_hosts: Iterable[str] = (), own_ports_only: bool = False,
-                    sd_jwt_key: str = "did", keys: Any = None) -> ReferenceServers:
+                    sd_jwt_key: str = "did", keys: Any = None, latency: float = 0.0) -> ReferenceServers:
     """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
-    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key, keys).start()
+    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key, keys, latency).start()
