@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="public base URL of the suite's counterparts a wallet must reach (default "
                              "http://127.0.0.1:<free port>; another machine: an https:// origin behind a TLS proxy)")
     parser.add_argument("--counterpart-bind", metavar="HOST:PORT",
-                        help="where the counterparts listen (default 127.0.0.1:0); with -n, worker N uses PORT+N")
+                        help="where the counterparts listen (default 127.0.0.1:0); xdist worker N uses PORT+N")
     parser.add_argument("--key-dir", metavar="DIR",
                         help="the suite's issuer keys and X.509 CA: loaded from DIR, or written there (private keys "
                              "0600) on the first run, so a verifier trusts the same issuers every run (docs/CONTRACTS.md)")
