@@ -215,18 +215,3 @@ def test_interop_cells_and_suite_fixtures(pytester: pytest.Pytester):
     assert sorted((r["vendor"], r["params"]["issuer"], r["outcome"]) for r in results) == [
         ("one", "one", "pass"), ("one", "two", "pass")]
     assert results[0]["evidence"][0]["status"] == 404
-
-
-def test_under_xdist_every_check_driving_a_wallet_shares_one_scope():
-    """A wallet is one learner's: its checks (and the journeys through it) run on one worker."""
-    from ler_interop.plugin_xdist import WALLET_SCOPE, WalletsTogether
-
-    split = WalletsTogether._split_scope
-    wallet = ["suites/wallet/test_storage.py::test_keeps_unicode[ldp_vc-acme]",
-              "wallet/test_portability.py::test_export_holds_each_credential_as_issued[dc+sd-jwt-acme]",
-              "../x/suites/interop/test_learner_journey.py::test_learner_journey[a->w->b-ldp_vc]"]
-    others = ["suites/verifier/test_vcapi_verify.py::test_accepts_eddsa_rdfc[acme]",
-              "suites/interop/test_openid_issuer_to_verifier.py::test_openid_issued_here_presented_there[a->b-ldp_vc]",
-              "suites/issuer/test_oid4vci_credential.py::test_x[wallet-acme]"]
-    assert {split(None, nodeid) for nodeid in wallet} == {WALLET_SCOPE}
-    assert [split(None, nodeid) for nodeid in others] == others

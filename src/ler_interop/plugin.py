@@ -127,12 +127,13 @@ def _collects_suites(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """xdist: a vendor's wallet holds one learner's credentials, so the checks that drive a
-    wallet run on one worker, one after another (plugin_xdist.py)."""
-    if state_of(config).active:
-        from .plugin_xdist import WalletsTogether
+    """xdist: each vendor's checks on one worker, one after another; vendors side by side
+    (plugin_xdist.py)."""
+    state = state_of(config)
+    if state.active:
+        from .plugin_xdist import VendorsApart
 
-        return WalletsTogether(config, log)
+        return VendorsApart(config, log, [v.id for v in state.vendors])
     return None
 
 

@@ -26,6 +26,7 @@ from .plan import MATRIX_MODES
 from .plugin import new_run_id
 from .safe_text import neutralise
 from .shard import parse_shard
+from .run_workers import MAX_WORKERS, default_workers
 
 SUITES_ENV = "LER_INTEROP_SUITES"
 
@@ -50,7 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "journeys and the issuer x verifier cells (their own checks are not run)")
     parser.add_argument("--role", choices=("issuer", "verifier", "wallet", "interop", "credential"), help="only checks of this role")
     parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only checks matching (pytest -k; check ids match too)")
-    parser.add_argument("-n", dest="workers", metavar="N|auto", help="parallel workers (pytest-xdist)")
+    parser.add_argument("-n", dest="workers", metavar="N|auto",
+                        help=f"parallel workers (pytest-xdist; default: one per vendor up to {MAX_WORKERS}, "
+                             "each vendor's checks on one worker; 0: serial)")
     parser.add_argument("--fault", metavar="NAME", action="append", default=[], help="reference vendor fault (repeatable)")
     parser.add_argument("--matrix", choices=MATRIX_MODES, default="covering",
                         help="learner's journeys: `covering` (default) runs every issuer-wallet and wallet-verifier pair "
@@ -67,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="public base URL of the suite's counterparts a wallet must reach (default "
                              "http://127.0.0.1:<free port>; another machine: an https:// origin behind a TLS proxy)")
     parser.add_argument("--counterpart-bind", metavar="HOST:PORT",
-                        help="where the counterparts listen (default 127.0.0.1:0); with -n, worker N uses PORT+N")
+                        help="where the counterparts listen (default 127.0.0.1:0); xdist worker N uses PORT+N")
     parser.add_argument("--key-dir", metavar="DIR",
                         help="the suite's issuer keys and X.509 CA: loaded from DIR, or written there (private keys "
                              "0600) on the first run, so a verifier trusts the same issuers every run (docs/CONTRACTS.md)")
@@ -133,8 +136,9 @@ def pytest_args(args: argparse.Namespace, suites: Path, out: Path, run_id: str) 
         argv += ["--shard", "/".join(map(str, args.shard))]
     if args.keyword:
         argv += ["-k", args.keyword]
-    if args.workers:
-        argv += ["-n", str(args.workers)]
+    workers = args.workers if args.workers is not None else default_workers(args)
+    if workers and str(workers) != "0":  # "-n 0": the serial, in-process run
+        argv += ["-n", str(workers)]
     if args.alluredir:
         argv += ["--alluredir", args.alluredir]
     if args.check_timeout is not None:

@@ -19,6 +19,7 @@ from ..suite_keys import SuiteKeys
 from .faults import parse_faults
 from .identity import ISSUER_CRYPTOSUITES
 from .issuer import ReferenceIssuer
+from .latency import delayed
 from .serving import LOOPBACK, LoopbackServer
 from .verifier import ReferenceVerifier
 from .wallet import ReferenceWallet
@@ -39,7 +40,7 @@ class ReferenceServers:
 
     def __init__(self, faults: Iterable[str] = frozenset(), token: str | None = None,
                  wallet_hosts: Iterable[str] = (), own_ports_only: bool = False, sd_jwt_key: str = "did",
-                 keys: Any = None, host: str = LOOPBACK, port: int = 0):
+                 keys: Any = None, host: str = LOOPBACK, port: int = 0, latency: float = 0.0):
         """`sd_jwt_key`: how the issuer's SD-JWT VCs name its key (reference/sdjwt_keys.py).
         `keys`: the run's suite_keys.SuiteKeys (None: fresh ones); the verifier trusts its CA.
         `wallet_hosts`: hosts the wallet and the verifier may reach besides loopback (the
@@ -48,7 +49,8 @@ class ReferenceServers:
         `own_ports_only`: on loopback, only this run's own servers (run_ports.py), never any port:
         the suite's setting, where other vendors may point the wallet and verifier anywhere.
         `host`, `port`: where they listen; port P gives the issuer P, the verifier P+1 and the
-        wallet P+2 (`serve --port`, so a fixed manifest can name them); 0: free ports."""
+        wallet P+2 (`serve --port`, so a fixed manifest can name them); 0: free ports.
+        `latency`: seconds each server waits before answering a request (reference/latency.py)."""
         self.faults = parse_faults(faults)
         self.token = token
         self.sd_jwt_key = sd_jwt_key
@@ -58,8 +60,9 @@ class ReferenceServers:
         self.verifier = ReferenceVerifier(self.faults, reach, token=token, own_ports_only=own_ports_only,
                                           trust_anchors=[self.keys.ca.certificate])
         self.wallet = ReferenceWallet(self.faults, reach, own_ports_only)
-        apps = (("issuer", self._build_issuer), ("verifier", lambda origin: self.verifier.app()),
-                ("wallet", lambda origin: self.wallet.app()))
+        apps = (("issuer", lambda origin: delayed(self._build_issuer(origin), latency)),
+                ("verifier", lambda origin: delayed(self.verifier.app(), latency)),
+                ("wallet", lambda origin: delayed(self.wallet.app(), latency)))
         bound: list[LoopbackServer] = []
         try:  # each binds its socket now: a busy port fails here, and the ones already bound are closed
             for offset, (role, build) in enumerate(apps):
@@ -163,6 +166,7 @@ class ReferenceServers:
 
 def start_reference(faults: Iterable[str] = frozenset(), token: str | None = None,
                     wallet_hosts: Iterable[str] = (), own_ports_only: bool = False,
-                    sd_jwt_key: str = "did", keys: Any = None, host: str = LOOPBACK, port: int = 0) -> ReferenceServers:
+                    sd_jwt_key: str = "did", keys: Any = None, host: str = LOOPBACK, port: int = 0,
+                    latency: float = 0.0) -> ReferenceServers:
     """Start the reference issuer, verifier and wallet (use as a context manager, or call .stop())."""
-    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key, keys, host, port).start()
+    return ReferenceServers(faults, token, wallet_hosts, own_ports_only, sd_jwt_key, keys, host, port, latency).start()
