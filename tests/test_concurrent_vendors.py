@@ -80,7 +80,7 @@ def test_one_vendor_keeps_the_serial_in_process_run(tmp_path, monkeypatch):
 def _args(manifest: Path | None, *, vendor=(), role=None, workers=None) -> argparse.Namespace:
     return argparse.Namespace(vendors=str(manifest) if manifest else None, vendor=list(vendor), role=role,
                               workers=workers, with_reference=False, fault=[], keyword=None, alluredir=None,
-                              check_timeout=None, verbose=False)
+                              check_timeout=None, verbose=False, matrix="covering", shard=None)
 
 
 def test_workers_follow_the_vendors_under_test(tmp_path):

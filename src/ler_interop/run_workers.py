@@ -23,7 +23,9 @@ def default_workers(args: argparse.Namespace) -> int:
         return 0  # the embedded reference vendor alone
     from .manifest import load_manifest
 
-    vendors = [v for v in load_manifest(args.vendors).vendors if not args.vendor or v.id in args.vendor]
+    # Only the selected vendors' secrets are needed (a run of one vendor must not need another's).
+    vendors = [v for v in load_manifest(args.vendors, require_secrets=False).vendors
+               if not args.vendor or v.id in args.vendor]
     if args.role in VENDOR_ROLES:
         vendors = [v for v in vendors if args.role in v.roles]
     return min(len(vendors), MAX_WORKERS) if len(vendors) > 1 else 0
