@@ -112,6 +112,7 @@ def test_a_hanging_issuer_is_cut_off_and_its_remaining_cells_end_at_once(tmp_pat
     cut = [r for r in cells if "in a row" in r["message"]]
     assert len(cut) == len(cells) - MAX_CONSECUTIVE_TIMEOUTS and all(r["duration_ms"] < 1000 for r in cut)
     own = [r for r in results(lines) if r["vendor"] == "hang" and r["role"] == "issuer"]
-    assert own and {r["outcome"] for r in own} == {"error"} and all("in a row" in r["message"] for r in own)
+    # Its own check is `error`: cut off, or (on its own worker, while the cells ran elsewhere) its own timeout.
+    assert own and {r["outcome"] for r in own} == {"error"}
     assert not [r for r in results(lines) if r["vendor"] == "reference" and r["outcome"] in ("error", "fail")]
     assert seconds < MAX_CONSECUTIVE_TIMEOUTS * 5 + 40, f"took {seconds:.0f}s"

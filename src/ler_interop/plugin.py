@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import itertools
 import secrets
+import shutil
 import signal
 import threading
 from datetime import datetime, timezone
@@ -111,8 +112,12 @@ def pytest_configure(config: pytest.Config) -> None:
             from .counterparts.options import route_workers_locally
 
             route_workers_locally(config)
+    results_dir = Path(opt.results_dir) if opt.results_dir else config.rootpath / "reports" / state.run_id
+    if state.active:
+        # Every process of the run (the controller, each xdist worker) shares which vendors were
+        # cut off after timeouts, so a vendor's cells on another worker end at once too.
+        state.cut_off_dir = results_dir / ".cut-off"
     if state.active and state.is_controller:
-        results_dir = Path(opt.results_dir) if opt.results_dir else config.rootpath / "reports" / state.run_id
         state.sink = ResultsSink(results_dir, state.run_id)
         config.pluginmanager.register(StreamListener(state.sink), "ler_interop_stream")
 
@@ -162,6 +167,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     state = state_of(session.config)
     if state.sink is not None:
         state.sink.finish()
+        if state.cut_off_dir is not None:  # the workers' shared notes are no report
+            shutil.rmtree(state.cut_off_dir, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -60,6 +60,7 @@ class PluginState:
     matrix: str = "covering"  # --matrix: which learner's journeys are planned (plan.py)
     shard: tuple[int, int] | None = None  # --shard K/N (shard.py)
     plan: Any = None  # plan.Plan, made on first use
+    cut_off_dir: Path | None = None  # where every process of the run notes the vendors cut off
 
     def journey_plan(self) -> Any:
         """The learner's journeys this run plans (the same in every process and shard)."""
@@ -193,8 +194,19 @@ class PluginState:
             return
         self.timeouts[vendor_id] = self.timeouts.get(vendor_id, 0) + 1
         if self.timeouts[vendor_id] >= MAX_CONSECUTIVE_TIMEOUTS:
-            self.health[vendor_id] = Health(False, f"vendor {vendor_id!r} timed out on {self.timeouts[vendor_id]} "
-                                                   "checks in a row; its remaining checks were not run")
+            reason = (f"vendor {vendor_id!r} timed out on {self.timeouts[vendor_id]} checks in a row; "
+                      "its remaining checks were not run")
+            self.health[vendor_id] = Health(False, reason)
+            marker = self._cut_off_marker(vendor_id)
+            if marker is not None:
+                with contextlib.suppress(OSError):
+                    marker.parent.mkdir(parents=True, exist_ok=True)
+                    marker.write_text(reason, encoding="utf-8")
+
+    def _cut_off_marker(self, vendor_id: str) -> Path | None:
+        if self.cut_off_dir is None:
+            return None
+        return self.cut_off_dir / hashlib.sha256(vendor_id.encode()).hexdigest()[:32]
 
     def health_of(self, vendor_id: str) -> Health:
         """Any HTTP answer from the vendor's health URL is alive; a transport error or timeout
@@ -202,6 +214,10 @@ class PluginState:
         if vendor_id not in self.health:
             vendor = self.vendor(vendor_id)
             self.health[vendor_id] = Health(True) if not vendor.health else _probe(vendor)
+        marker = self._cut_off_marker(vendor_id) if self.health[vendor_id].alive else None
+        if marker is not None and marker.is_file():  # cut off by another process of this run
+            with contextlib.suppress(OSError):
+                self.health[vendor_id] = Health(False, marker.read_text(encoding="utf-8"))
         return self.health[vendor_id]
 
 
