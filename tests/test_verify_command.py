@@ -120,3 +120,39 @@ def test_a_jwt_vc_json_credential_and_presentation_verify(tmp_path, capsys):
     assert code == 0
     code, _, _ = run([str(tmp_path / "vp.jwt"), "--challenge", "another-nonce", "--domain", "x509_san_dns:rp.example"], capsys)
     assert code == 1
+
+
+def _unsigned_vp(*credentials) -> dict:
+    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+            "holder": "did:example:holder", "verifiableCredential": list(credentials)}
+
+
+def test_unsigned_presentation_is_judged_as_a_presentation(tmp_path, capsys):
+    # --unsigned checks no proof at all: neither the presentation's nor its credentials'.
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(_unsigned_vp(samples.achievement_credential("did:example:issuer"))), encoding="utf-8")
+    code, out, _ = run([str(path), "--unsigned", "--json"], capsys)
+    body = json.loads(out)
+    assert code == 0, body["errors"]
+    names = {c["name"] for c in body["checks"]}
+    assert "data-model" in names and "credential[0].data-model" in names
+    assert not any(n.endswith("proof") or n.endswith("binding") for n in names)
+
+
+def test_unsigned_presentation_still_judges_its_credentials(tmp_path, capsys):
+    broken = samples.achievement_credential("did:example:issuer")
+    del broken["credentialSubject"]
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(_unsigned_vp(broken)), encoding="utf-8")
+    code, out, _ = run([str(path), "--unsigned", "--json"], capsys)
+    assert code == 1 and any(e.startswith("credential[0].data-model") for e in json.loads(out)["errors"])
+
+
+def test_proof_set_warning_is_printed(signed_file, tmp_path, capsys):
+    vc = dict(signed_file[1], proof=[signed_file[1]["proof"], {
+        "type": "Ed25519Signature2020", "verificationMethod": "did:example:x#k", "proofPurpose": "assertionMethod",
+        "proofValue": "z3"}])
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(vc), encoding="utf-8")
+    code, out, _ = run([str(path)], capsys)
+    assert code == 0 and "warn proof: proof[1]: proof type 'Ed25519Signature2020'" in out

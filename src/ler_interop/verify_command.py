@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context", action="append", default=[], metavar="URL=FILE",
                         help="a JSON-LD context the bundle lacks, served from FILE (repeatable)")
     parser.add_argument("--unsigned", action="store_true",
-                        help="data model, JSON-LD and schema checks only (lint an unsigned template)")
+                        help="data model, JSON-LD and schema checks only, no proof checked (lint an unsigned template); "
+                             "a presentation is judged as one, its credentials unsigned too")
     parser.add_argument("--challenge", help="expected challenge (nonce) of a presentation proof")
     parser.add_argument("--domain", help="expected domain (audience) of a presentation proof")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
@@ -88,6 +89,8 @@ def _print_human(name: str, result: VerificationResult) -> None:
         print(f"  {mark} {check.name}{reason}: {check.message}")
         for finding in check.findings[1:] if not check.ok else []:
             print(f"         {finding}")
+        for warning in check.warnings:
+            print(f"  warn {check.name}: {warning}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ algorithms are in cryptosuites.py. A failed verification says *why* through the 
 constants of findings.py, so negative checks can assert the exact rejection.
 
 Proof sets (`proof` as an array) are verified proof by proof over the document without any
-proof, and all must verify. Proof chains (`previousProof`) are not supported yet: such a proof
+proof: every proof of an implemented type must verify; others are reported as not checked. Proof chains (`previousProof`) are not supported yet: such a proof
 is reported as malformed rather than silently checked over the wrong bytes.
 """
 
@@ -197,7 +197,9 @@ def verify(
     loader: OfflineLoader | None = None,
     waive: frozenset[str] = frozenset(),
 ) -> ProofResult:
-    """Verify every Data Integrity proof on `document` (all must verify: a proof set).
+    """Verify the Data Integrity proofs on `document` (a proof set, DI 1.0 §4.5): every proof
+    this suite implements must verify, at least one must exist, and the others (another proof
+    `type` or cryptosuite) are listed in `details["warnings"]` as not checked.
 
     `waive` (for the reference vendors' fault switches only) names failure reasons or finding
     rules of the purpose, validity-period, challenge/domain and safe-mode steps to pass over;
@@ -213,8 +215,16 @@ def verify(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     result = ProofResult(True, message=f"{len(proofs)} proof(s) verified")
     per_proof: list[dict[str, Any]] = []
+    unchecked: list[tuple[str, str]] = []  # (reason, message) of proofs this suite cannot run
     for index, proof in enumerate(proofs):
         label = "proof" if len(proofs) == 1 else f"proof[{index}]"
+        skip = _not_implemented(proof)
+        if skip is not None:
+            # DI 1.0 §4.5: each proof is verified on its own; one the suite cannot run is
+            # reported, never counted as verified (and never lets the set pass alone).
+            unchecked.append((skip[0], f"{label}: {skip[1]}"))
+            per_proof.append({"index": index, "ok": None, "reason": skip[0]})
+            continue
         try:
             vm, controller, suite = _verify_one(
                 unsecured, proof, resolve_vm, expected_purpose, challenge, domain, now, loader,
@@ -232,7 +242,40 @@ def verify(
         result.controllers.append(controller)
         per_proof.append({"index": index, "ok": True, "cryptosuite": suite, "verificationMethod": vm})
     result.details["proofs"] = per_proof
+    if not result.verification_methods:  # every proof is of a kind the suite does not implement
+        return ProofResult.fail(unchecked[0][0], "no proof this verifier implements: " + "; ".join(m for _, m in unchecked),
+                                details=result.details)
+    if unchecked:
+        result.message = f"{len(result.verification_methods)} proof(s) verified, {len(unchecked)} not checked"
+        result.details["warnings"] = [m for _, m in unchecked]
     return result
+
+
+def without_unchecked_proofs(document: Any) -> Any:
+    """`document` less the proofs this suite does not implement: their terms come from contexts
+    (a legacy suite's) the suite may not bundle, and nothing it judges rests on them."""
+    if not isinstance(document, dict) or not isinstance(document.get("proof"), (list, dict)):
+        return document
+    kept = [p for p in _proofs_of(document) if _not_implemented(p) is None]
+    if len(kept) == len(_proofs_of(document)):
+        return document
+    out = {k: v for k, v in document.items() if k != "proof"}
+    if kept:
+        out["proof"] = kept if isinstance(document["proof"], list) else kept[0]
+    return out
+
+
+def _not_implemented(proof: Any) -> tuple[str, str] | None:
+    """(reason, message) when `proof` names a proof type or cryptosuite this suite does not
+    implement; a proof whose type or cryptosuite is absent or ill-typed is malformed instead."""
+    if not isinstance(proof, dict) or not isinstance(proof.get("type"), str) or not proof["type"]:
+        return None
+    if proof["type"] != PROOF_TYPE:
+        return R.UNSUPPORTED_PROOF_TYPE, f"proof type {proof['type']!r} is not implemented here: not checked"
+    suite = proof.get("cryptosuite")
+    if isinstance(suite, str) and suite and suite not in SUITES:
+        return R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {suite!r} is not one of {', '.join(SUITES)}: not checked"
+    return None
 
 
 def _waivable(waive: frozenset[str], step: Callable[..., None], *args: Any) -> None:

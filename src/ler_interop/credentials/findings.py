@@ -16,6 +16,8 @@ from typing import Any
 MALFORMED_PROOF = "malformed-proof"
 NO_PROOF = "no-proof"
 UNKNOWN_CRYPTOSUITE = "unknown-cryptosuite"
+# A well-formed proof of a `type` this suite does not implement (not a defect of the proof).
+UNSUPPORTED_PROOF_TYPE = "unsupported-proof-type"
 KEY_NOT_FOUND = "key-not-found"
 KEY_NOT_AUTHORIZED = "key-not-authorized"
 BAD_SIGNATURE = "bad-signature"
@@ -81,6 +83,8 @@ class Check:
     reason: str | None = None
     findings: list[Finding] = field(default_factory=list)
     party: str | None = None  # ISSUER or HOLDER: whose fault a failure is, where one party answers for it
+    # What passed unjudged, e.g. a proof of a type the suite does not implement (DI proof sets).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "ok": self.ok, "message": self.message}
@@ -90,6 +94,8 @@ class Check:
             out["party"] = self.party
         if self.findings:
             out["findings"] = [f.to_dict() for f in self.findings]
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
 

@@ -13,7 +13,7 @@ that reason forgives both together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
@@ -91,8 +91,8 @@ class CredentialVerifier:
             parsed = parse_artifact(artifact)
         except ArtifactError as exc:
             return VerificationResult([Check("format", False, str(exc), reason="format")])
-        if parsed.is_presentation and not unsigned:
-            return self.verify_presentation(parsed, challenge=challenge, domain=domain, ignore=ignore)
+        if parsed.is_presentation:
+            return self.verify_presentation(parsed, challenge=challenge, domain=domain, ignore=ignore, unsigned=unsigned)
         return self.verify_credential(parsed, ignore=ignore, unsigned=unsigned, challenge=challenge, domain=domain)
 
     def verify_credential(self, artifact: Any, *, ignore: Iterable[str] = (), unsigned: bool = False,
@@ -124,8 +124,11 @@ class CredentialVerifier:
         return VerificationResult(_apply_ignore(checks, ignore))
 
     def verify_presentation(self, artifact: Any, *, challenge: str | None = None, domain: str | None = None,
-                            ignore: Iterable[str] = (), bind_subjects: bool = False) -> VerificationResult:
-        """`bind_subjects` adds a `subject-binding` check per embedded credential: its subject
+                            ignore: Iterable[str] = (), bind_subjects: bool = False,
+                            unsigned: bool = False) -> VerificationResult:
+        """`unsigned` lints a template: no proof is checked, neither the presentation's nor its
+        credentials' (the same data model, JSON-LD and schema checks as an unsigned credential).
+        `bind_subjects` adds a `subject-binding` check per embedded credential: its subject
         is the presentation's holder, so a credential issued to someone else cannot be passed
         on (OpenID4VP §14.1 Cryptographic Holder Binding, for formats without `cnf`)."""
         ignore = frozenset(ignore)
@@ -137,17 +140,17 @@ class CredentialVerifier:
         checks = [Check("format", True, parsed.describe())]
         if parsed.kind != "jwt_vc_json":  # a jwt_vc_json presentation is plain JSON, not JSON-LD
             checks.append(self._jsonld_check(vp))
-        proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
-        checks.append(_proof_check(proof, HOLDER))
-        checks.append(self._holder_binding(vp, proof))
+        if not unsigned:
+            proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
+            checks.append(_proof_check(proof, HOLDER))
+            checks.append(self._holder_binding(vp, proof))
         findings = datamodel.check_presentation(vp)
         if parsed.kind == "jwt_vc_json":  # the 1.1 encoding carries credentials as JWT strings
             findings = [f for f in findings if f.rule != "vcdm2.verifiableCredential.object"]
         checks.append(_findings_check("data-model", findings, "presentation structure is valid"))
         for i, item in enumerate(_embedded_credentials(vp)):
-            inner = self.verify_credential(item, ignore=ignore)
-            for c in inner.checks:
-                checks.append(Check(f"credential[{i}].{c.name}", c.ok, c.message, c.reason, c.findings, c.party))
+            inner = self.verify_credential(item, ignore=ignore, unsigned=unsigned)
+            checks += [replace(c, name=f"credential[{i}].{c.name}") for c in inner.checks]
             if bind_subjects:
                 checks.append(_subject_binding(f"credential[{i}].subject-binding", item, jose.id_of(vp.get("holder"))))
         return VerificationResult(_apply_ignore(checks, ignore))
@@ -155,7 +158,7 @@ class CredentialVerifier:
     # -- steps -------------------------------------------------------------------------
     def _jsonld_check(self, doc: dict) -> Check:
         try:
-            findings = jsonld.safe_mode_findings(doc, loader=self.loader)
+            findings = jsonld.safe_mode_findings(dataintegrity.without_unchecked_proofs(doc), loader=self.loader)
         except jsonld.ContextError as exc:
             return Check("jsonld", False, str(exc), reason="context")
         check = _findings_check("jsonld", findings, "every term and type is defined by the bundled contexts")
@@ -316,7 +319,8 @@ class CredentialVerifier:
 def _proof_check(result: ProofResult, party: str | None = None) -> Check:
     if result.ok:
         methods = ", ".join(result.verification_methods)
-        return Check("proof", True, result.message or f"signature verified ({methods})", party=party)
+        return Check("proof", True, result.message or f"signature verified ({methods})", party=party,
+                     warnings=list(result.details.get("warnings") or []))
     return Check("proof", False, result.message, reason=result.reason, findings=_proof_findings(result), party=party)
 
 
