@@ -177,3 +177,16 @@ def test_waiving_one_step_still_checks_the_signature(signer, verifier):
     vp["proof"]["proofValue"] = crafting.tamper_proof_value(vp)["proof"]["proofValue"]
     result = verifier.verify(vp, challenge="other", domain="d", ignore={"challenge-mismatch"})
     assert failed(result)["proof"] == "bad-signature"
+
+
+def test_a_list_whose_proof_fails_names_why(signer):
+    """list-proof-invalid says which of the list's own checks failed (here its signature)."""
+    from ler_interop.credentials.statuslist import StatusList, status_entry, status_list_credential
+
+    url = "https://status.example/lists/2"
+    forged = crafting.tamper_claim(signer.sign(status_list_credential(url, signer.did, "revocation", StatusList())))
+    credential = samples.achievement_credential("x")
+    credential["credentialStatus"] = status_entry(url, 3, "revocation")
+    status = CredentialVerifier(DidResolver(), fetch_json=lambda u: forged).verify(signer.issue(credential)).check("status")
+    assert status.reason == "status.list-proof-invalid"
+    assert "does not verify: proof [" in status.message, status.message

@@ -101,7 +101,9 @@ def test_usage_errors_exit_2_with_one_line(signed_file, capsys, argv, needle):
 def test_not_a_credential_is_unreadable_input(tmp_path, capsys):
     (tmp_path / "x.txt").write_text("hello", encoding="utf-8")
     code, out, err = run([str(tmp_path / "x.txt"), "--json"], capsys)
-    assert code == 2 and out == "" and err.count("\n") == 1 and "compact JWS" in err
+    assert code == 2 and err.count("\n") == 1 and "compact JWS" in err
+    body = json.loads(out)  # --json still reports the file, with its own exit code
+    assert body["exit"] == 2 and body["verified"] is False and "compact JWS" in body["error"]
 
 
 def test_a_jwt_vc_json_credential_and_presentation_verify(tmp_path, capsys):
@@ -156,3 +158,69 @@ def test_proof_set_warning_is_printed(signed_file, tmp_path, capsys):
     path.write_text(json.dumps(vc), encoding="utf-8")
     code, out, _ = run([str(path)], capsys)
     assert code == 0 and "warn proof: proof[1]: proof type 'Ed25519Signature2020'" in out
+
+
+def test_vocab_null_context_is_judged_not_crashed(tmp_path, capsys):
+    # pyld deleted a missing @vocab (KeyError) for a context that sets "@vocab": null.
+    doc = samples.achievement_credential("did:example:issuer")
+    doc["@context"].append({"@vocab": None})
+    (tmp_path / "v.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run([str(tmp_path / "v.json"), "--unsigned", "--json"], capsys)
+    assert code == 0, out
+    doc["credentialSubject"]["undefinedTerm"] = "x"  # no @vocab left to catch it: a dropped term
+    (tmp_path / "v.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run([str(tmp_path / "v.json"), "--unsigned", "--json"], capsys)
+    assert code == 1 and "undefinedTerm" in out and "Traceback" not in err
+
+
+def test_unexpected_exception_is_that_files_cannot_judge(signed_file, tmp_path, capsys, monkeypatch):
+    from ler_interop.credentials.verifier import CredentialVerifier
+
+    original = CredentialVerifier.verify
+
+    def flaky(self, text, **kw):
+        if "boom" in text:
+            raise ZeroDivisionError("not a message to show")
+        return original(self, text, **kw)
+
+    monkeypatch.setattr(CredentialVerifier, "verify", flaky)
+    (tmp_path / "boom.json").write_text('{"boom": 1}')
+    code, out, err = run([str(tmp_path / "boom.json"), str(signed_file[0]), "--json"], capsys)
+    crashed, verified = json.loads(out)
+    assert code == 2 and crashed["exit"] == 2 and verified["exit"] == 0
+    assert err.count("\n") == 1 and "ZeroDivisionError" in err and "Traceback" not in err
+
+
+def test_every_file_is_reported_and_the_worst_code_wins(signed_file, tmp_path, capsys):
+    (tmp_path / "empty.json").write_text("  \n")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(crafting.tamper_claim(signed_file[1])), encoding="utf-8")
+    good = str(signed_file[0])
+    code, out, err = run([good, str(bad), "--json"], capsys)
+    assert code == 1 and [e["exit"] for e in json.loads(out)] == [0, 1]
+    code, out, err = run([good, "/nonexistent/vc.json", str(bad), str(tmp_path / "empty.json"), "--json"], capsys)
+    entries = json.loads(out)
+    assert code == 2 and [e["exit"] for e in entries] == [0, 2, 1, 2]
+    assert "cannot read" in entries[1]["error"] and entries[3]["error"].endswith("empty input")
+    assert err.count("\n") == 2 and "empty input" in err
+    code, out, err = run([good, str(tmp_path / "empty.json")], capsys)  # human output too
+    assert code == 2 and "VERIFIED" in out and "empty input" in err
+
+
+def test_help_documents_the_exit_order():
+    parser = argparse.ArgumentParser()
+    verify_command.add_arguments(parser)
+    assert "2 > 1 > 0" in parser.format_help()
+
+
+def test_closed_pipe_exits_quietly(signed_file, tmp_path):
+    import subprocess
+
+    files = [str(signed_file[0])] * 200
+    script = "import sys; from ler_interop.cli import main; sys.exit(main(['verify', *sys.argv[1:]]))"
+    proc = subprocess.Popen([sys.executable, "-c", script, *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # what `| head -1` does
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -1,6 +1,9 @@
 """`ler-interop verify FILE...`: the credential toolkit for a person holding a credential.
 
-Exit codes: 0 every input verified, 1 at least one did not, 2 usage or unreadable input.
+Exit codes, per file: 0 verified, 1 not verified, 2 cannot judge (unreadable, empty, not a
+credential, a fetch that failed, or an input the suite could not process). Every file is
+reported; the command exits with the worst file's code, in the order 2 > 1 > 0 (a usage error
+exits 2 before any file is read). No input produces a traceback.
 Network: none by default. did:web documents and status lists are fetched only from hosts
 given with --allow-host, through the suite's guarded, capped client.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +29,12 @@ class UsageError(Exception):
     pass
 
 
+EXIT_HELP = ("exit status: each file is 0 verified, 1 not verified, 2 cannot judge (unreadable, empty, "
+             "not a credential, a failed fetch); the command exits with the worst file's code, 2 > 1 > 0")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_HELP
     parser.add_argument("files", nargs="+", metavar="FILE", help="a JSON(-LD) VC or VP, a vc+jwt, or an SD-JWT; '-' reads stdin")
     parser.add_argument("--now", help="judge validity dates at this instant (ISO 8601 with offset, e.g. 2026-01-01T00:00:00Z)")
     parser.add_argument("--context", action="append", default=[], metavar="URL=FILE",
@@ -68,17 +77,24 @@ def _parse_contexts(items: list[str]) -> dict[str, dict]:
     return contexts
 
 
+class CannotJudge(Exception):
+    """This file cannot be judged (exit 2 for it); the message is its one line."""
+
+
 def _read_input(name: str) -> str:
     try:
         data = sys.stdin.buffer.read(MAX_ARTIFACT_BYTES + 1) if name == "-" else Path(name).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+        raise CannotJudge(f"cannot read {name}: {exc.strerror}") from None
     if len(data) > MAX_ARTIFACT_BYTES:
-        raise UsageError(f"{name} is larger than {MAX_ARTIFACT_BYTES} bytes")
+        raise CannotJudge(f"{name} is larger than {MAX_ARTIFACT_BYTES} bytes")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{name} is not UTF-8 text") from None
+        raise CannotJudge(f"{name} is not UTF-8 text") from None
+    if not text.strip():
+        raise CannotJudge(f"{name}: empty input")
+    return text
 
 
 def _print_human(name: str, result: VerificationResult) -> None:
@@ -93,15 +109,46 @@ def _print_human(name: str, result: VerificationResult) -> None:
             print(f"  warn {check.name}: {warning}")
 
 
+def _judge(name: str, verifier: CredentialVerifier,
+           args: argparse.Namespace) -> tuple[int, dict[str, Any], VerificationResult | None]:
+    """(exit code, JSON entry, result) of one file; never raises for anything the file holds."""
+    try:
+        text = _read_input(name)
+        try:
+            result = verifier.verify(text, challenge=args.challenge, domain=args.domain, unsigned=args.unsigned)
+        except NetError as exc:  # a refused or failed fetch: the suite could not judge
+            raise CannotJudge(f"{name}: {exc}") from None
+        except Exception as exc:  # last resort: an input the suite cannot process is not "not verified"
+            raise CannotJudge(f"{name}: cannot judge this input ({type(exc).__name__})") from None
+        fmt = result.check("format")
+        if fmt is not None and not fmt.ok:  # not a VC, VP, JWS or SD-JWT at all: unreadable input
+            raise CannotJudge(f"{name}: {fmt.message}")
+    except CannotJudge as exc:
+        message = " ".join(str(exc).split())  # one line, whatever the exception carried
+        return 2, {"file": name, "verified": False, "exit": 2, "error": message}, None
+    code = 0 if result.verified else 1
+    return code, {"file": name, **result.to_dict(), "exit": code}, result
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except BrokenPipeError:  # `verify ... | head`: the reader left; stop quietly
+        # Python flushes stdout again at exit: point it at devnull so that flush cannot fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         now = _parse_now(args.now)
         contexts = _parse_contexts(args.context)
-        inputs = [(name, _read_input(name)) for name in args.files]
     except UsageError as exc:
         print(f"ler-interop verify: {exc}", file=sys.stderr)
         return 2
     hosts = {h.lower() for h in args.allow_host}
+    worst = 0
     with Http(hosts) as http:
         resolver = DidResolver(http=http)
 
@@ -110,20 +157,18 @@ def run(args: argparse.Namespace) -> int:
 
         verifier = CredentialVerifier(resolver, fetch_json=fetch_json, now=now, extra_contexts=contexts)
         outputs: list[dict[str, Any]] = []
-        for name, text in inputs:
-            try:
-                result = verifier.verify(text, challenge=args.challenge, domain=args.domain, unsigned=args.unsigned)
-            except NetError as exc:  # a refused or failed fetch must not crash the command
-                print(f"ler-interop verify: {name}: {exc}", file=sys.stderr)
-                return 2
-            fmt = result.check("format")
-            if fmt is not None and not fmt.ok:  # not a VC, VP, JWS or SD-JWT at all: unreadable input
-                print(f"ler-interop verify: {name}: {fmt.message}", file=sys.stderr)
-                return 2
-            outputs.append({"file": name, **result.to_dict()})
-            if not args.json:
+        for name in args.files:
+            code, entry, result = _judge(name, verifier, args)
+            worst = max(worst, code)  # 2 > 1 > 0
+            outputs.append(entry)
+            if result is None:
+                print(f"ler-interop verify: {entry['error']}", file=sys.stderr)
+            elif not args.json:
                 _print_human(name, result)
+            if not args.json:
+                sys.stdout.flush()  # a closed pipe shows here, per file
     if args.json:
         payload: Any = outputs[0] if len(outputs) == 1 else outputs
         print(json.dumps(payload, ensure_ascii=False, indent=2))
-    return 0 if all(o["verified"] for o in outputs) else 1
+        sys.stdout.flush()
+    return worst

@@ -170,8 +170,26 @@ def _child_path(parent: str, key: str) -> str:
     return f"{parent}.{key}" if _PLAIN_KEY.match(key) else f"{parent}[{json.dumps(key)}]"
 
 
+class _ActiveContext(dict):
+    """An active context whose `@vocab` may be removed when it has none.
+
+    JSON-LD 1.1 API §4.1.2 step 5.8.2: "If value is null, remove any vocabulary mapping from
+    result" (a no-op when there is none). pyld does `del rval['@vocab']`, a KeyError for a
+    context that sets `"@vocab": null` without an inherited @vocab.
+    """
+
+    def __delitem__(self, key):
+        if key == "@vocab" and key not in self:
+            return
+        super().__delitem__(key)
+
+
 class _SafeModeProcessor(pyld_jsonld.JsonLdProcessor):
     """pyld's processor plus the bookkeeping safe mode needs: JSON paths and findings."""
+
+    def _clone_active_context(self, active_ctx):
+        # Every context pyld modifies is first cloned here (see _ActiveContext).
+        return _ActiveContext(super()._clone_active_context(active_ctx))
 
     def __init__(self) -> None:
         super().__init__(on_property_dropped=self._dropped)

@@ -300,7 +300,7 @@ def _fail(reason: str, message: str, **kw: Any) -> StatusResult:
 def check_status(
     credential: dict,
     fetch: Callable[[str], dict],
-    verify_list: Callable[[dict], bool] | None = None,
+    verify_list: Callable[[dict], bool | str] | None = None,
     now: datetime | None = None,
     *,
     min_entries: int = MIN_ENTRIES,
@@ -309,7 +309,8 @@ def check_status(
     """Run the validate algorithm (#validate-algorithm) for each status entry of `credential`.
 
     `fetch` dereferences a list URL (the caller's host-guarded client); `verify_list` checks
-    the list credential's proof. Each list URL is fetched, verified and decoded once.
+    the list credential's proof and returns True, or False or a message naming why the list
+    does not verify. Each list URL is fetched, verified and decoded once.
     """
     now = now or datetime.now(timezone.utc)
     entries = credential.get("credentialStatus")
@@ -323,7 +324,7 @@ def check_status(
     return results
 
 
-def _check_entry(entry: Any, path: str, fetch: Callable[[str], dict], verify_list: Callable[[dict], bool] | None,
+def _check_entry(entry: Any, path: str, fetch: Callable[[str], dict], verify_list: Callable[[dict], bool | str] | None,
                  now: datetime, lists: dict, min_entries: int, max_bytes: int) -> StatusResult:
     if isinstance(entry, dict) and entry.get("type") != "BitstringStatusListEntry":
         return _fail(UNSUPPORTED_STATUS_TYPE, f"status type {entry.get('type')!r} is not checked by this suite")
@@ -359,7 +360,7 @@ def _check_entry(entry: Any, path: str, fetch: Callable[[str], dict], verify_lis
     return StatusResult(purpose, index, is_set, True, f"{purpose} bit {index} is {state} in {url}", None, [], url)
 
 
-def _load_list(url: str, fetch: Callable[[str], dict], verify_list: Callable[[dict], bool] | None,
+def _load_list(url: str, fetch: Callable[[str], dict], verify_list: Callable[[dict], bool | str] | None,
                now: datetime, max_bytes: int) -> tuple[dict, StatusList] | StatusResult:
     try:
         list_vc = fetch(url)
@@ -375,8 +376,8 @@ def _load_list(url: str, fetch: Callable[[str], dict], verify_list: Callable[[di
         except Exception as exc:  # the caller's verifier: a crash is a failed verification
             verified, detail = False, f" ({type(exc).__name__}: {exc})"
         else:
-            detail = ""
-        if not verified:
+            detail = f": {verified}" if isinstance(verified, str) and verified else ""
+        if verified is not True:
             return _fail(LIST_PROOF_INVALID, f"the status list credential at {url} does not verify{detail}")
     valid_from, valid_until = _parse_datetime(list_vc.get("validFrom")), _parse_datetime(list_vc.get("validUntil"))
     if valid_from is not None and now < valid_from:

@@ -285,11 +285,13 @@ class CredentialVerifier:
         reason = {tokenstatus.INVALID: "status.revocation", tokenstatus.SUSPENDED: "status.suspension"}.get(value, "status.flagged")
         return Check("status", False, f"token status list: {tokenstatus.describe(value)}", reason=reason)
 
-    def _verify_list(self, list_credential: dict) -> bool:
+    def _verify_list(self, list_credential: dict) -> bool | str:
+        """True, or why the list's own proof, issuer binding or validity fails (for the report)."""
         # A status list's own credentialStatus is never followed: a list pointing at itself
         # (or at another list) would otherwise recurse through the vendor's host.
         result = self.verify_credential(list_credential, ignore={"schema"}, check_status=False)
-        return all(c.ok for c in result.checks if c.name in ("proof", "issuer-binding", "validity"))
+        failed = [c for c in result.checks if c.name in ("proof", "issuer-binding", "validity") and not c.ok]
+        return "; ".join(f"{c.name}{f' [{c.reason}]' if c.reason else ''}: {c.message}" for c in failed) or True
 
     def _secure_sd_jwt(self, parsed: Artifact, *, nonce: str | None, aud: str | None) -> list[Check]:
         """The issuer answers for its signature and the key it used; the holder (the wallet that
