@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -71,16 +70,9 @@ class _MoreHostility(hv._HostileHandler):
         self._send(200, b"null")
 
 
-class CrowdVendor(hv.HostileVendor):
-    def __init__(self, behaviour: str):
-        hv._Loopback.__init__(self, _MoreHostility)
-        self.canary_hits = 0
-        self.canary_url = self._serve(hv._Canary).replace("127.0.0.1", "localhost")
-        import itertools
-        import threading
-        self._plan = itertools.repeat(behaviour)
-        self._lock = threading.Lock()
-        self.served = Counter()
+def crowd_vendor(behaviour: str) -> hv.HostileVendor:
+    """A stub that misbehaves the same one way on every endpoint."""
+    return hv.HostileVendor(plan=(), then=(behaviour,), handler=_MoreHostility)
 
 
 EXTRA = ("empty-200", "html-200", "verified-string", "accept-all", "reject-all", "not-found-404",
@@ -127,14 +119,14 @@ def main() -> int:
 
         stubs, vendors = [], [correct]
         for i, behaviour in enumerate(behaviours):
-            stub = stack.enter_context(CrowdVendor(behaviour))
+            stub = stack.enter_context(crowd_vendor(behaviour))
             entry = stub.manifest_vendor(correct, vendor_id=f"h{i:02d}-{behaviour}")
             if behaviour not in WALLETS:
                 entry.pop("wallet", None)
             stubs.append(stub)
             vendors.append(entry)
         for i in range(DEAD_AT_HEALTH):
-            stub = stack.enter_context(CrowdVendor("stack-trace-500"))
+            stub = stack.enter_context(crowd_vendor("stack-trace-500"))
             entry = stub.manifest_vendor(correct, vendor_id=f"dead{i}")
             entry.pop("wallet", None)
             entry["health"] = f"http://127.0.0.1:{_closed_port()}/health"

@@ -221,8 +221,9 @@ class _Loopback:
 class HostileVendor(_Loopback):
     """A vendor whose every endpoint misbehaves; see the module docstring."""
 
-    def __init__(self, plan: Sequence[str] = BEHAVIOURS, then: Sequence[str] = FAST_BEHAVIOURS):
-        super().__init__(_HostileHandler)
+    def __init__(self, plan: Sequence[str] = BEHAVIOURS, then: Sequence[str] = FAST_BEHAVIOURS,
+                 handler: type[BaseHTTPRequestHandler] | None = None):
+        super().__init__(handler or _HostileHandler)
         self.canary_hits = 0
         # Same port, other name: "localhost" is not among the declared hosts (only 127.0.0.1).
         self.canary_url = self._serve(_Canary).replace("127.0.0.1", "localhost")

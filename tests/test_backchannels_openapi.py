@@ -35,11 +35,6 @@ def schema(api: dict, name: str) -> Draft202012Validator:
     return validator
 
 
-def valid(api: dict, name: str, value) -> None:
-    errors = [e.message for e in schema(api, name).iter_errors(value)]
-    assert errors == [], f"{name}: {errors}"
-
-
 def test_the_document_is_openapi_3_1_with_every_backchannel(api):
     assert api["openapi"].startswith("3.1") and api["info"]["version"].startswith("2.")  # 2.0: offer claims per format
     assert {"/offers", "/presentation-requests", "/presentation-requests/{id}"} <= set(api["paths"])
@@ -83,7 +78,7 @@ def test_the_reference_verifiers_verdicts_are_true_to_the_contract(api, referenc
             asked = wallet.ask("ldp_vc")
             wallet.answer(asked, wallet.presentation(asked, good, nonce=nonce))
             verdict = httpx.get(f"{url}/{asked.transaction.id}").json()
-            valid(api, "PresentationVerdict", verdict)
+            contract.valid(api, "PresentationVerdict", verdict)
             assert verdict["status"] == expected, verdict
             assert bool(verdict.get("errors")) == (expected == "rejected")
 

@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 import * as DidKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
-import {loopbackFetch} from './keys.mjs';
+import {didWebUrl, loopbackFetch} from './keys.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CONTEXTS_DIR = join(here, '..', '..', 'src', 'ler_interop', 'contexts');
@@ -39,12 +39,6 @@ async function fetchLoopbackJson(url) {
     throw new Error(`${url}: body over ${MAX_BYTES} bytes`);
   }
   return JSON.parse(text);
-}
-
-// did:web:127.0.0.1%3A8080 -> http://127.0.0.1:8080/.well-known/did.json (loopback: http).
-function didWebUrl(did) {
-  const [host, ...path] = did.slice('did:web:'.length).split(':').map(decodeURIComponent);
-  return `http://${host}/${path.length ? path.join('/') : '.well-known'}/did.json`;
 }
 
 export async function documentLoader(url) {

@@ -48,7 +48,7 @@ async function multikeyToJwk(vm) {
 }
 
 /** did:web:host%3Aport:path -> its DID document URL (http: only loopback is ever fetched). */
-function didWebUrl(did) {
+export function didWebUrl(did) {
   const [host, ...path] = did.slice('did:web:'.length).split(':').map(decodeURIComponent)
   const scheme = LOOPBACK.has(host.split(':')[0]) || host.startsWith('[::1]') ? 'http' : 'https'
   return `${scheme}://${host}/${path.length ? path.join('/') : '.well-known'}/did.json`
