@@ -5,7 +5,6 @@ verifier catalog, except the few checks below whose subject a refusing vendor re
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

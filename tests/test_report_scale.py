@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from synthetic_stream import write_stream
 
 from ler_interop.plugin_results import REPORT_ATTR, ResultsSink, StreamListener
-from ler_interop.results import ResultsWriter, read_results
+from ler_interop.results import read_results
 
 MiB = 1024 * 1024
 

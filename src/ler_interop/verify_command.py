@@ -11,7 +11,6 @@ given with --allow-host, through the suite's guarded, capped client.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import datetime, timezone
@@ -23,6 +22,8 @@ from .credentials.did import DidResolver
 from .credentials.findings import VerificationResult
 from .credentials.verifier import CredentialVerifier
 from .net import Http, NetError, parse_json
+from .results import json_text
+from .safe_text import neutralise
 
 
 class UsageError(Exception):
@@ -97,16 +98,22 @@ def _read_input(name: str) -> str:
     return text
 
 
+def _say(line: str, **kw: Any) -> None:
+    """One line to the terminal: text from the input (names, claims, proof types) cannot start
+    a line of its own or send escape sequences (safe_text.neutralise)."""
+    print(neutralise(line), **kw)
+
+
 def _print_human(name: str, result: VerificationResult) -> None:
-    print(f"{name}: {'VERIFIED' if result.verified else 'NOT VERIFIED'}")
+    _say(f"{name}: {'VERIFIED' if result.verified else 'NOT VERIFIED'}")
     for check in result.checks:
         mark = "ok  " if check.ok else "FAIL"
         reason = f" [{check.reason}]" if check.reason and not check.ok else ""
-        print(f"  {mark} {check.name}{reason}: {check.message}")
+        _say(f"  {mark} {check.name}{reason}: {check.message}")
         for finding in check.findings[1:] if not check.ok else []:
-            print(f"         {finding}")
+            _say(f"         {finding}")
         for warning in check.warnings:
-            print(f"  warn {check.name}: {warning}")
+            _say(f"  warn {check.name}: {warning}")
 
 
 def _judge(name: str, verifier: CredentialVerifier,
@@ -162,13 +169,14 @@ def _run(args: argparse.Namespace) -> int:
             worst = max(worst, code)  # 2 > 1 > 0
             outputs.append(entry)
             if result is None:
-                print(f"ler-interop verify: {entry['error']}", file=sys.stderr)
+                _say(f"ler-interop verify: {entry['error']}", file=sys.stderr)
             elif not args.json:
                 _print_human(name, result)
             if not args.json:
                 sys.stdout.flush()  # a closed pipe shows here, per file
     if args.json:
         payload: Any = outputs[0] if len(outputs) == 1 else outputs
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        # json_text: as the results stream writes it, no raw line separator or C1 control.
+        print(json_text(payload, indent=2))
         sys.stdout.flush()
     return worst

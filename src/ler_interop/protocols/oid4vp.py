@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import redact
 from ..net import Http, Response
-from ..outcomes import control_refused, vendor_error
+from ..outcomes import control_refused
 from .oid4vp_request import (
     REQUEST_OBJECT_MEDIA_TYPE,
     AuthorizationRequest,
