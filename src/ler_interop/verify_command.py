@@ -17,8 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from .credentials.artifacts import MAX_ARTIFACT_BYTES
 from .credentials.did import DidResolver
 from .credentials.findings import VerificationResult
@@ -112,7 +110,7 @@ class OfflineHttp(Http):
         data = self.resources.get(url.split("#", 1)[0]) if method == "GET" else None
         if data is None:
             return super().request(method, url, **kwargs)
-        return Response(200, httpx.Headers({"content-type": _media_type(data)}), data, url, self.policy.max_depth)
+        return Response(200, {"content-type": _media_type(data)}, data, url, self.policy.max_depth)
 
 
 def _media_type(data: bytes) -> str:
