@@ -162,7 +162,9 @@ def _run(args: argparse.Namespace) -> int:
         def fetch_json(url: str) -> Any:
             return http.get(url, headers={"accept": "application/json"}).json()
 
-        verifier = CredentialVerifier(resolver, fetch_json=fetch_json, now=now, extra_contexts=contexts)
+        # A person's legacy (VCDM 1.1) credential is read by the 1.1 rules, with a warning.
+        verifier = CredentialVerifier(resolver, fetch_json=fetch_json, now=now, extra_contexts=contexts,
+                                      accept_vcdm1=True)
         outputs: list[dict[str, Any]] = []
         for name in args.files:
             code, entry, result = _judge(name, verifier, args)
