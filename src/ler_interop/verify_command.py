@@ -207,9 +207,11 @@ def _run(args: argparse.Namespace) -> int:
             return response
 
         # A status list that cannot be fetched leaves the credential unjudged (exit 2), not refused.
+        # A person's legacy (VCDM 1.1) credential is read by the 1.1 rules, with a warning.
         verifier = CredentialVerifier(resolver, fetch_json=lambda url: fetch(url, "application/json").json(),
                                       fetch_text=lambda url: fetch(url, "application/statuslist+jwt").text,
-                                      raise_transport_errors=True, now=now, extra_contexts=contexts)
+                                      raise_transport_errors=True, now=now, extra_contexts=contexts,
+                                      accept_vcdm1=True)
         outputs: list[dict[str, Any]] = []
         for name in args.files:
             code, entry, result = _judge(name, verifier, args)
