@@ -191,3 +191,17 @@ def test_an_issuer_issuing_11_fails_the_vcdm20_check(signer):
         assert not verifier.accept_vcdm1
         with pytest.raises(AssertionError, match="data-model"):
             check(issue=lambda template: copy.deepcopy(issued), template=lambda: {}, verifier=verifier)
+
+
+def test_ob3_on_vcdm11_is_read_by_verify_and_refused_as_vcdm20_by_the_suite(signer, legacy, strict):
+    """Open Badges 3.0 as first published (VCDM 1.1, issuanceDate): verify judges it by the OB
+    schema minus its VCDM 2.0 rules; a vendor's conformance check still sees no VCDM 2.0."""
+    from tools.corpus.family_legacy import ob3_on_vcdm11
+
+    signed = sign_2020(signer, ob3_on_vcdm11(signer.did))
+    assert legacy.verify(signed).verified
+    schema = strict.verify(signed).check("schema")
+    assert not schema.ok and {f.rule for f in schema.findings} >= {"ob3.achievementCredential.validFrom.required"}
+    broken = copy.deepcopy(ob3_on_vcdm11(signer.did))
+    del broken["credentialSubject"]["achievement"]["criteria"]
+    assert failed(legacy.verify(sign_2020(signer, broken)), "schema")

@@ -78,3 +78,22 @@ def build(c: Corpus) -> None:
                                                            challenge="corpus-legacy-1"),
           expect="verified", warning=LEGACY_WARNING)
     c.add("vcdm11-vp-unsigned.json", vp, expect="verified", warning=LEGACY_WARNING, args=["--unsigned"])
+
+    # Open Badges 3.0 as first published sat on VCDM 1.1 (OB context-3.0.1, issuanceDate).
+    ob = ob3_on_vcdm11(ed.did)
+    c.add("ob3-vcdm11-ed25519signature2020.json", sign_2020(ed, ob), expect="verified", warning=LEGACY_WARNING)
+    no_criteria = copy.deepcopy(ob)
+    del no_criteria["credentialSubject"]["achievement"]["criteria"]
+    c.add("bad-ob3-vcdm11-no-criteria.json", sign_2020(ed, no_criteria), expect="not-verified", check="schema",
+          breaks="the achievement has no criteria, which OB 3.0 requires on VCDM 1.1 as on 2.0 (OB 3.0 §B.1.1 Achievement)")
+
+
+def ob3_on_vcdm11(issuer: str) -> dict:
+    from ler_interop.credentials import samples
+
+    doc = samples.achievement_credential(issuer, subject_id="did:example:learner-legacy")
+    doc["@context"] = [V1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"]
+    doc["id"] = "urn:uuid:6c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+    doc.pop("validFrom")
+    doc["issuanceDate"] = "2026-01-01T00:00:00Z"
+    return doc

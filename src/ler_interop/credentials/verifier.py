@@ -237,6 +237,13 @@ class CredentialVerifier:
             return Check("schema", True, "no Open Badges / CLR profile claimed; VCDM checks only", reason=NO_PROFILE)
         findings = schemas.check_all(doc)
         findings = [f for f in findings if not f.rule.startswith("vcdm2.")]
+        if self.accept_vcdm1 and datamodel_v1.is_v1(doc):
+            # Open Badges 3.0 as first published (contexts context.json to context-3.0.2) sat on
+            # VCDM 1.1: issuanceDate, and the 1.1 context first. The bundled schema is the VCDM 2.0
+            # revision, so only its VCDM-version rules are left to datamodel_v1; the rest applies.
+            findings = [f for f in findings if not _vcdm2_schema_rule(f)]
+            return _findings_check("schema", findings, f"valid against the {profile} schema and rules "
+                                   "(its VCDM 2.0 context and validFrom rules left to the VCDM 1.1 rules)")
         return _findings_check("schema", findings, f"valid against the {profile} schema and rules")
 
     def _validity_check(self, doc: dict, parsed: Artifact) -> Check:
@@ -338,6 +345,11 @@ class CredentialVerifier:
         if result.ok:
             parsed.document = result.details.get("claims") or {}
         return checks
+
+
+def _vcdm2_schema_rule(f: Finding) -> bool:
+    """A schema finding that only says "this is not VCDM 2.0": validFrom, or the 2.0 context first."""
+    return f.rule.endswith(".validFrom.required") or (f.rule.endswith(".context.invalid") and f.path.endswith("[0]"))
 
 
 def _proof_check(result: ProofResult, party: str | None = None) -> Check:
