@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 
 from ler_interop import verify_command
-from tools.corpus.common import CORPUS, EXPECT_EXIT, NOW, load_families, resource_args
+from tools.corpus.common import CORPUS, EXPECT_EXIT, NOW, disagreement, load_families, resource_args
 
 FAMILIES = load_families()
 ENTRIES = [(fam, entry) for fam in FAMILIES for entry in fam["entries"]]
@@ -56,26 +56,7 @@ def test_verify_agrees_with_every_label(capsys):
     for fam, entry in ENTRIES:
         path = str(fam["folder"] / entry["file"])
         r = results[path]
-        problem = _disagreement(entry, r)
+        problem = disagreement(entry, r)
         if problem:
             wrong.append(f"{fam['family']}/{entry['file']}: {problem}")
     assert not wrong, "verify disagrees with the corpus labels:\n" + "\n".join(wrong)
-
-
-def _disagreement(entry: dict, r: dict) -> str | None:
-    want = EXPECT_EXIT[entry["expect"]]
-    failed = [c for c in r.get("checks", []) if not c["ok"]]
-    summary = r.get("error") or "; ".join(f"{c['name']}[{c.get('reason')}]: {c['message']}" for c in failed)
-    if r["exit"] != want:
-        return f"expected {entry['expect']}, got exit {r['exit']} ({summary or 'all checks ok'})"
-    if entry.get("check"):
-        named = [c for c in failed if c["name"] == entry["check"]]
-        if not named:
-            return f"expected check {entry['check']!r} to fail; failed: {summary}"
-        if entry.get("reason") and not any(c.get("reason") == entry["reason"] for c in named):
-            return f"expected reason {entry['reason']!r} on {entry['check']}; got {[c.get('reason') for c in named]}"
-    if entry.get("warning"):
-        warnings = [w for c in r.get("checks", []) for w in c.get("warnings", [])]
-        if not any(entry["warning"] in w for w in warnings):
-            return f"expected a warning containing {entry['warning']!r}; warnings: {warnings}"
-    return None

@@ -15,7 +15,8 @@ import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from contextlib import ExitStack, contextmanager
+from typing import Any, Iterator
 
 from .credentials.artifacts import MAX_ARTIFACT_BYTES
 from .credentials.did import DidResolver
@@ -156,7 +157,7 @@ def _print_human(name: str, result: VerificationResult) -> None:
             _say(f"  warn {check.name}: {warning}")
 
 
-def _judge(name: str, verifier: CredentialVerifier,
+def judge(name: str, verifier: CredentialVerifier,
            args: argparse.Namespace) -> tuple[int, dict[str, Any], VerificationResult | None]:
     """(exit code, JSON entry, result) of one file; never raises for anything the file holds."""
     try:
@@ -187,19 +188,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _run(args: argparse.Namespace) -> int:
-    try:
-        now = _parse_now(args.now)
-        contexts = _parse_contexts(args.context)
-        resources = _parse_resources(args.resource)
-    except UsageError as exc:
-        print(f"ler-interop verify: {exc}", file=sys.stderr)
-        return 2
-    hosts = {h.lower() for h in args.allow_host}
-    worst = 0
-    with OfflineHttp(hosts, resources) as http:
-        resolver = DidResolver(http=http)
-
+@contextmanager
+def verifier_for(args: argparse.Namespace) -> Iterator[CredentialVerifier]:
+    """The verifier `verify` judges with, from its parsed options (raises UsageError)."""
+    now = _parse_now(args.now)
+    contexts = _parse_contexts(args.context)
+    resources = _parse_resources(args.resource)
+    with OfflineHttp({h.lower() for h in args.allow_host}, resources) as http:
         def fetch(url: str, accept: str) -> Response:
             response = http.get(url, headers={"accept": accept})
             if response.status_code != 200:  # no list to read: the status cannot be judged
@@ -208,13 +203,22 @@ def _run(args: argparse.Namespace) -> int:
 
         # A status list that cannot be fetched leaves the credential unjudged (exit 2), not refused.
         # A person's legacy (VCDM 1.1) credential is read by the 1.1 rules, with a warning.
-        verifier = CredentialVerifier(resolver, fetch_json=lambda url: fetch(url, "application/json").json(),
-                                      fetch_text=lambda url: fetch(url, "application/statuslist+jwt").text,
-                                      raise_transport_errors=True, now=now, extra_contexts=contexts,
-                                      accept_vcdm1=True)
-        outputs: list[dict[str, Any]] = []
+        yield CredentialVerifier(DidResolver(http=http), fetch_json=lambda url: fetch(url, "application/json").json(),
+                                 fetch_text=lambda url: fetch(url, "application/statuslist+jwt").text,
+                                 raise_transport_errors=True, now=now, extra_contexts=contexts, accept_vcdm1=True)
+
+
+def _run(args: argparse.Namespace) -> int:
+    worst = 0
+    outputs: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        try:
+            verifier = stack.enter_context(verifier_for(args))
+        except UsageError as exc:
+            print(f"ler-interop verify: {exc}", file=sys.stderr)
+            return 2
         for name in args.files:
-            code, entry, result = _judge(name, verifier, args)
+            code, entry, result = judge(name, verifier, args)
             worst = max(worst, code)  # 2 > 1 > 0
             outputs.append(entry)
             if result is None:

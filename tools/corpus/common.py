@@ -106,3 +106,23 @@ class Signer(crafting.Signer):
 
     def sign(self, doc: dict, *, cryptosuite: str | None = None, **kw: Any) -> dict:
         return super().sign(doc, cryptosuite=cryptosuite, **{"created": CREATED, **kw})
+
+
+def disagreement(entry: dict, r: dict) -> str | None:
+    """Why verify's JSON entry `r` does not match the label `entry` (None: it agrees)."""
+    want = EXPECT_EXIT[entry["expect"]]
+    failed = [c for c in r.get("checks", []) if not c["ok"]]
+    summary = r.get("error") or "; ".join(f"{c['name']}[{c.get('reason')}]: {c['message']}" for c in failed)
+    if r["exit"] != want:
+        return f"expected {entry['expect']}, got exit {r['exit']} ({summary or 'all checks ok'})"
+    if entry.get("check"):
+        named = [c for c in failed if c["name"] == entry["check"]]
+        if not named:
+            return f"expected check {entry['check']!r} to fail; failed: {summary}"
+        if entry.get("reason") and not any(c.get("reason") == entry["reason"] for c in named):
+            return f"expected reason {entry['reason']!r} on {entry['check']}; got {[c.get('reason') for c in named]}"
+    if entry.get("warning"):
+        warnings = [w for c in r.get("checks", []) for w in c.get("warnings", [])]
+        if not any(entry["warning"] in w for w in warnings):
+            return f"expected a warning containing {entry['warning']!r}; warnings: {warnings}"
+    return None
