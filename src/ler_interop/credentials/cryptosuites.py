@@ -39,6 +39,14 @@ SUITES: dict[str, Cryptosuite] = {
     "ecdsa-sd-2023": Cryptosuite("ecdsa-sd-2023", "P-256", "rdfc-sd"),
 }
 
+# Legacy proof types that name their algorithm by `type` (no `cryptosuite`), keyed by type.
+# Ed25519Signature2020 (W3C CCG, https://w3c-ccg.github.io/lds-ed25519-2020/): URDNA2015,
+# SHA-256, Ed25519, and the same hashData as eddsa-rdfc-2022: SHA-256(canonical proof options
+# with the document's @context) || SHA-256(canonical document without its proof).
+LEGACY_SUITES: dict[str, Cryptosuite] = {
+    "Ed25519Signature2020": Cryptosuite("Ed25519Signature2020", "Ed25519", "rdfc"),
+}
+
 
 @dataclass
 class HashInput:

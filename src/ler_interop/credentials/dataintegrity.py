@@ -1,5 +1,7 @@
 """Data Integrity proofs: sign and verify eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019,
-and ecdsa-sd-2023 (base proofs signed here, derived in ecdsa_sd.derive, derived proofs verified).
+and ecdsa-sd-2023 (base proofs signed here, derived in ecdsa_sd.derive, derived proofs verified);
+verify the legacy Ed25519Signature2020 proof type (cryptosuites.LEGACY_SUITES; signing it is
+ed25519_2020.py).
 
 Algorithms: Verifiable Credential Data Integrity 1.0 (https://www.w3.org/TR/vc-data-integrity/)
 §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify Proof; the suites' own create/verify
@@ -25,7 +27,7 @@ import rfc8785
 from . import ecdsa_sd
 from . import findings as R
 from .canon import CanonicalizationError
-from .cryptosuites import SUITES, Cryptosuite, HashInput, hash_input
+from .cryptosuites import LEGACY_SUITES, SUITES, Cryptosuite, HashInput, hash_input
 from .findings import Finding, ProofResult, VerificationMethodError
 from .jsonld import ContextError, JsonLdError, OfflineLoader
 from .keys import Key
@@ -235,7 +237,7 @@ def verify(
         if skip is not None:
             # DI 1.0 §4.5: each proof is verified on its own; one the suite cannot run is
             # reported, never counted as verified (and never lets the set pass alone).
-            unchecked.append((skip[0], f"{label}: {skip[1]}"))
+            unchecked.append((skip[0], skip[1] if len(proofs) == 1 else f"{label}: {skip[1]}"))
             per_proof.append({"index": index, "ok": None, "reason": skip[0]})
             continue
         try:
@@ -256,7 +258,7 @@ def verify(
         per_proof.append({"index": index, "ok": True, "cryptosuite": suite, "verificationMethod": vm})
     result.details["proofs"] = per_proof
     if not result.verification_methods:  # every proof is of a kind the suite does not implement
-        return ProofResult.fail(unchecked[0][0], "no proof this verifier implements: " + "; ".join(m for _, m in unchecked),
+        return ProofResult.fail(unchecked[0][0], "no proof this verifier can check: " + "; ".join(m for _, m in unchecked),
                                 details=result.details)
     if unchecked:
         result.message = f"{len(result.verification_methods)} proof(s) verified, {len(unchecked)} not checked"
@@ -283,8 +285,10 @@ def _not_implemented(proof: Any) -> tuple[str, str] | None:
     implement; a proof whose type or cryptosuite is absent or ill-typed is malformed instead."""
     if not isinstance(proof, dict) or not isinstance(proof.get("type"), str) or not proof["type"]:
         return None
+    if proof["type"] in LEGACY_SUITES:
+        return None
     if proof["type"] != PROOF_TYPE:
-        return R.UNSUPPORTED_PROOF_TYPE, f"proof type {proof['type']!r} is not implemented here: not checked"
+        return R.UNSUPPORTED_PROOF_TYPE, f"unsupported proof type {proof['type'][:80]} (not checked)"
     suite = proof.get("cryptosuite")
     if isinstance(suite, str) and suite and suite not in SUITES:
         return R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {suite!r} is not one of {', '.join(SUITES)}: not checked"
@@ -400,9 +404,14 @@ def _check_shape(proof: Any) -> Cryptosuite:
     """DI 1.0 §2.1 (https://www.w3.org/TR/vc-data-integrity/#proofs): required, typed fields."""
     if not isinstance(proof, dict):
         raise _Reject(R.MALFORMED_PROOF, "proof must be a JSON object")
-    if proof.get("type") != PROOF_TYPE:
+    legacy = LEGACY_SUITES.get(proof["type"]) if isinstance(proof.get("type"), str) else None
+    if legacy is not None:
+        required: tuple[str, ...] = ("verificationMethod", "proofPurpose", "proofValue")
+    elif proof.get("type") != PROOF_TYPE:
         raise _Reject(R.MALFORMED_PROOF, f"proof type is {proof.get('type')!r}, expected {PROOF_TYPE!r}")
-    for name in ("cryptosuite", "verificationMethod", "proofPurpose", "proofValue"):
+    else:
+        required = ("cryptosuite", "verificationMethod", "proofPurpose", "proofValue")
+    for name in required:
         if not isinstance(proof.get(name), str) or not proof[name]:
             raise _Reject(R.MALFORMED_PROOF, f"proof.{name} is missing or not a non-empty string")
     for name in ("created", "expires"):
@@ -416,6 +425,8 @@ def _check_shape(proof: Any) -> Cryptosuite:
                 raise _Reject(R.MALFORMED_PROOF, f"proof.{name} {value!r} is not an XML Schema dateTimeStamp") from None
     if "previousProof" in proof:
         raise _Reject(R.MALFORMED_PROOF, "proof chains (previousProof) are not supported by this verifier")
+    if legacy is not None:
+        return legacy
     suite = SUITES.get(proof["cryptosuite"])
     if suite is None:
         raise _Reject(R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {proof['cryptosuite']!r} is not one of {', '.join(SUITES)}")
