@@ -152,7 +152,8 @@ def test_changed_disclosed_value_fails(derived: dict) -> None:
     tampered = copy.deepcopy(derived)
     tampered["credentialSubject"]["degree"]["name"] = "PhD"
     result = di.verify(tampered, resolve)
-    assert not result.ok and result.reason == R.BAD_SIGNATURE and "disclosed statement" in result.message
+    # Which signature fails depends on where the changed statement sorts among the HMAC labels.
+    assert not result.ok and result.reason == R.BAD_SIGNATURE
 
 
 def test_dropped_mandatory_statement_fails(derived: dict) -> None:

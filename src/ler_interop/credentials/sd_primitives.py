@@ -182,9 +182,8 @@ def select_json_ld(pointers: list[str], document: dict[str, Any]) -> dict[str, A
     if not pointers:
         return None
     arrays: list[list] = []
-    selection = _initial_selection(document)
-    if "@context" in document:
-        selection["@context"] = copy.deepcopy(document["@context"])
+    selection = {"@context": copy.deepcopy(document["@context"])} if "@context" in document else {}
+    selection.update(_initial_selection(document))
     for pointer in pointers:
         _select_paths(document, json_pointer_paths(pointer), selection, arrays, pointer)
     for array in arrays:
