@@ -4,8 +4,10 @@ Exit codes, per file: 0 verified, 1 not verified, 2 cannot judge (unreadable, em
 credential, a fetch that failed, or an input the suite could not process). Every file is
 reported; the command exits with the worst file's code, in the order 2 > 1 > 0 (a usage error
 exits 2 before any file is read). No input produces a traceback.
-Network: none by default. did:web documents and status lists are fetched only from hosts
-given with --allow-host, through the suite's guarded, capped client.
+Network: none by default. did:web documents, https verification methods (controller documents)
+and status lists are fetched only from hosts given with --allow-host, through the suite's
+guarded, capped client; a key document on a host not allowed leaves the file unjudged (exit 2).
+Credential JWTs typed "JWT" are read as Open Badges 3.0 §8.2 proofs (credentials/obv3_jwt.py).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--challenge", help="expected challenge (nonce) of a presentation proof")
     parser.add_argument("--domain", help="expected domain (audience) of a presentation proof")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
-                        help="a host did:web documents and status lists may be fetched from (repeatable)")
+                        help="a host did:web documents, https verification methods and status lists may be fetched from (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -121,6 +123,8 @@ def _judge(name: str, verifier: CredentialVerifier,
     """(exit code, JSON entry, result) of one file; never raises for anything the file holds."""
     try:
         text = _read_input(name)
+        unreachable = getattr(verifier.resolver, "transport_errors", [])
+        unreachable.clear()
         try:
             result = verifier.verify(text, challenge=args.challenge, domain=args.domain, unsigned=args.unsigned)
         except NetError as exc:  # a refused or failed fetch: the suite could not judge
@@ -130,6 +134,8 @@ def _judge(name: str, verifier: CredentialVerifier,
         fmt = result.check("format")
         if fmt is not None and not fmt.ok:  # not a VC, VP, JWS or SD-JWT at all: unreadable input
             raise CannotJudge(f"{name}: {fmt.message}")
+        if unreachable and not result.verified:  # a key document the run may not fetch: no verdict
+            raise CannotJudge(f"{name}: cannot judge: {unreachable[0]} (allow the host with --allow-host)")
     except CannotJudge as exc:
         message = " ".join(str(exc).split())  # one line, whatever the exception carried
         return 2, {"file": name, "verified": False, "exit": 2, "error": message}, None
@@ -162,7 +168,8 @@ def _run(args: argparse.Namespace) -> int:
         def fetch_json(url: str) -> Any:
             return http.get(url, headers={"accept": "application/json"}).json()
 
-        verifier = CredentialVerifier(resolver, fetch_json=fetch_json, now=now, extra_contexts=contexts)
+        verifier = CredentialVerifier(resolver, fetch_json=fetch_json, now=now, extra_contexts=contexts,
+                                      open_badges_jwt=True)
         outputs: list[dict[str, Any]] = []
         for name in args.files:
             code, entry, result = _judge(name, verifier, args)
