@@ -11,9 +11,8 @@ import pytest
 from ler_interop import verify_command
 from ler_interop.credentials import dataintegrity, samples
 from ler_interop.credentials.did import DidResolver, did_jwk
-from ler_interop.credentials.jws import sign_compact
 from ler_interop.credentials.keys import Key
-from ler_interop.credentials.obv3_jwt import credential_of
+from ler_interop.credentials.obv3_jwt import credential_of, sign_ob_jwt
 from ler_interop.credentials.verifier import CredentialVerifier
 from ler_interop.net import HostNotAllowed
 
@@ -58,15 +57,8 @@ def ob_credential(issuer: str) -> dict:
     return samples.achievement_credential(issuer, valid_from="2026-01-01T00:00:00Z")
 
 
-def ob_jwt(cred: dict, key: Key, header: dict, *, vc_claim: bool = False, drop: tuple[str, ...] = ()) -> str:
-    """An OB 3.0 §8.2 VC-JWT: the payload is the credential plus iss/jti/nbf/sub (or, 1.1 style, a vc claim)."""
-    claims = {"iss": cred["issuer"] if isinstance(cred["issuer"], str) else cred["issuer"]["id"], "jti": cred["id"],
-              "sub": cred["credentialSubject"]["id"],
-              "nbf": int(datetime.fromisoformat(cred["validFrom"].replace("Z", "+00:00")).timestamp())}
-    payload = {**claims, "vc": cred} if vc_claim else {**cred, **claims}
-    for name in drop:
-        payload.pop(name, None)
-    return sign_compact({"alg": key.jws_alg, "typ": "JWT", **header}, payload, key)
+def ob_jwt(cred: dict, key: Key, header: dict, *, vc_claim: bool = False) -> str:
+    return sign_ob_jwt(cred, key, header, vc_claim=vc_claim)
 
 
 def verifier(http=None, **kw) -> CredentialVerifier:
