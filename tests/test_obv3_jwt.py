@@ -201,3 +201,9 @@ def test_verify_command_host_not_allowed_exits_2(tmp_path, capsys):
     code = verify_command.run(parser.parse_args([str(path), "--now", "2026-06-01T00:00:00Z"]))
     err = capsys.readouterr().err
     assert code == 2 and "keys.ler-interop.example" in err and err.count("\n") == 1
+
+
+def test_hostile_rsa_jwk_is_refused_not_slow():
+    huge = {"kty": "RSA", "n": "_" * 3000, "e": "AQAB"}
+    result = verifier().verify(ob_jwt(ob_credential("did:example:x"), Key.generate("RSA"), {"jwk": huge}))
+    assert check(result, "proof").reason == "malformed-proof" and "8192" in check(result, "proof").message

@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 KeyType = Literal["Ed25519", "P-256", "RSA"]
 # RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms" (RS256).
 RSA_MIN_BITS = 2048
+# Hostile input: a huge modulus would make one verification slow; no deployed signing key is larger.
+RSA_MAX_BITS = 8192
 
 ED25519_PUB = b"\xed\x01"
 ED25519_PRIV = b"\x80\x26"
@@ -139,6 +141,8 @@ class Key:
                 e = int.from_bytes(b64url_decode(jwk["e"]), "big")
                 if n.bit_length() < RSA_MIN_BITS:
                     raise KeyFormatError(f"RSA key of {n.bit_length()} bits; RS256 needs at least {RSA_MIN_BITS} (RFC 7518 §3.3)")
+                if n.bit_length() > RSA_MAX_BITS or e.bit_length() > 64:
+                    raise KeyFormatError(f"RSA key larger than {RSA_MAX_BITS} bits (or a public exponent over 64 bits)")
                 return cls("RSA", rsa.RSAPublicNumbers(e, n).public_key())
         except (KeyError, ValueError, TypeError) as exc:
             raise KeyFormatError(f"malformed JWK: {exc}") from None
