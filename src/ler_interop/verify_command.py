@@ -4,8 +4,10 @@ Exit codes, per file: 0 verified, 1 not verified, 2 cannot judge (unreadable, em
 credential, a fetch that failed, or an input the suite could not process). Every file is
 reported; the command exits with the worst file's code, in the order 2 > 1 > 0 (a usage error
 exits 2 before any file is read). No input produces a traceback.
-Network: none by default. did:web documents and status lists are fetched only from hosts
-given with --allow-host, through the suite's guarded, capped client.
+Network: none by default. did:web documents, https verification methods (controller documents)
+and status lists are fetched only from hosts given with --allow-host, through the suite's
+guarded, capped client; a key document on a host not allowed leaves the file unjudged (exit 2).
+Credential JWTs typed "JWT" are read as Open Badges 3.0 §8.2 proofs (credentials/obv3_jwt.py).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--challenge", help="expected challenge (nonce) of a presentation proof")
     parser.add_argument("--domain", help="expected domain (audience) of a presentation proof")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
-                        help="a host did:web documents and status lists may be fetched from (repeatable)")
+                        help="a host did:web documents, https verification methods and status lists may be fetched from (repeatable)")
     parser.add_argument("--resource", action="append", default=[], metavar="URL=FILE",
                         help="answer a fetch of URL with FILE instead of the network: a status list, a did:web "
                              "or controller document kept offline (repeatable; no --allow-host needed for URL)")
@@ -158,10 +160,12 @@ def _print_human(name: str, result: VerificationResult) -> None:
 
 
 def judge(name: str, verifier: CredentialVerifier,
-           args: argparse.Namespace) -> tuple[int, dict[str, Any], VerificationResult | None]:
+          args: argparse.Namespace) -> tuple[int, dict[str, Any], VerificationResult | None]:
     """(exit code, JSON entry, result) of one file; never raises for anything the file holds."""
     try:
         text = _read_input(name)
+        unreachable = getattr(verifier.resolver, "transport_errors", [])
+        unreachable.clear()
         try:
             result = verifier.verify(text, challenge=args.challenge, domain=args.domain, unsigned=args.unsigned)
         except NetError as exc:  # a refused or failed fetch: the suite could not judge
@@ -171,6 +175,8 @@ def judge(name: str, verifier: CredentialVerifier,
         fmt = result.check("format")
         if fmt is not None and not fmt.ok:  # not a VC, VP, JWS or SD-JWT at all: unreadable input
             raise CannotJudge(f"{name}: {fmt.message}")
+        if unreachable and not result.verified:  # a key document the run may not fetch: no verdict
+            raise CannotJudge(f"{name}: cannot judge: {unreachable[0]} (allow the host with --allow-host)")
     except CannotJudge as exc:
         message = " ".join(str(exc).split())  # one line, whatever the exception carried
         return 2, {"file": name, "verified": False, "exit": 2, "error": message}, None
@@ -205,7 +211,8 @@ def verifier_for(args: argparse.Namespace) -> Iterator[CredentialVerifier]:
         # A person's legacy (VCDM 1.1) credential is read by the 1.1 rules, with a warning.
         yield CredentialVerifier(DidResolver(http=http), fetch_json=lambda url: fetch(url, "application/json").json(),
                                  fetch_text=lambda url: fetch(url, "application/statuslist+jwt").text,
-                                 raise_transport_errors=True, now=now, extra_contexts=contexts, accept_vcdm1=True)
+                                 raise_transport_errors=True, now=now, extra_contexts=contexts, accept_vcdm1=True,
+                                 open_badges_jwt=True)
 
 
 def _run(args: argparse.Namespace) -> int:

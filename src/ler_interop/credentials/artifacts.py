@@ -30,7 +30,7 @@ class Artifact:
     raw: Any  # the dict, or the compact serialisation
     document: dict  # the VC/VP claims (for JWTs: the unverified payload)
     header: dict | None = None
-    payload: dict | None = None  # the decoded (unverified) JWT payload, for jwt_vc_json's registered claims
+    payload: dict | None = None  # the decoded (unverified) JWT payload, for its registered claims
 
     @property
     def is_presentation(self) -> bool:
@@ -90,7 +90,7 @@ def parse_artifact(value: Any) -> Artifact:
     header, payload = _split_jws(text)
     if is_jwt_vc_payload(payload):
         return Artifact("jwt_vc_json", text, decoded_document(payload), header, payload)
-    return Artifact("jwt", text, payload, header)
+    return Artifact("jwt", text, payload, header, payload)
 
 
 def _split_jws(text: str) -> tuple[dict, dict]:

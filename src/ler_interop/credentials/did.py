@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from ler_interop.credentials.findings import KEY_NOT_AUTHORIZED, KEY_NOT_FOUND, VerificationMethodError
 from ler_interop.credentials.keys import Key, KeyFormatError, b64url_decode, b64url_encode
+from ler_interop.credentials import webvm
 from ler_interop.net import Http, NetError, is_loopback
 
 DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
@@ -245,6 +246,9 @@ class DidResolver:
         self.http = http
         self.http_hosts = frozenset(h.lower() for h in http_hosts)
         self._documents: dict[str, dict] = dict(documents or {})
+        # Transport failures met while resolving (a refused host, a timeout): `verify` reports the
+        # file as one the suite could not judge instead of a missing key.
+        self.transport_errors: list[NetError] = []
 
     def resolve(self, did: str) -> dict:
         """The DID document of `did`; its `id` must be `did` (DID Core §5.1.1)."""
@@ -277,6 +281,7 @@ class DidResolver:
         try:
             response = self.http.get(url, headers={"Accept": "application/did+json, application/json"})
         except NetError as exc:  # includes HostNotAllowed: refused before any request is made
+            self.transport_errors.append(exc)
             raise DidResolutionError(f"cannot resolve {did} from {url}: {exc}") from None
         if response.status_code != 200:
             raise DidResolutionError(f"cannot resolve {did}: {url} answered HTTP {response.status_code}")
@@ -285,8 +290,32 @@ class DidResolver:
         except (ValueError, NetError) as exc:
             raise DidResolutionError(f"cannot resolve {did}: {url} did not answer JSON: {exc}") from None
 
+    def web_document(self, url: str) -> dict:
+        """The controlled identifier document at an http(s) URL (cached per resolver), its id checked."""
+        doc_url = webvm.document_url(url, self.http_hosts)
+        doc = self._documents.get(doc_url)
+        if doc is None:
+            doc = webvm.fetch_document(self.http, doc_url, self.transport_errors)
+            self._documents[doc_url] = doc
+        return doc
+
+    def controller_document(self, controller: str) -> dict:
+        return self.web_document(controller) if webvm.is_web_url(controller) else self.resolve(controller)
+
+    def _web_verification_method(self, vm_url: str) -> VerificationMethod:
+        doc_url = webvm.document_url(vm_url, self.http_hosts)
+        doc = self.web_document(doc_url)
+        vm = _find_vm(doc, vm_url) if "#" in vm_url else doc
+        if vm is None:
+            raise DidResolutionError(f"{vm_url} is not a verification method of the document at {doc_url}")
+        controller = webvm.check_controller(vm, vm_url, doc_url)
+        return VerificationMethod(vm_url, str(vm.get("type")), controller, _key_of(vm, vm_url))
+
     def verification_method(self, vm_url: str) -> VerificationMethod:
-        """Dereference a DID URL `did#fragment` to a verification method with its public key."""
+        """Dereference a DID URL `did#fragment`, or an http(s) URL (webvm.py), to a verification
+        method with its public key."""
+        if webvm.is_web_url(vm_url):
+            return self._web_verification_method(vm_url)
         if not isinstance(vm_url, str) or "#" not in vm_url:
             raise DidResolutionError(f"{vm_url!r} is not a DID URL with a fragment naming a verification method")
         did, fragment = vm_url.split("#", 1)
@@ -306,7 +335,7 @@ class DidResolver:
         vm = self.verification_method(vm_url)
         # The controller's own document (its id checked by resolve) must list the method under
         # the purpose; a document cannot authorize keys for someone else.
-        controller_doc = self.resolve(vm.controller)
+        controller_doc = self.controller_document(vm.controller)
         if not _listed_under(controller_doc, vm_url, purpose):
             raise VerificationMethodError(
                 KEY_NOT_AUTHORIZED, f"{vm_url} is not listed under {purpose!r} in the document of {vm.controller}"

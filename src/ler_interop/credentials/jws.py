@@ -22,6 +22,9 @@ from .keys import Key, b64url_decode, b64url_encode
 # JWS "alg" -> the key type that can produce it. Nothing else verifies, "none" least of all
 # (RFC 8725 §3.1, https://www.rfc-editor.org/rfc/rfc8725#section-3.1).
 SUPPORTED_ALGS: dict[str, str] = {"EdDSA": "Ed25519", "ES256": "P-256"}
+# Open Badges 3.0 §8.2 (JOSE header): 'The signing algorithm MUST be "RS256" as a minimum'.
+# Only the OB 3.0 JWT proof path passes these; every other JOSE use keeps the two above.
+OPEN_BADGES_ALGS: dict[str, str] = {**SUPPORTED_ALGS, "RS256": "RSA"}
 
 # A token larger than this is not a credential a verifier should spend time on.
 MAX_TOKEN_CHARS = 1024 * 1024
@@ -131,13 +134,13 @@ def parse_compact(token: str) -> CompactJws:
     return CompactJws(header, payload_bytes, signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
 
 
-def check_alg(header: Mapping[str, Any]) -> str:
-    """The header's alg if the suite accepts it; JwsError otherwise."""
+def check_alg(header: Mapping[str, Any], algs: Mapping[str, str] = SUPPORTED_ALGS) -> str:
+    """The header's alg if it is one of `algs`; JwsError otherwise."""
     alg = header.get("alg")
     if not isinstance(alg, str) or not alg:
         raise JwsError(MALFORMED_PROOF, "JOSE header has no alg (RFC 7515 §4.1.1)")
-    if alg not in SUPPORTED_ALGS:
-        raise JwsError(UNKNOWN_CRYPTOSUITE, f"alg {alg!r} is not accepted (only {', '.join(SUPPORTED_ALGS)})")
+    if alg not in algs:
+        raise JwsError(UNKNOWN_CRYPTOSUITE, f"alg {alg!r} is not accepted (only {', '.join(algs)})")
     # We understand no JWS extension, so any "crit" entry must fail (RFC 7515 §4.1.11,
     # https://www.rfc-editor.org/rfc/rfc7515#section-4.1.11).
     if "crit" in header:
@@ -155,10 +158,10 @@ def check_typ(header: Mapping[str, Any], expected: str | tuple[str, ...] | None)
         raise JwsError(MALFORMED_PROOF, f"typ is {typ!r}, expected {' or '.join(map(repr, allowed))}")
 
 
-def verify_signature(jws: CompactJws, key: Key) -> None:
+def verify_signature(jws: CompactJws, key: Key, algs: Mapping[str, str] = SUPPORTED_ALGS) -> None:
     """Check the signature with `key`, or raise JwsError(bad-signature)."""
-    alg = check_alg(jws.header)
-    if SUPPORTED_ALGS[alg] != key.type:
+    alg = check_alg(jws.header, algs)
+    if algs[alg] != key.type:
         raise JwsError(BAD_SIGNATURE, f"alg {alg} cannot be verified with a {key.type} key")
     if not key.verify(jws.signature, jws.signing_input):
         raise JwsError(BAD_SIGNATURE, f"{alg} signature does not verify")

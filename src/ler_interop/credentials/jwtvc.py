@@ -128,7 +128,7 @@ def decoded_document(payload: Mapping[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def _consistency(payload: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
+def check_consistency(payload: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
     """A registered claim that contradicts the credential would let two readers see two
     different credentials under one signature (VCDM 1.1 §6.3.1: they must agree)."""
     for claim, value in (("iss", id_of(doc.get("issuer"))), ("jti", id_of(doc.get("id"))),
@@ -173,7 +173,7 @@ def verify_jwt_vc(token: str, resolve_vm: ResolveVm, *, purpose: str = "assertio
         result, payload = _verify(token, resolve_vm, "vc", purpose)
         vms = result.verification_methods
         check_numeric_dates(payload)  # whether now is inside them is validity_findings' call
-        _consistency(payload, result.details["document"])
+        check_consistency(payload, result.details["document"])
     except JwsError as err:
         return ProofResult.fail(err.reason, err.message, verification_methods=vms)
     return result

@@ -1,4 +1,5 @@
-"""Keys for Ed25519 and P-256 in the encodings credentials use: Multikey and JWK.
+"""Keys for Ed25519 and P-256 in the encodings credentials use: Multikey and JWK; RSA (JWK only)
+for the RS256 JWTs Open Badges 3.0 names as its minimum algorithm (OB 3.0 §8.2.3).
 
 Multikey (Controlled Identifiers v1.0 §2.2.2): multibase base58btc ('z') over a
 multicodec varint header and the raw key. Headers: ed25519-pub 0xed01, p256-pub 0x8024
@@ -16,13 +17,17 @@ from typing import Literal
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
 
-KeyType = Literal["Ed25519", "P-256"]
+KeyType = Literal["Ed25519", "P-256", "RSA"]
+# RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms" (RS256).
+RSA_MIN_BITS = 2048
+# Hostile input: a huge modulus would make one verification slow; no deployed signing key is larger.
+RSA_MAX_BITS = 8192
 
 ED25519_PUB = b"\xed\x01"
 ED25519_PRIV = b"\x80\x26"
@@ -49,8 +54,8 @@ class Key:
     """A public key, optionally with its private half."""
 
     type: KeyType
-    public: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
-    private: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | None = None
+    public: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+    private: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | None = None
 
     # -- construction ---------------------------------------------------
     @classmethod
@@ -59,6 +64,8 @@ class Key:
             priv = ed25519.Ed25519PrivateKey.generate()
         elif type == "P-256":
             priv = ec.generate_private_key(ec.SECP256R1())
+        elif type == "RSA":
+            priv = rsa.generate_private_key(public_exponent=65537, key_size=RSA_MIN_BITS)
         else:
             raise KeyFormatError(f"unsupported key type {type!r}")
         return cls(type, priv.public_key(), priv)
@@ -127,19 +134,31 @@ class Key:
                 if "d" in jwk:
                     return cls.from_private_bytes("P-256", b64url_decode(jwk["d"]))
                 return cls("P-256", pub)
+            if kty == "RSA":
+                if "d" in jwk:  # the suite never reads RSA private keys from JSON
+                    raise KeyFormatError("RSA JWK carries private key material ('d')")
+                n = int.from_bytes(b64url_decode(jwk["n"]), "big")
+                e = int.from_bytes(b64url_decode(jwk["e"]), "big")
+                if n.bit_length() < RSA_MIN_BITS:
+                    raise KeyFormatError(f"RSA key of {n.bit_length()} bits; RS256 needs at least {RSA_MIN_BITS} (RFC 7518 §3.3)")
+                if n.bit_length() > RSA_MAX_BITS or e.bit_length() > 64:
+                    raise KeyFormatError(f"RSA key larger than {RSA_MAX_BITS} bits (or a public exponent over 64 bits)")
+                return cls("RSA", rsa.RSAPublicNumbers(e, n).public_key())
         except (KeyError, ValueError, TypeError) as exc:
             raise KeyFormatError(f"malformed JWK: {exc}") from None
         raise KeyFormatError(f"unsupported JWK kty={kty!r} crv={crv!r}")
 
     # -- encodings --------------------------------------------------------
     def public_bytes(self) -> bytes:
+        if self.type == "RSA":
+            raise KeyFormatError("RSA keys have no raw or Multikey encoding here; use the JWK")
         if self.type == "Ed25519":
             return self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return self.public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
 
     def private_bytes(self) -> bytes:
-        if self.private is None:
-            raise KeyFormatError("no private key")
+        if self.private is None or self.type == "RSA":
+            raise KeyFormatError("no private key in a raw encoding")
         if self.type == "Ed25519":
             return self.private.private_bytes(
                 serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -155,6 +174,9 @@ class Key:
         return "z" + base58.b58encode(head + self.private_bytes()).decode("ascii")
 
     def public_jwk(self) -> dict:
+        if self.type == "RSA":
+            nums = self.public.public_numbers()
+            return {"kty": "RSA", "n": b64url_encode(_int_bytes(nums.n)), "e": b64url_encode(_int_bytes(nums.e))}
         if self.type == "Ed25519":
             return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(self.public_bytes())}
         nums = self.public.public_numbers()
@@ -170,7 +192,7 @@ class Key:
 
     @property
     def jws_alg(self) -> str:
-        return "EdDSA" if self.type == "Ed25519" else "ES256"
+        return {"Ed25519": "EdDSA", "P-256": "ES256", "RSA": "RS256"}[self.type]
 
     def did_key(self) -> str:
         return "did:key:" + self.public_multikey()
@@ -185,6 +207,8 @@ class Key:
             raise KeyFormatError("cannot sign with a public key")
         if self.type == "Ed25519":
             return self.private.sign(data)
+        if self.type == "RSA":  # RS256: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3)
+            return self.private.sign(data, padding.PKCS1v15(), hashes.SHA256())
         der = self.private.sign(data, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
         r, s = decode_dss_signature(der)
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
@@ -193,6 +217,8 @@ class Key:
         try:
             if self.type == "Ed25519":
                 self.public.verify(signature, data)
+            elif self.type == "RSA":
+                self.public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
             else:
                 if len(signature) != 64:
                     return False
@@ -203,3 +229,8 @@ class Key:
         except (InvalidSignature, ValueError):
             return False
         return True
+
+
+def _int_bytes(value: int) -> bytes:
+    """An unsigned big-endian integer in as few octets as it needs (RFC 7518 §6.3.1 Base64urlUInt)."""
+    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
