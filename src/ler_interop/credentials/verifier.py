@@ -17,11 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-<<<<<<< HEAD
-from . import datamodel, datamodel_v1, dataintegrity, jose, jsonld, jwtvc, schemas, sdjwt, statuslist, tokenstatus
-=======
-from . import datamodel, dataintegrity, jose, jsonld, jwtvc, obv3_jwt, schemas, sdjwt, statuslist, tokenstatus
->>>>>>> h-vjwt
+from . import datamodel, datamodel_v1, dataintegrity, jose, jsonld, jwtvc, obv3_jwt, schemas, sdjwt, statuslist, tokenstatus
 from .issuer_keys import issuer_keys_for
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
@@ -73,16 +69,13 @@ class CredentialVerifier:
     fetch_text: Callable[[str], str] | None = None
     # X.509 trust anchors (cryptography Certificates) for SD-JWT VCs signed with `x5c`.
     trust_anchors: list[Any] = field(default_factory=list)
-<<<<<<< HEAD
     # `verify` accepts a VCDM 1.1 document judged by the 1.1 rules (with a legacy warning). The
     # suite judging a vendor leaves this off: a 1.1 credential is not VCDM 2.0 conformant.
     accept_vcdm1: bool = False
-=======
     # Read credential JWTs typed "JWT" (or untyped) as Open Badges 3.0 §8.2 proofs (RS256, a jwk
     # header, an https kid; obv3_jwt.py). `ler-interop verify` sets it; the suite judging a vendor
     # does not, so a vendor declaring vc+jwt is still held to VC-JOSE-COSE.
     open_badges_jwt: bool = False
->>>>>>> h-vjwt
 
     def __post_init__(self) -> None:
         if self.loader is None:
@@ -272,16 +265,11 @@ class CredentialVerifier:
     def _validity_check(self, doc: dict, parsed: Artifact) -> Check:
         if parsed.kind == "sd-jwt":
             return Check("validity", True, "exp/nbf checked with the SD-JWT")
-<<<<<<< HEAD
         if parsed.kind == "jsonld" and datamodel_v1.is_v1(doc):  # issuanceDate/expirationDate, not validFrom/validUntil
             findings = datamodel_v1.check_validity_period(doc, self._now)
         else:
             findings = datamodel.check_validity_period(doc, self._now)
-        if parsed.kind == "jwt_vc_json":  # exp/nbf are the credential's validity in the 1.1 encoding
-=======
-        findings = datamodel.check_validity_period(doc, self._now)
         if parsed.kind == "jwt_vc_json" or self._is_ob_jwt(parsed):  # exp/nbf: the credential's validity there
->>>>>>> h-vjwt
             findings += jwtvc.validity_findings(parsed.payload or {}, self._now)
         return _findings_check("validity", findings, "within its validity period")
 
