@@ -366,12 +366,20 @@ async function vcJwt(keys) {
   }
   const rsa = await joseDidJwk('RS256');
   const rsaHeaderKey = await joseDidJwk('RS256');
+  // The issuer publishes that key in its controller document, which binds it to the issuer.
+  const tpIssuer = `${HOST}/issuers/tp`;
+  resource(tpIssuer, 'issuer-tp-controller.json', {
+    '@context': ['https://www.w3.org/ns/cid/v1'], id: tpIssuer,
+    verificationMethod: [{id: `${tpIssuer}#key-1`, type: 'JsonWebKey', controller: tpIssuer,
+      publicKeyJwk: rsaHeaderKey.publicJwk}],
+    assertionMethod: [`${tpIssuer}#key-1`]
+  });
   const es = await joseDidJwk('ES256');
   const ed = await joseEdDidKey();
   const cases = [
     ['ob3-vcjwt-rs256-kid-did-jwk', await sign(rsa, rsa.did, {kid: rsa.kid}), rsa],
     // The key travels in the header (OB 3.0 §8.2: a `jwk` header parameter); the issuer is a URL.
-    ['ob3-vcjwt-rs256-jwk-header', await sign(rsaHeaderKey, `${HOST}/issuers/tp`, {jwk: rsaHeaderKey.publicJwk}),
+    ['ob3-vcjwt-rs256-jwk-header', await sign(rsaHeaderKey, tpIssuer, {jwk: rsaHeaderKey.publicJwk}),
       rsaHeaderKey],
     ['ob3-vcjwt-es256-kid-did-jwk', await sign(es, es.did, {kid: es.kid}), es],
     ['ob3-vcjwt-eddsa-kid-did-key', await sign(ed, ed.did, {kid: ed.kid}), ed],
