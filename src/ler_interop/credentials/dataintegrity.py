@@ -24,14 +24,12 @@ from typing import Any
 import base58
 import rfc8785
 
-from . import ecdsa_sd
 from . import findings as R
 from .canon import CanonicalizationError
 from .cryptosuites import LEGACY_SUITES, SUITES, Cryptosuite, HashInput, hash_input
 from .findings import Finding, ProofResult, VerificationMethodError
 from .jsonld import ContextError, JsonLdError, OfflineLoader
 from .keys import Key
-from .sd_primitives import SelectionError
 
 PROOF_TYPE = "DataIntegrityProof"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -173,6 +171,9 @@ def sign(
     # eddsa-jcs-2022 carries the document's @context in the proof (vc-di-eddsa §3.3.1).
     if suite.canonicalization == "jcs" and "@context" in unsecured:
         proof["@context"] = unsecured["@context"]
+
+    from . import ecdsa_sd  # imported on use: `verify` of other suites starts without cbor2
+    from .sd_primitives import SelectionError
 
     try:
         if suite.canonicalization == "rdfc-sd":
@@ -374,6 +375,9 @@ def _verify_sd(unsecured: dict[str, Any], proof: dict[str, Any], resolve_vm: Res
     """ecdsa-sd-2023 (vc-di-ecdsa §3.6.7 Verify Derived Proof). A base proof is checked as its
     holder would (ecdsa_sd.verify_base) and then refused: it is "to be given only to the
     holder" (§3.6.5) and a verifier's parseDerivedProofValue requires the disclosure header."""
+    from . import ecdsa_sd  # imported on use: `verify` of other suites starts without cbor2
+    from .sd_primitives import SelectionError
+
     base = ecdsa_sd.proof_kind(proof["proofValue"]) == "base"
     try:
         if base:

@@ -18,7 +18,6 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from . import datamodel, datamodel_v1, dataintegrity, jose, jsonld, jwtvc, obv3_jwt, schemas, sdjwt, statuslist, tokenstatus
-from .issuer_keys import issuer_keys_for
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
 from .findings import HOLDER, HOLDER_BINDING, ISSUER, Check, Finding, ProofResult, VerificationResult
@@ -84,6 +83,8 @@ class CredentialVerifier:
     @property
     def sd_jwt_issuer_keys(self) -> sdjwt.IssuerKeyResolver:
         """An SD-JWT VC issuer's key by x5c, JWT VC Issuer Metadata or DID (issuer_keys.py)."""
+        from .issuer_keys import issuer_keys_for  # on use: X.509 is only for SD-JWT VCs
+
         return issuer_keys_for(self.resolver, self.trust_anchors)
 
     @property
