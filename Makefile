@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install peers lab
+.PHONY: run test install peers lab corpus-third-party
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,9 @@ peers:
 # The peer lab alone (needs `make peers`); LER_LAB_UPDATE=1 rewrites peers/*/expected/ from the run.
 lab: $(BIN)/python
 	$(BIN)/python -m pytest tests/lab $(ARGS)
+
+# The corpus family third-party (fixtures/credentials/corpus/third-party/, labels.yaml included),
+# signed by the peer lab's libraries with fresh keys (needs `make peers`); the suite-signed
+# families are `python -m tools.corpus`.
+corpus-third-party:
+	node peers/corpus/sign.mjs

@@ -13,9 +13,9 @@ from ler_interop.credentials.did import DidResolver
 from ler_interop.credentials.verifier import CredentialVerifier
 
 # A well-formed proof of a type the suite does not implement (a legacy suite's shape).
-FOREIGN = {"type": "Ed25519Signature2020", "created": "2024-01-01T00:00:00Z",
+FOREIGN = {"type": "RsaSignature2018", "created": "2024-01-01T00:00:00Z",
            "verificationMethod": "did:example:other#key-1", "proofPurpose": "assertionMethod",
-           "proofValue": "z" + "1" * 86}
+           "jws": "eyJhbGciOiJQUzI1NiJ9..c2ln"}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def test_known_proof_verified_and_foreign_one_warned(signer, verifier):
     result = verifier.verify(vc)
     assert result.verified, result.errors
     proof = result.check("proof")
-    assert proof.warnings and "Ed25519Signature2020" in proof.warnings[0] and "not checked" in proof.warnings[0]
+    assert proof.warnings and "unsupported proof type RsaSignature2018" in proof.warnings[0]
+    assert "not checked" in proof.warnings[0]
     assert proof.to_dict()["warnings"] == proof.warnings
 
 
@@ -73,6 +74,7 @@ def test_only_foreign_proofs_is_unsupported_not_malformed(signer, verifier):
     alone = dict(signed, proof=copy.deepcopy(FOREIGN))
     result = verifier.verify(alone)
     assert not result.verified and result.check("proof").reason == R.UNSUPPORTED_PROOF_TYPE
+    assert "unsupported proof type RsaSignature2018" in result.check("proof").message
     both = dict(signed, proof=[copy.deepcopy(FOREIGN), dict(FOREIGN, type="BbsBlsSignature2020")])
     assert verifier.verify(both).check("proof").reason == R.UNSUPPORTED_PROOF_TYPE
 

@@ -213,3 +213,4 @@ def test_each_missing_property_is_its_own_finding() -> None:
     assert required == [("ob3.achievement.id.required", f"{base}.id"),
                         ("ob3.achievement.type.required", f"{base}.type"),
                         ("ob3.achievement.criteria.required", f"{base}.criteria")]
+

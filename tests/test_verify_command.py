@@ -152,12 +152,12 @@ def test_unsigned_presentation_still_judges_its_credentials(tmp_path, capsys):
 
 def test_proof_set_warning_is_printed(signed_file, tmp_path, capsys):
     vc = dict(signed_file[1], proof=[signed_file[1]["proof"], {
-        "type": "Ed25519Signature2020", "verificationMethod": "did:example:x#k", "proofPurpose": "assertionMethod",
+        "type": "BbsBlsSignature2020", "verificationMethod": "did:example:x#k", "proofPurpose": "assertionMethod",
         "proofValue": "z3"}])
     path = tmp_path / "set.json"
     path.write_text(json.dumps(vc), encoding="utf-8")
     code, out, _ = run([str(path)], capsys)
-    assert code == 0 and "warn proof: proof[1]: proof type 'Ed25519Signature2020'" in out
+    assert code == 0 and "warn proof: proof[1]: unsupported proof type BbsBlsSignature2020" in out
 
 
 def test_vocab_null_context_is_judged_not_crashed(tmp_path, capsys):
@@ -224,3 +224,27 @@ def test_closed_pipe_exits_quietly(signed_file, tmp_path):
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_resource_answers_a_fetch_offline_and_bad_ones_are_usage_errors(tmp_path, capsys):
+    from ler_interop.credentials import statuslist
+
+    signer = crafting.Signer.did_key()
+    url = "https://status.example/lists/1"
+    lst = statuslist.StatusList(131072)
+    lst.set(5, True)
+    list_vc = signer.issue(statuslist.status_list_credential(url, signer.did, "revocation", lst))
+    (tmp_path / "list.json").write_text(json.dumps(list_vc), encoding="utf-8")
+    for index, verified in ((4, True), (5, False)):
+        vc = samples.achievement_credential("x", valid_until="2030-01-01T00:00:00Z")
+        vc["credentialStatus"] = statuslist.status_entry(url, index, "revocation")
+        path = tmp_path / f"vc{index}.json"
+        path.write_text(json.dumps(signer.issue(vc)), encoding="utf-8")
+        code, out, _ = run([str(path), "--json", "--resource", f"{url}={tmp_path / 'list.json'}"], capsys)
+        assert json.loads(out)["verified"] is verified, out
+        # Without the resource the host is not allowed: the status cannot be judged (exit 2, not 1).
+        code, out, _ = run([str(path), "--json"], capsys)
+        assert code == 2 and "status.example" in json.loads(out)["error"]
+    for bad in ("no-equals", "ftp://x=list.json", f"{url}={tmp_path / 'missing.json'}"):
+        code, _, err = run([str(path), "--resource", bad], capsys)
+        assert code == 2 and err.startswith("ler-interop verify: --resource") and len(err.splitlines()) == 1

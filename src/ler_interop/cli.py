@@ -21,25 +21,38 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from . import checks, run, verify_command
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """`only`: the command about to run. The other commands are listed but their options left
+    undefined, so their modules (pytest, the reference vendors, the verifier) are not imported:
+    `ler-interop verify` starts without loading the conformance run (benchmarks/verify_startup.py)."""
+    def wanted(name: str) -> bool:
+        return only in (None, name)
 
     parser = OneLineParser(prog="ler-interop", description="Interoperability conformance suite for "
                            "Learning & Employment Records (issuers, wallets, verifiers).")
     parser.add_argument("--version", action="version", version=f"ler-interop {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run.add_arguments(commands.add_parser("run", help="run the checks against vendors and write reports"))
+    run_parser = commands.add_parser("run", help="run the checks against vendors and write reports")
+    if wanted("run"):
+        from . import run
+
+        run.add_arguments(run_parser)
 
     serve = commands.add_parser("serve", help="run the reference vendors until Ctrl-C")
-    serve.add_argument("--fault", metavar="NAME", action="append", default=[], help=_fault_help())
+    serve.add_argument("--fault", metavar="NAME", action="append", default=[],
+                       help=_fault_help() if wanted("serve") else None)
     serve.add_argument("--token", help="require this bearer token on the issuing endpoint")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_base_port, default=0, metavar="P",
                        help="the issuer listens on P, the verifier on P+1, the wallet on P+2, so a fixed manifest "
                             "can name them (default: free ports, printed at start)")
 
-    checks.add_arguments(commands.add_parser("checks", help="print the check catalog"))
+    checks_parser = commands.add_parser("checks", help="print the check catalog")
+    if wanted("checks"):
+        from . import checks
+
+        checks.add_arguments(checks_parser)
 
     report = commands.add_parser("report", help="rebuild (and merge) reports from results streams")
     report.add_argument("streams", nargs="+", metavar="RESULTS.jsonl")
@@ -56,8 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     imported.add_argument("file", metavar="W3C.json")
     imported.add_argument("-o", "--out", metavar="OUT", help="output YAML (default: stdout)")
 
-    verify_command.add_arguments(commands.add_parser("verify", help="verify credentials/presentations offline"))
+    verify_parser = commands.add_parser("verify", help="verify credentials/presentations offline")
+    if wanted("verify"):
+        from . import verify_command
+
+        verify_command.add_arguments(verify_parser)
     return parser
+
+
+def _command_in(argv: list[str]) -> str | None:
+    """The command argv names (its first word that is not an option), or None."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def _base_port(text: str) -> int:
@@ -77,7 +99,8 @@ def _fault_help() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(_command_in(argv) or "").parse_args(argv)  # no command: no command's options
     if args.command == "run":
         from .run import run
 

@@ -15,14 +15,15 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from . import redact
 from .net_decode import ACCEPT_ENCODING, BadEncoding, CappedDecoder, DecodedTooLarge
 from .outcomes import CheckTimeout
+
+if TYPE_CHECKING:  # httpx is imported when a client first sends: `verify` of a local file never does
+    import httpx
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -207,7 +208,7 @@ class _ConnectionWatch:
 class Response:
     """A fully read, capped response."""
 
-    def __init__(self, status: int, headers: httpx.Headers, content: bytes, url: str, max_depth: int):
+    def __init__(self, status: int, headers: "httpx.Headers | dict[str, str]", content: bytes, url: str, max_depth: int):
         self.status_code = status
         self.headers = headers
         self.content = content
@@ -281,14 +282,24 @@ class Http:
         # (response smuggling) would have it read as the answer to the next request on a reused
         # connection (httpcore checks the socket, not bytes its parser already buffered), so
         # each exchange gets its own connection and nothing left on one is ever read.
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout), follow_redirects=False, verify=verify_tls,
-            headers={"accept-encoding": ACCEPT_ENCODING, **(headers or {})},
-            limits=httpx.Limits(max_keepalive_connections=0),
-        )
+        self._settings = (timeout, verify_tls, {"accept-encoding": ACCEPT_ENCODING, **(headers or {})})
+        self._client_made: httpx.Client | None = None
+
+    @property
+    def _client(self) -> "httpx.Client":
+        if self._client_made is None:
+            import httpx
+
+            timeout, verify_tls, headers = self._settings
+            self._client_made = httpx.Client(
+                timeout=httpx.Timeout(timeout), follow_redirects=False, verify=verify_tls, headers=headers,
+                limits=httpx.Limits(max_keepalive_connections=0),
+            )
+        return self._client_made
 
     def close(self) -> None:
-        self._client.close()
+        if self._client_made is not None:
+            self._client_made.close()
 
     def __enter__(self) -> "Http":
         return self
@@ -352,6 +363,8 @@ class Http:
         return b"".join(chunks)
 
     def _one(self, method: str, url: str, **kwargs: Any) -> Response:
+        import httpx
+
         self.policy.check_url(url)
         try:
             request = self._client.build_request(method, url, **kwargs)

@@ -15,13 +15,14 @@ import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from contextlib import ExitStack, contextmanager
+from typing import Any, Iterator
 
 from .credentials.artifacts import MAX_ARTIFACT_BYTES
 from .credentials.did import DidResolver
 from .credentials.findings import VerificationResult
 from .credentials.verifier import CredentialVerifier
-from .net import Http, NetError, parse_json
+from .net import Http, NetError, Response, parse_json
 from .results import json_text
 from .safe_text import neutralise
 
@@ -47,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", help="expected domain (audience) of a presentation proof")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="a host did:web documents and status lists may be fetched from (repeatable)")
+    parser.add_argument("--resource", action="append", default=[], metavar="URL=FILE",
+                        help="answer a fetch of URL with FILE instead of the network: a status list, a did:web "
+                             "or controller document kept offline (repeatable; no --allow-host needed for URL)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -76,6 +80,43 @@ def _parse_contexts(items: list[str]) -> dict[str, dict]:
             raise UsageError(f"--context {url}: {file} is not a JSON-LD context document (no @context)")
         contexts[url] = doc
     return contexts
+
+
+def _parse_resources(items: list[str]) -> dict[str, bytes]:
+    resources = {}
+    for item in items:
+        url, sep, file = item.partition("=")
+        if not sep or not url.startswith(("https://", "http://")) or not file:
+            raise UsageError(f"--resource {item!r}: expected URL=FILE with an http(s) URL")
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"--resource {url}: cannot read {file}: {exc.strerror}") from None
+        if len(data) > MAX_ARTIFACT_BYTES:
+            raise UsageError(f"--resource {url}: {file} is larger than {MAX_ARTIFACT_BYTES} bytes")
+        resources[url.split("#", 1)[0]] = data
+    return resources
+
+
+class OfflineHttp(Http):
+    """The guarded client, except that a URL given with --resource is answered from its file
+    (200, the bytes as read): offline verification against a kept status list or key document.
+    Every other URL still goes through the host guard."""
+
+    def __init__(self, allowed_hosts: set[str], resources: dict[str, bytes]):
+        super().__init__(allowed_hosts)
+        self.resources = resources
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Response:
+        data = self.resources.get(url.split("#", 1)[0]) if method == "GET" else None
+        if data is None:
+            return super().request(method, url, **kwargs)
+        return Response(200, {"content-type": _media_type(data)}, data, url, self.policy.max_depth)
+
+
+def _media_type(data: bytes) -> str:
+    """What a server would have said: JSON for a document, a JWT media type for a compact token."""
+    return "application/json" if data.lstrip()[:1] in (b"{", b"[") else "application/statuslist+jwt"
 
 
 class CannotJudge(Exception):
@@ -116,7 +157,7 @@ def _print_human(name: str, result: VerificationResult) -> None:
             _say(f"  warn {check.name}: {warning}")
 
 
-def _judge(name: str, verifier: CredentialVerifier,
+def judge(name: str, verifier: CredentialVerifier,
            args: argparse.Namespace) -> tuple[int, dict[str, Any], VerificationResult | None]:
     """(exit code, JSON entry, result) of one file; never raises for anything the file holds."""
     try:
@@ -147,25 +188,37 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
+@contextmanager
+def verifier_for(args: argparse.Namespace) -> Iterator[CredentialVerifier]:
+    """The verifier `verify` judges with, from its parsed options (raises UsageError)."""
+    now = _parse_now(args.now)
+    contexts = _parse_contexts(args.context)
+    resources = _parse_resources(args.resource)
+    with OfflineHttp({h.lower() for h in args.allow_host}, resources) as http:
+        def fetch(url: str, accept: str) -> Response:
+            response = http.get(url, headers={"accept": accept})
+            if response.status_code != 200:  # no list to read: the status cannot be judged
+                raise NetError(f"GET {url} answered {response.status_code}")
+            return response
+
+        # A status list that cannot be fetched leaves the credential unjudged (exit 2), not refused.
+        # A person's legacy (VCDM 1.1) credential is read by the 1.1 rules, with a warning.
+        yield CredentialVerifier(DidResolver(http=http), fetch_json=lambda url: fetch(url, "application/json").json(),
+                                 fetch_text=lambda url: fetch(url, "application/statuslist+jwt").text,
+                                 raise_transport_errors=True, now=now, extra_contexts=contexts, accept_vcdm1=True)
+
+
 def _run(args: argparse.Namespace) -> int:
-    try:
-        now = _parse_now(args.now)
-        contexts = _parse_contexts(args.context)
-    except UsageError as exc:
-        print(f"ler-interop verify: {exc}", file=sys.stderr)
-        return 2
-    hosts = {h.lower() for h in args.allow_host}
     worst = 0
-    with Http(hosts) as http:
-        resolver = DidResolver(http=http)
-
-        def fetch_json(url: str) -> Any:
-            return http.get(url, headers={"accept": "application/json"}).json()
-
-        verifier = CredentialVerifier(resolver, fetch_json=fetch_json, now=now, extra_contexts=contexts)
-        outputs: list[dict[str, Any]] = []
+    outputs: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        try:
+            verifier = stack.enter_context(verifier_for(args))
+        except UsageError as exc:
+            print(f"ler-interop verify: {exc}", file=sys.stderr)
+            return 2
         for name in args.files:
-            code, entry, result = _judge(name, verifier, args)
+            code, entry, result = judge(name, verifier, args)
             worst = max(worst, code)  # 2 > 1 > 0
             outputs.append(entry)
             if result is None:

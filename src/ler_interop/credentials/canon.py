@@ -248,6 +248,14 @@ def canonicalize_dataset(dataset: dict[str, list[dict]], *,
     return _Rdfc10(quads_from_dataset(dataset), max_ndegree_calls).run()
 
 
+def canonical_labels(quads: list[Quad], *, max_ndegree_calls: int = DEFAULT_MAX_NDEGREE_CALLS) -> dict[str, str]:
+    """RDFC-1.0's canonical issued identifiers map (input blank node id -> `_:c14nN`), which
+    the selective-disclosure suites relabel from (vc-di-ecdsa §3.4 labelReplacementCanonicalizeNQuads)."""
+    algorithm = _Rdfc10(quads, max_ndegree_calls)
+    algorithm.run()
+    return dict(algorithm.canonical.issued)
+
+
 def canonize_checked(document: Any, loader: OfflineLoader | None = None) -> tuple[str, list[Finding]]:
     """Canonical N-Quads of a JSON-LD document plus its safe-mode findings, in one expansion
     (a `@direction` the dataset cannot carry is one of them: jsonld.to_dataset_checked).

@@ -4,6 +4,7 @@ bytes that are signed.
 - eddsa-rdfc-2022: https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022
 - eddsa-jcs-2022:  https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022
 - ecdsa-rdfc-2019: https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019 (P-256 only here)
+- ecdsa-sd-2023:   https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-sd-2023 (hashing and signing in ecdsa_sd.py)
 
 All three hash the same way: hashData = SHA-256(canonical proof config) || SHA-256(canonical
 document) (vc-di-eddsa §3.2.4 / §3.3.4, vc-di-ecdsa §3.2.4 for P-256), and sign hashData with
@@ -34,6 +35,16 @@ SUITES: dict[str, Cryptosuite] = {
     "eddsa-rdfc-2022": Cryptosuite("eddsa-rdfc-2022", "Ed25519", "rdfc"),
     "eddsa-jcs-2022": Cryptosuite("eddsa-jcs-2022", "Ed25519", "jcs"),
     "ecdsa-rdfc-2019": Cryptosuite("ecdsa-rdfc-2019", "P-256", "rdfc"),
+    # Selective disclosure: its own create/derive/verify algorithms (ecdsa_sd.py).
+    "ecdsa-sd-2023": Cryptosuite("ecdsa-sd-2023", "P-256", "rdfc-sd"),
+}
+
+# Legacy proof types that name their algorithm by `type` (no `cryptosuite`), keyed by type.
+# Ed25519Signature2020 (W3C CCG, https://w3c-ccg.github.io/lds-ed25519-2020/): URDNA2015,
+# SHA-256, Ed25519, and the same hashData as eddsa-rdfc-2022: SHA-256(canonical proof options
+# with the document's @context) || SHA-256(canonical document without its proof).
+LEGACY_SUITES: dict[str, Cryptosuite] = {
+    "Ed25519Signature2020": Cryptosuite("Ed25519Signature2020", "Ed25519", "rdfc"),
 }
 
 

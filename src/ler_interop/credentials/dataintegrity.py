@@ -1,4 +1,7 @@
-"""Data Integrity proofs: sign and verify eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019.
+"""Data Integrity proofs: sign and verify eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019,
+and ecdsa-sd-2023 (base proofs signed here, derived in ecdsa_sd.derive, derived proofs verified);
+verify the legacy Ed25519Signature2020 proof type (cryptosuites.LEGACY_SUITES; signing it is
+ed25519_2020.py).
 
 Algorithms: Verifiable Credential Data Integrity 1.0 (https://www.w3.org/TR/vc-data-integrity/)
 §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify Proof; the suites' own create/verify
@@ -21,11 +24,14 @@ from typing import Any
 import base58
 import rfc8785
 
+from . import ecdsa_sd
 from . import findings as R
-from .cryptosuites import SUITES, Cryptosuite, HashInput, hash_input
+from .canon import CanonicalizationError
+from .cryptosuites import LEGACY_SUITES, SUITES, Cryptosuite, HashInput, hash_input
 from .findings import Finding, ProofResult, VerificationMethodError
 from .jsonld import ContextError, JsonLdError, OfflineLoader
 from .keys import Key
+from .sd_primitives import SelectionError
 
 PROOF_TYPE = "DataIntegrityProof"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -127,8 +133,12 @@ def sign(
     domain: str | list[str] | None = None,
     loader: OfflineLoader | None = None,
     allow_unsafe: bool = False,
+    mandatory_pointers: list[str] | None = None,
 ) -> dict[str, Any]:
     """Return a new document carrying a new proof (appended to any existing proof set).
+
+    For ecdsa-sd-2023 this is the issuer's base proof; `mandatory_pointers` are the JSON
+    pointers every derived proof must disclose (vc-di-ecdsa §3.6.2).
 
     `created=None` means now. `allow_unsafe=True` signs even when safe mode finds dropped
     terms or relative IRIs (to craft negative vectors); otherwise that is a `SigningError`.
@@ -165,16 +175,21 @@ def sign(
         proof["@context"] = unsecured["@context"]
 
     try:
-        hashed = hash_input(suite, unsecured, proof_config_for(unsecured, proof), loader)
+        if suite.canonicalization == "rdfc-sd":
+            proof_value, problems = ecdsa_sd.base_proof_value(unsecured, proof, key, list(mandatory_pointers or []),
+                                                              loader)
+        else:
+            hashed = hash_input(suite, unsecured, proof_config_for(unsecured, proof), loader)
+            problems = hashed.document_findings + [_in_proof(f, None) for f in hashed.proof_config_findings]
+            proof_value = encode_multibase(key.sign(hashed.hash_data))
     except ContextError as exc:
         raise SigningError(str(exc)) from None
-    except (JsonLdError, rfc8785.CanonicalizationError) as exc:
+    except (JsonLdError, rfc8785.CanonicalizationError, CanonicalizationError, SelectionError) as exc:
         raise SigningError(f"cannot canonicalize the document: {exc}") from None
-    problems = hashed.document_findings + [_in_proof(f, None) for f in hashed.proof_config_findings]
     if problems and not allow_unsafe:
         raise SigningError("; ".join(str(f) for f in problems))
 
-    proof["proofValue"] = encode_multibase(key.sign(hashed.hash_data))
+    proof["proofValue"] = proof_value
     secured = dict(unsecured)
     secured["proof"] = [*existing, proof] if existing else proof
     return secured
@@ -222,7 +237,7 @@ def verify(
         if skip is not None:
             # DI 1.0 §4.5: each proof is verified on its own; one the suite cannot run is
             # reported, never counted as verified (and never lets the set pass alone).
-            unchecked.append((skip[0], f"{label}: {skip[1]}"))
+            unchecked.append((skip[0], skip[1] if len(proofs) == 1 else f"{label}: {skip[1]}"))
             per_proof.append({"index": index, "ok": None, "reason": skip[0]})
             continue
         try:
@@ -243,7 +258,7 @@ def verify(
         per_proof.append({"index": index, "ok": True, "cryptosuite": suite, "verificationMethod": vm})
     result.details["proofs"] = per_proof
     if not result.verification_methods:  # every proof is of a kind the suite does not implement
-        return ProofResult.fail(unchecked[0][0], "no proof this verifier implements: " + "; ".join(m for _, m in unchecked),
+        return ProofResult.fail(unchecked[0][0], "no proof this verifier can check: " + "; ".join(m for _, m in unchecked),
                                 details=result.details)
     if unchecked:
         result.message = f"{len(result.verification_methods)} proof(s) verified, {len(unchecked)} not checked"
@@ -270,8 +285,10 @@ def _not_implemented(proof: Any) -> tuple[str, str] | None:
     implement; a proof whose type or cryptosuite is absent or ill-typed is malformed instead."""
     if not isinstance(proof, dict) or not isinstance(proof.get("type"), str) or not proof["type"]:
         return None
+    if proof["type"] in LEGACY_SUITES:
+        return None
     if proof["type"] != PROOF_TYPE:
-        return R.UNSUPPORTED_PROOF_TYPE, f"proof type {proof['type']!r} is not implemented here: not checked"
+        return R.UNSUPPORTED_PROOF_TYPE, f"unsupported proof type {proof['type'][:80]} (not checked)"
     suite = proof.get("cryptosuite")
     if isinstance(suite, str) and suite and suite not in SUITES:
         return R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {suite!r} is not one of {', '.join(SUITES)}: not checked"
@@ -305,11 +322,13 @@ def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, ex
                 challenge: str | None, domain: str | None, now: datetime, loader: OfflineLoader | None,
                 index: int | None, waive: frozenset[str] = frozenset()) -> tuple[str, str, str]:
     suite = _check_shape(proof)
-    proof_bytes = _decode_proof_value(proof["proofValue"])
+    proof_bytes = b"" if suite.canonicalization == "rdfc-sd" else _decode_proof_value(proof["proofValue"])
 
     _waivable(waive, _check_purpose, proof, expected_purpose)
     _waivable(waive, _check_validity_period, proof, now)
     _waivable(waive, _check_challenge_and_domain, proof, challenge, domain)
+    if suite.canonicalization == "rdfc-sd":
+        return _verify_sd(unsecured, proof, resolve_vm, loader, waive, suite)
 
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     document = unsecured
@@ -332,24 +351,67 @@ def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, ex
     _waivable(waive, _raise_problems, problems)
 
     vm = proof["verificationMethod"]
+    key, controller = _resolve_key(proof, resolve_vm, suite)
+    if not key.verify(proof_bytes, hashed.hash_data):
+        raise _Reject(R.BAD_SIGNATURE, f"the {suite.name} signature does not verify with {vm}")
+    return vm, controller, suite.name
+
+
+def _resolve_key(proof: dict[str, Any], resolve_vm: ResolveVm, suite: Cryptosuite) -> tuple[Key, str]:
+    vm = proof["verificationMethod"]
     try:
         key, controller = resolve_vm(vm, proof["proofPurpose"])
     except VerificationMethodError as exc:
         raise _Reject(exc.reason, str(exc)) from None
     if key.type != suite.key_type:
         raise _Reject(R.KEY_NOT_FOUND, f"{vm} holds a {key.type} key; {suite.name} needs {suite.key_type}")
-    if not key.verify(proof_bytes, hashed.hash_data):
-        raise _Reject(R.BAD_SIGNATURE, f"the {suite.name} signature does not verify with {vm}")
-    return vm, controller, suite.name
+    return key, controller
+
+
+def _verify_sd(unsecured: dict[str, Any], proof: dict[str, Any], resolve_vm: ResolveVm,
+               loader: OfflineLoader | None, waive: frozenset[str],
+               suite: Cryptosuite) -> tuple[str, str, str]:
+    """ecdsa-sd-2023 (vc-di-ecdsa §3.6.7 Verify Derived Proof). A base proof is checked as its
+    holder would (ecdsa_sd.verify_base) and then refused: it is "to be given only to the
+    holder" (§3.6.5) and a verifier's parseDerivedProofValue requires the disclosure header."""
+    base = ecdsa_sd.proof_kind(proof["proofValue"]) == "base"
+    try:
+        if base:
+            key, controller = _resolve_key(proof, resolve_vm, suite)
+            problems = ecdsa_sd.verify_base(unsecured, proof, key, loader)
+        else:
+            data = ecdsa_sd.create_verify_data(unsecured, proof, loader)
+            problems = data.findings
+    except ecdsa_sd.SdError as exc:
+        raise _Reject(exc.reason, str(exc)) from None
+    except ContextError as exc:
+        raise _Reject(R.CONTEXT_PROBLEM, str(exc), [exc.to_finding()]) from None
+    except (JsonLdError, SelectionError, CanonicalizationError) as exc:
+        raise _Reject(R.CONTEXT_PROBLEM, f"cannot canonicalize the document: {exc}") from None
+    _waivable(waive, _raise_problems, problems)
+    if base:
+        raise _Reject(R.SD_BASE_PROOF, "an ecdsa-sd-2023 base proof (it verifies for its holder) is not a "
+                      "presentable proof: a verifier must receive a derived proof (vc-di-ecdsa §3.6.5, §3.5.8)")
+    key, controller = _resolve_key(proof, resolve_vm, suite)
+    try:
+        ecdsa_sd.verify_statements(data, key)
+    except ecdsa_sd.SdError as exc:
+        raise _Reject(exc.reason, str(exc)) from None
+    return proof["verificationMethod"], controller, suite.name
 
 
 def _check_shape(proof: Any) -> Cryptosuite:
     """DI 1.0 §2.1 (https://www.w3.org/TR/vc-data-integrity/#proofs): required, typed fields."""
     if not isinstance(proof, dict):
         raise _Reject(R.MALFORMED_PROOF, "proof must be a JSON object")
-    if proof.get("type") != PROOF_TYPE:
+    legacy = LEGACY_SUITES.get(proof["type"]) if isinstance(proof.get("type"), str) else None
+    if legacy is not None:
+        required: tuple[str, ...] = ("verificationMethod", "proofPurpose", "proofValue")
+    elif proof.get("type") != PROOF_TYPE:
         raise _Reject(R.MALFORMED_PROOF, f"proof type is {proof.get('type')!r}, expected {PROOF_TYPE!r}")
-    for name in ("cryptosuite", "verificationMethod", "proofPurpose", "proofValue"):
+    else:
+        required = ("cryptosuite", "verificationMethod", "proofPurpose", "proofValue")
+    for name in required:
         if not isinstance(proof.get(name), str) or not proof[name]:
             raise _Reject(R.MALFORMED_PROOF, f"proof.{name} is missing or not a non-empty string")
     for name in ("created", "expires"):
@@ -363,6 +425,8 @@ def _check_shape(proof: Any) -> Cryptosuite:
                 raise _Reject(R.MALFORMED_PROOF, f"proof.{name} {value!r} is not an XML Schema dateTimeStamp") from None
     if "previousProof" in proof:
         raise _Reject(R.MALFORMED_PROOF, "proof chains (previousProof) are not supported by this verifier")
+    if legacy is not None:
+        return legacy
     suite = SUITES.get(proof["cryptosuite"])
     if suite is None:
         raise _Reject(R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {proof['cryptosuite']!r} is not one of {', '.join(SUITES)}")

@@ -28,6 +28,10 @@ CHALLENGE_MISMATCH = "challenge-mismatch"
 DOMAIN_MISMATCH = "domain-mismatch"
 WRONG_PURPOSE = "wrong-proof-purpose"
 HOLDER_BINDING = "holder-binding"
+# ecdsa-sd-2023: a base proof (the holder's copy) presented to a verifier, and a derived proof
+# whose statement signatures do not pair with the revealed non-mandatory statements.
+SD_BASE_PROOF = "sd-base-proof"
+SD_SIGNATURE_COUNT = "sd-signature-count"
 
 # The party a failed check points at: the issuer (its signature, key, data) or the holder (the
 # wallet that presented: its proof, KB-JWT, the disclosures it sent). Reports name it, so a

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import datamodel, dataintegrity, jose, jsonld, jwtvc, schemas, sdjwt, statuslist, tokenstatus
+from . import datamodel, datamodel_v1, dataintegrity, jose, jsonld, jwtvc, schemas, sdjwt, statuslist, tokenstatus
 from .issuer_keys import issuer_keys_for
 from .artifacts import Artifact, ArtifactError, parse_artifact
 from ..net import NetError
@@ -69,6 +69,9 @@ class CredentialVerifier:
     fetch_text: Callable[[str], str] | None = None
     # X.509 trust anchors (cryptography Certificates) for SD-JWT VCs signed with `x5c`.
     trust_anchors: list[Any] = field(default_factory=list)
+    # `verify` accepts a VCDM 1.1 document judged by the 1.1 rules (with a legacy warning). The
+    # suite judging a vendor leaves this off: a 1.1 credential is not VCDM 2.0 conformant.
+    accept_vcdm1: bool = False
 
     def __post_init__(self) -> None:
         if self.loader is None:
@@ -116,7 +119,7 @@ class CredentialVerifier:
                 proof = self._proof(parsed, purpose="assertionMethod", waive=ignore)
                 checks.append(_proof_check(proof, ISSUER))
                 checks.append(self._issuer_binding(doc, proof))
-            checks.append(_findings_check("data-model", datamodel.check_credential(doc), "VCDM 2.0 structure is valid"))
+            checks.append(self._data_model_check(doc, parsed.kind, presentation=False))
             checks.append(self._schema_check(doc))
         checks.append(self._validity_check(doc, parsed))
         if not unsigned and check_status:
@@ -144,10 +147,7 @@ class CredentialVerifier:
             proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
             checks.append(_proof_check(proof, HOLDER))
             checks.append(self._holder_binding(vp, proof))
-        findings = datamodel.check_presentation(vp)
-        if parsed.kind == "jwt_vc_json":  # the 1.1 encoding carries credentials as JWT strings
-            findings = [f for f in findings if f.rule != "vcdm2.verifiableCredential.object"]
-        checks.append(_findings_check("data-model", findings, "presentation structure is valid"))
+        checks.append(self._data_model_check(vp, parsed.kind, presentation=True))
         for i, item in enumerate(_embedded_credentials(vp)):
             inner = self.verify_credential(item, ignore=ignore, unsigned=unsigned)
             checks += [replace(c, name=f"credential[{i}].{c.name}") for c in inner.checks]
@@ -210,6 +210,25 @@ class CredentialVerifier:
             return Check("holder-binding", True, f"signed by the holder {holder}", party=HOLDER)
         return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding", party=HOLDER)
 
+    def _data_model_check(self, doc: dict, kind: str, *, presentation: bool) -> Check:
+        """VCDM 2.0 structure; a JSON-LD VCDM 1.1 document is judged by the 1.1 rules when
+        `accept_vcdm1`, and always carries a legacy warning."""
+        what = "presentation" if presentation else "credential"
+        legacy = kind == "jsonld" and datamodel_v1.is_v1(doc)
+        if legacy and self.accept_vcdm1:
+            findings = (datamodel_v1.check_presentation if presentation else datamodel_v1.check_credential)(doc)
+            check = _findings_check("data-model", findings, f"VCDM 1.1 {what} structure is valid")
+        else:
+            findings = (datamodel.check_presentation if presentation else datamodel.check_credential)(doc)
+            if kind == "jwt_vc_json" and presentation:  # the 1.1 encoding carries credentials as JWT strings
+                findings = [f for f in findings if f.rule != "vcdm2.verifiableCredential.object"]
+            ok = "presentation structure is valid" if presentation else "VCDM 2.0 structure is valid"
+            check = _findings_check("data-model", findings, ok)
+        if legacy:
+            judged = "judged by the VCDM 1.1 rules" if self.accept_vcdm1 else "not a VCDM 2.0 document"
+            check.warnings.append(f"{datamodel_v1.LEGACY}: {datamodel_v1.V1_CONTEXT} is the first @context; {judged}")
+        return check
+
     def _schema_check(self, doc: dict) -> Check:
         profile = schemas.detect_profile(doc)
         if profile is None:
@@ -218,12 +237,22 @@ class CredentialVerifier:
             return Check("schema", True, "no Open Badges / CLR profile claimed; VCDM checks only", reason=NO_PROFILE)
         findings = schemas.check_all(doc)
         findings = [f for f in findings if not f.rule.startswith("vcdm2.")]
+        if self.accept_vcdm1 and datamodel_v1.is_v1(doc):
+            # Open Badges 3.0 as first published (contexts context.json to context-3.0.2) sat on
+            # VCDM 1.1: issuanceDate, and the 1.1 context first. The bundled schema is the VCDM 2.0
+            # revision, so only its VCDM-version rules are left to datamodel_v1; the rest applies.
+            findings = [f for f in findings if not _vcdm2_schema_rule(f)]
+            return _findings_check("schema", findings, f"valid against the {profile} schema and rules "
+                                   "(its VCDM 2.0 context and validFrom rules left to the VCDM 1.1 rules)")
         return _findings_check("schema", findings, f"valid against the {profile} schema and rules")
 
     def _validity_check(self, doc: dict, parsed: Artifact) -> Check:
         if parsed.kind == "sd-jwt":
             return Check("validity", True, "exp/nbf checked with the SD-JWT")
-        findings = datamodel.check_validity_period(doc, self._now)
+        if parsed.kind == "jsonld" and datamodel_v1.is_v1(doc):  # issuanceDate/expirationDate, not validFrom/validUntil
+            findings = datamodel_v1.check_validity_period(doc, self._now)
+        else:
+            findings = datamodel.check_validity_period(doc, self._now)
         if parsed.kind == "jwt_vc_json":  # exp/nbf are the credential's validity in the 1.1 encoding
             findings += jwtvc.validity_findings(parsed.payload or {}, self._now)
         return _findings_check("validity", findings, "within its validity period")
@@ -318,6 +347,11 @@ class CredentialVerifier:
         if result.ok:
             parsed.document = result.details.get("claims") or {}
         return checks
+
+
+def _vcdm2_schema_rule(f: Finding) -> bool:
+    """A schema finding that only says "this is not VCDM 2.0": validFrom, or the 2.0 context first."""
+    return f.rule.endswith(".validFrom.required") or (f.rule.endswith(".context.invalid") and f.path.endswith("[0]"))
 
 
 def _proof_check(result: ProofResult, party: str | None = None) -> Check:
