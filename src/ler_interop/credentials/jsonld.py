@@ -95,6 +95,22 @@ def bundled_context(url: str) -> Any:
     return _bundled_document(entry["file"])
 
 
+class _OfflineContextResolver(ContextResolver):
+    """pyld's resolver, refusing a relative context reference before pyld resolves it.
+
+    With no base IRI (`base: None`, below), pyld's IRI resolver raises a bare ValueError
+    for `"@context": ""` or `"https2//…"`; a context that names no bundled URL is the same
+    finding as an unknown one (JSON-LD 1.1 API §4.1.2 step 5.2: a context reference is an
+    IRI resolved against the base, and a document without one cannot be loaded).
+    """
+
+    def _resolve_remote_context(self, active_ctx, url, base, cycles):
+        if not _ABSOLUTE_IRI.match(url):
+            raise ContextError(url, f"relative JSON-LD context reference {url!r} (no base IRI; "
+                                    "contexts are never downloaded)")
+        return super()._resolve_remote_context(active_ctx, url, base, cycles)
+
+
 class OfflineLoader:
     """A pyld document loader that serves bundled (and caller-supplied) contexts only.
 
@@ -140,7 +156,7 @@ class OfflineLoader:
         """
         return {
             "documentLoader": self,
-            "contextResolver": ContextResolver(self._resolved_cache, self),
+            "contextResolver": _OfflineContextResolver(self._resolved_cache, self),
             "base": None,
             "processingMode": "json-ld-1.1",
         }

@@ -117,7 +117,9 @@ def decoded_document(payload: Mapping[str, Any]) -> dict[str, Any]:
         if "holder" not in doc and isinstance(payload.get("iss"), str):
             doc["holder"] = payload["iss"]
         return doc
-    doc = dict(payload.get("vc") or {})
+    # A `vc` claim that is not an object decodes to no credential: the data-model check then
+    # names what is missing (a broken VC-JWT is "not verified", not unreadable input).
+    doc = dict(payload["vc"]) if isinstance(payload.get("vc"), dict) else {}
     if "issuer" not in doc and isinstance(payload.get("iss"), str):
         doc["issuer"] = payload["iss"]
     if "id" not in doc and isinstance(payload.get("jti"), str):

@@ -127,7 +127,8 @@ def check_result_links(credential: Any, profile: str) -> list[Finding]:
     if not isinstance(subject, dict) or not isinstance(subject.get("result"), list):
         return []
     achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
-    described = {d.get("id") for d in as_list(achievement.get("resultDescription") or []) if isinstance(d, dict)}
+    described = {d["id"] for d in as_list(achievement.get("resultDescription") or [])
+                 if isinstance(d, dict) and isinstance(d.get("id"), str)}  # an id that is not a string names nothing
     out = []
     for i, result in enumerate(subject["result"]):
         ref = result.get("resultDescription") if isinstance(result, dict) else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from ler_interop.credentials import revocationlist
 from ler_interop.credentials.findings import Finding
 
 SPEC = "https://www.w3.org/TR/vc-bitstring-status-list/"
@@ -219,6 +220,8 @@ class StatusResult:
     reason: str | None = None
     findings: list[Finding] = field(default_factory=list)
     list_url: str | None = None
+    # What left the status undetermined without a verdict (a 1EdTech list that cannot be read).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -320,8 +323,18 @@ def check_status(
     results = []
     for position, entry in enumerate(entries):
         path = "$.credentialStatus" if single else f"$.credentialStatus[{position}]"
+        if isinstance(entry, dict) and entry.get("type") == revocationlist.TYPE:
+            results.append(_check_1edtech(entry, credential.get("id"), fetch))
+            continue
         results.append(_check_entry(entry, path, fetch, verify_list, now, lists, min_entries, max_bytes))
     return results
+
+
+def _check_1edtech(entry: dict, credential_id: Any, fetch: Callable[[str], dict]) -> StatusResult:
+    """OB 3.0's 1EdTech Revocation List (revocationlist.py): revoked, clear, or undetermined with a warning."""
+    answer = revocationlist.check_entry(entry, credential_id, fetch)
+    return StatusResult("revocation", None, answer.revoked, True, answer.message, None, [], answer.list_url,
+                        [answer.warning] if answer.warning else [])
 
 
 def _check_entry(entry: Any, path: str, fetch: Callable[[str], dict], verify_list: Callable[[dict], bool | str] | None,

@@ -306,9 +306,11 @@ class CredentialVerifier:
         flagged = [r for r in results if r.is_set and r.purpose in ("revocation", "suspension")]
         if flagged:
             r = flagged[0]
+            where = f"(index {r.index})" if r.index is not None else f"({r.message})"
             return Check("status", False, f"credential is {'revoked' if r.purpose == 'revocation' else 'suspended'} "
-                         f"(index {r.index})", reason=f"status.{r.purpose}")
-        return Check("status", True, "; ".join(r.message for r in results) or "status clear")
+                         f"{where}", reason=f"status.{r.purpose}")
+        return Check("status", True, "; ".join(r.message for r in results) or "status clear",
+                     warnings=[w for r in results for w in r.warnings])
 
     def _sd_jwt_status(self, claims: dict) -> Check:
         """SD-JWT VC status is an IETF Token Status List reference (tokenstatus.py)."""
