@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ler_interop import verify_command
-from ler_interop.credentials import dataintegrity, samples
+from ler_interop.credentials import crafting, dataintegrity, samples
 from ler_interop.credentials.did import DidResolver, did_jwk
 from ler_interop.credentials.keys import Key
 from ler_interop.credentials.obv3_jwt import credential_of, sign_ob_jwt
@@ -41,16 +41,6 @@ class FakeHttp:
         if not any(url.startswith(u.split("#")[0].rsplit("/", 1)[0]) for u in self.docs):
             raise HostNotAllowed(f"refused {url!r}: not allowed")
         return FakeResponse(self.docs.get(url))
-
-
-def controller_doc(url: str, key: Key, vm_type: str = "Multikey", controller: str | None = None) -> dict:
-    vm = {"id": f"{url}#key-1", "type": vm_type, "controller": controller or url}
-    if vm_type == "Multikey":
-        vm["publicKeyMultibase"] = key.public_multikey()
-    else:
-        vm["publicKeyJwk"] = key.public_jwk()
-    return {"@context": ["https://www.w3.org/ns/cid/v1"], "id": url, "verificationMethod": [vm],
-            "assertionMethod": [vm["id"]]}
 
 
 def ob_credential(issuer: str) -> dict:
@@ -147,7 +137,7 @@ def test_rsa_key_under_2048_bits_is_refused():
 def test_https_kid_controller_document(vm_type, key_type):
     key = Key.generate(key_type)
     issuer = f"{HOST}/issuers/1"
-    http = FakeHttp({issuer: controller_doc(issuer, key, vm_type)})
+    http = FakeHttp({issuer: crafting.controller_document(issuer, key, vm_type)})
     result = verifier(http).verify(ob_jwt(ob_credential(issuer), key, {"kid": f"{issuer}#key-1"}))
     assert result.verified, [c.to_dict() for c in result.checks if not c.ok]
 
@@ -156,7 +146,7 @@ def test_https_kid_controller_document(vm_type, key_type):
 def test_https_data_integrity_verification_method(vm_type):
     key = Key.generate("Ed25519")
     issuer = f"{HOST}/issuers/2"
-    http = FakeHttp({issuer: controller_doc(issuer, key, vm_type)})
+    http = FakeHttp({issuer: crafting.controller_document(issuer, key, vm_type)})
     vc = dataintegrity.sign({**ob_credential(issuer)}, key, cryptosuite="eddsa-rdfc-2022", created="2026-01-01T00:00:00Z",
                             verification_method=f"{issuer}#key-1")
     result = verifier(http).verify(vc)
@@ -175,7 +165,7 @@ def test_https_method_as_its_own_document():
 def test_https_controller_mismatch_is_rejected():
     key = Key.generate("Ed25519")
     issuer = f"{HOST}/issuers/4"
-    http = FakeHttp({issuer: controller_doc(issuer, key, controller=f"{HOST}/issuers/someone-else")})
+    http = FakeHttp({issuer: crafting.controller_document(issuer, key, controller=f"{HOST}/issuers/someone-else")})
     vc = dataintegrity.sign(ob_credential(issuer), key, cryptosuite="eddsa-rdfc-2022", created="2026-01-01T00:00:00Z", verification_method=f"{issuer}#key-1")
     result = verifier(http).verify(vc)
     assert not result.verified and check(result, "proof").reason == "key-not-authorized"
@@ -184,7 +174,7 @@ def test_https_controller_mismatch_is_rejected():
 def test_https_document_id_must_be_its_url():
     key = Key.generate("Ed25519")
     issuer = f"{HOST}/issuers/5"
-    doc = controller_doc(issuer, key)
+    doc = crafting.controller_document(issuer, key)
     doc["id"] = f"{HOST}/issuers/elsewhere"
     vc = dataintegrity.sign(ob_credential(issuer), key, cryptosuite="eddsa-rdfc-2022", created="2026-01-01T00:00:00Z", verification_method=f"{issuer}#key-1")
     result = verifier(FakeHttp({issuer: doc})).verify(vc)

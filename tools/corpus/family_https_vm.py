@@ -5,6 +5,7 @@ Multikey or a JsonWebKey, and a method served as its own document. Documents are
 
 from __future__ import annotations
 
+from ler_interop.credentials import crafting
 from ler_interop.credentials.keys import Key
 
 from .common import HOST, Corpus, Signer
@@ -15,19 +16,9 @@ ABOUT = "Data Integrity eddsa-rdfc-2022 with an https verificationMethod (Multik
 BASE = f"{HOST}/https-vm"
 
 
-def controller_document(url: str, key: Key, vm_type: str, controller: str | None = None) -> dict:
-    vm = {"id": f"{url}#key-1", "type": vm_type, "controller": controller or url}
-    if vm_type == "Multikey":
-        vm["publicKeyMultibase"] = key.public_multikey()
-    else:
-        vm["publicKeyJwk"] = key.public_jwk()
-    return {"@context": ["https://www.w3.org/ns/cid/v1"], "id": url, "verificationMethod": [vm],
-            "assertionMethod": [vm["id"]]}
-
-
 def issuer(c: Corpus, name: str, vm_type: str, controller: str | None = None) -> Signer:
     key, url = Key.generate("Ed25519"), f"{BASE}/issuers/{name}"
-    c.resource(url, f"issuer-{name}.json", controller_document(url, key, vm_type, controller))
+    c.resource(url, f"issuer-{name}.json", crafting.controller_document(url, key, vm_type, controller))
     return Signer(key, url, f"{url}#key-1")
 
 

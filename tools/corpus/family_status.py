@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from ler_interop.credentials import crafting, revocationlist, samples
+from ler_interop.credentials import revocationlist, samples
 from ler_interop.credentials.statuslist import StatusList, status_entry, status_list_credential
 
 from .common import HOST, Corpus, Signer

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ler_interop.credentials.did import did_jwk
 from ler_interop.credentials.jws import sign_compact
+from ler_interop.credentials import crafting
 from ler_interop.credentials.keys import Key
 from ler_interop.credentials.obv3_jwt import sign_ob_jwt
 
@@ -29,16 +30,9 @@ def did_jwk_signer(key: Key) -> Signer:
     return Signer(key, did, f"{did}#0")
 
 
-def controller_document(url: str, key_jwk: dict, controller: str | None = None) -> dict:
-    """A controlled identifier document (CID 1.0) listing one JsonWebKey under assertionMethod."""
-    vm = {"id": f"{url}#key-1", "type": "JsonWebKey", "controller": controller or url, "publicKeyJwk": key_jwk}
-    return {"@context": ["https://www.w3.org/ns/cid/v1"], "id": url, "verificationMethod": [vm],
-            "assertionMethod": [vm["id"]]}
-
-
 def https_signer(c: Corpus, name: str, key: Key, controller: str | None = None) -> Signer:
     url = f"{BASE}/issuers/{name}"
-    c.resource(url, f"issuer-{name}.json", controller_document(url, key.public_jwk(), controller))
+    c.resource(url, f"issuer-{name}.json", crafting.controller_document(url, key, "JsonWebKey", controller))
     return Signer(key, url, f"{url}#key-1")
 
 

@@ -54,6 +54,18 @@ class Signer:
         return self.sign(doc, **kw)
 
 
+def controller_document(url: str, key: Key, vm_type: str = "Multikey", controller: str | None = None) -> dict:
+    """A controlled identifier document (CID 1.0 §2) at `url` listing one key, `Multikey` or
+    `JsonWebKey`, under assertionMethod; `controller` other than `url` makes it a mismatch."""
+    vm = {"id": f"{url}#key-1", "type": vm_type, "controller": controller or url}
+    if vm_type == "Multikey":
+        vm["publicKeyMultibase"] = key.public_multikey()
+    else:
+        vm["publicKeyJwk"] = key.public_jwk()
+    return {"@context": ["https://www.w3.org/ns/cid/v1"], "id": url, "verificationMethod": [vm],
+            "assertionMethod": [vm["id"]]}
+
+
 def _proofs(doc: dict) -> list[dict]:
     proof = doc.get("proof")
     return proof if isinstance(proof, list) else [proof]

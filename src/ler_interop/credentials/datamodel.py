@@ -178,15 +178,22 @@ def check_validity_period(doc: Any, now: datetime) -> list[Finding]:
         return []
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
+    return window_findings(doc, now, ("validFrom", parse_datetime(doc.get("validFrom"))),
+                           ("validUntil", parse_datetime(doc.get("validUntil"))))
+
+
+def window_findings(doc: dict[str, Any], now: datetime, start: tuple[str, datetime | None],
+                    end: tuple[str, datetime | None]) -> list[Finding]:
+    """`validity.not-yet-valid` before the start property's instant, `validity.expired` after
+    the end's; the properties are named (VCDM 2.0 validFrom/validUntil, 1.1 issuanceDate/expirationDate)."""
     out: list[Finding] = []
-    valid_from = parse_datetime(doc.get("validFrom"))
-    valid_until = parse_datetime(doc.get("validUntil"))
-    if valid_from is not None and now < valid_from:
-        out.append(Finding("validity.not-yet-valid", "$.validFrom",
-                           f"not valid before {doc['validFrom']} (now {now.isoformat()})"))
-    if valid_until is not None and now > valid_until:
-        out.append(Finding("validity.expired", "$.validUntil",
-                           f"expired at {doc['validUntil']} (now {now.isoformat()})"))
+    (start_name, start_at), (end_name, end_at) = start, end
+    if start_at is not None and now < start_at:
+        out.append(Finding("validity.not-yet-valid", f"$.{start_name}",
+                           f"not valid before its {start_name} {doc[start_name]} (now {now.isoformat()})"))
+    if end_at is not None and now > end_at:
+        out.append(Finding("validity.expired", f"$.{end_name}",
+                           f"expired at its {end_name} {doc[end_name]} (now {now.isoformat()})"))
     return out
 
 

@@ -16,7 +16,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from .datamodel import child, is_url, parse_datetime, types_of
+from .datamodel import child, is_url, parse_datetime, types_of, window_findings
 from .findings import Finding
 
 SPEC = "https://www.w3.org/TR/2022/REC-vc-data-model-20220303/"
@@ -78,15 +78,8 @@ def check_validity_period(doc: dict[str, Any], now: datetime) -> list[Finding]:
     expirationDate "the date and time the credential ceases to be valid"."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
-    out: list[Finding] = []
-    issued, expires = parse_datetime_v1(doc.get("issuanceDate")), parse_datetime_v1(doc.get("expirationDate"))
-    if issued is not None and now < issued:
-        out.append(Finding("validity.not-yet-valid", "$.issuanceDate",
-                           f"not valid before its issuanceDate {doc['issuanceDate']} (now {now.isoformat()})"))
-    if expires is not None and now > expires:
-        out.append(Finding("validity.expired", "$.expirationDate",
-                           f"expired at its expirationDate {doc['expirationDate']} (now {now.isoformat()})"))
-    return out
+    return window_findings(doc, now, ("issuanceDate", parse_datetime_v1(doc.get("issuanceDate"))),
+                           ("expirationDate", parse_datetime_v1(doc.get("expirationDate"))))
 
 
 def _check_context(doc: dict[str, Any]) -> list[Finding]:
