@@ -62,6 +62,10 @@ def as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], new: list[dict[s
 def test_identical_runs_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     code, doc = as_json(tmp_path, capsys, BASE)
     assert code == 0 and doc["regressed"] is False
+    assert set(doc) == {"diff_format", "old", "new", "regressed", "vendors"} and doc["diff_format"] == 1
+    assert set(doc["old"]) == {"path", "run_id", "started", "suite_version", "faults", "problems"}
+    assert set(doc["vendors"][0]) == {"id", "presence", "regressed", "regressions", "counts", "conforms",
+                                      "principles", "profiles", "changes"}
     assert doc["vendors"][0]["counts"]["unchanged"] == 5 and doc["vendors"][0]["changes"] == []
 
 
