@@ -74,6 +74,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from . import verify_command
 
         verify_command.add_arguments(verify_parser)
+
+    diff_parser = commands.add_parser("diff", help="what changed between two runs; exit 1 on a regression")
+    if wanted("diff"):
+        from .diff import command as diff_command
+
+        diff_command.add_arguments(diff_parser)
     return parser
 
 
@@ -120,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.manifest_command == "check":
             return manifest.check_command(args.file, require_secrets=not args.no_secrets)
         return manifest.import_command(args.file, args.out)
+    if args.command == "diff":
+        from .diff.command import run as diff
+
+        return diff(args)
     from .verify_command import run as verify
 
     return verify(args)
