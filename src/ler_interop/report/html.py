@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import scoring
+from .certificates import load_certificates
 from ..results import RESULT_DEFAULTS, Stream, count_outcomes
 from ..safe_text import neutralise
 from .matrix import matrix_grid
@@ -113,7 +114,8 @@ def _chart(principles: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     return bars
 
 
-def _vendor_view(vendor: Mapping[str, Any], results: Iterable[Mapping[str, Any]], index: int) -> dict[str, Any]:
+def _vendor_view(vendor: Mapping[str, Any], results: Iterable[Mapping[str, Any]], index: int,
+                 certificates: list[dict[str, Any]] = ()) -> dict[str, Any]:
     return {
         **vendor,
         "anchor": f"vendor-{index}",
@@ -124,6 +126,7 @@ def _vendor_view(vendor: Mapping[str, Any], results: Iterable[Mapping[str, Any]]
         # list of "unsupported" that reads as missing features.
         "groups": _groups([r for r in results if not is_not_declared(r)]),
         "attested": [{**a, "href": safe_href(a.get("evidence_url"))} for a in vendor.get("attested", [])],
+        "certificates": [c for c in certificates if c["vendor"] == vendor["id"]],
     }
 
 
@@ -162,34 +165,42 @@ def _script_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
-def _page_context(stream: Stream) -> dict[str, Any]:
+def _page_context(stream: Stream, root: str = "") -> dict[str, Any]:
+    # root: the way from the page to the report folder ("" for index.html, "../" for vendors/*.html)
     script = (TEMPLATES / "filter.js").read_text(encoding="utf-8")
-    return {"header": stream.header, "principles": scoring.PRINCIPLES, "bar_width": CHART_BAR_WIDTH,
+    return {"header": stream.header, "root": root, "principles": scoring.PRINCIPLES, "bar_width": CHART_BAR_WIDTH,
             "style": (TEMPLATES / "style.css").read_text(encoding="utf-8"), "script": script,
             "script_hash": _script_hash(script)}
 
 
-def _index_context(stream: Stream, summary: Mapping[str, Any], vendors: list[dict[str, Any]], split: bool) -> dict[str, Any]:
+def _index_context(stream: Stream, summary: Mapping[str, Any], vendors: list[dict[str, Any]], split: bool,
+                   certificates: list[dict[str, Any]]) -> dict[str, Any]:
+    names = {v["id"]: v.get("name") or v["id"] for v in summary["vendors"]}
     return {**_page_context(stream), "footer": stream.footer or {}, "summary": summary,
+            "certificates": [{**c, "vendor_name": names.get(c["vendor"], c["vendor"])} for c in certificates],
             "counts": count_outcomes(stream.results), "shown_counts": _shown_counts(stream.results),
             "problems": stream.problems,
             "vendors": vendors, "matrix": matrix_grid(summary["matrix"]), "split": split}
 
 
-def render_html(stream: Stream, summary: Mapping[str, Any]) -> str:
-    """index.html as one page with every vendor's checks (the small-run layout)."""
+def render_html(stream: Stream, summary: Mapping[str, Any], certificates: list[dict[str, Any]] = ()) -> str:
+    """index.html as one page with every vendor's checks (the small-run layout); `certificates`
+    as certificates.load_certificates gives them."""
     grouped = _by_vendor(stream)
-    vendors = [_vendor_view(v, stream.whole(grouped.get(v["id"], [])), i)
+    certificates = list(certificates)
+    vendors = [_vendor_view(v, stream.whole(grouped.get(v["id"], [])), i, certificates)
                for i, v in enumerate(summary["vendors"], start=1)]
-    return _environment().get_template("index.html.j2").render(**_index_context(stream, summary, vendors, False))
+    return _environment().get_template("index.html.j2").render(**_index_context(stream, summary, vendors, False, certificates))
 
 
 def write_html(stream: Stream, summary: Mapping[str, Any], out_dir: Path, index_name: str = "index.html") -> None:
     """index.html, and past INLINE_VENDORS vendors one page per vendor, each written as it is
     rendered so only one vendor's evidence is in memory at a time (read back from disk after a
-    light read of the stream)."""
+    light read of the stream). Certificates issued into out_dir (certificates/index.json) are
+    shown and linked."""
+    certificates = load_certificates(out_dir)
     if len(summary["vendors"]) <= INLINE_VENDORS:
-        (out_dir / index_name).write_text(render_html(stream, summary), encoding="utf-8")
+        (out_dir / index_name).write_text(render_html(stream, summary, certificates), encoding="utf-8")
         return
     env = _environment()
     grouped = _by_vendor(stream)
@@ -197,11 +208,12 @@ def write_html(stream: Stream, summary: Mapping[str, Any], out_dir: Path, index_
     rows = []
     for index, vendor in enumerate(summary["vendors"], start=1):
         results = grouped.get(vendor["id"], [])
-        view = _vendor_view(vendor, stream.whole(results), index)
+        view = _vendor_view(vendor, stream.whole(results), index, certificates)
         env.get_template("vendor.html.j2").stream(
-            **_page_context(stream), vendor=view, shown_counts=_shown_counts(results),
+            **_page_context(stream, "../"), vendor=view, shown_counts=_shown_counts(results),
         ).dump(str(out_dir / vendor_page(vendor["id"])), encoding="utf-8")
-        rows.append({**vendor, "anchor": view["anchor"], "page": vendor_page(vendor["id"]), "conforms": view["conforms"]})
+        rows.append({**vendor, "anchor": view["anchor"], "page": vendor_page(vendor["id"]), "conforms": view["conforms"],
+                     "certificates": view["certificates"]})
         del view
-    env.get_template("index.html.j2").stream(**_index_context(stream, summary, rows, True)).dump(
+    env.get_template("index.html.j2").stream(**_index_context(stream, summary, rows, True, certificates)).dump(
         str(out_dir / index_name), encoding="utf-8")
