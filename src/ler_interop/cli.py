@@ -74,6 +74,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from . import verify_command
 
         verify_command.add_arguments(verify_parser)
+
+    certify_parser = commands.add_parser("certify", help="issue a vendor a conformance certificate (an Open Badges 3.0 "
+                                         "credential) from a results stream, or revoke one")
+    if wanted("certify"):
+        from .certify import command as certify_command
+
+        certify_command.add_arguments(certify_parser)
     return parser
 
 
@@ -120,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.manifest_command == "check":
             return manifest.check_command(args.file, require_secrets=not args.no_secrets)
         return manifest.import_command(args.file, args.out)
+    if args.command == "certify":
+        from .certify.command import run as certify
+
+        return certify(args)
     from .verify_command import run as verify
 
     return verify(args)
