@@ -164,6 +164,7 @@ def test_self_declared_claims_are_labelled_evidence_never_results(setup, capsys)
     (["--scope", "role:chef"], "--scope 'role:chef'"),
     (["--scope", "profile:clr2"], "does not claim profile clr2"),
     (["--valid-days", "0"], "--valid-days 0"),
+    (["--status-url", "ftp://x/list"], "--status-url 'ftp://x/list'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(setup, capsys, argv, needle):
     out, stream, key = setup

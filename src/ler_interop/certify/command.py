@@ -76,6 +76,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if not args.results or not args.vendor:
         raise CertifyError("give RESULTS.jsonl and --vendor ID (or --revoke CERT.json)")
+    if args.status_url is not None and not args.status_url.startswith(("https://", "http://")):
+        raise CertifyError(f"--status-url {args.status_url!r}: give the http(s) URL status-list.json will be published at")
     if args.valid_days < 1:
         raise CertifyError(f"--valid-days {args.valid_days}: give at least 1")
     from .issue import issue
