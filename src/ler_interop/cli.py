@@ -80,6 +80,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from .diff import command as diff_command
 
         diff_command.add_arguments(diff_parser)
+
+    certify_parser = commands.add_parser("certify", help="issue a vendor a conformance certificate (an Open Badges 3.0 "
+                                         "credential) from a results stream, or revoke one")
+    if wanted("certify"):
+        from .certify import command as certify_command
+
+        certify_command.add_arguments(certify_parser)
     return parser
 
 
@@ -130,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         from .diff.command import run as diff
 
         return diff(args)
+
+    if args.command == "certify":
+        from .certify.command import run as certify
+
+        return certify(args)
     from .verify_command import run as verify
 
     return verify(args)

@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resource", action="append", default=[], metavar="URL=FILE",
                         help="answer a fetch of URL with FILE instead of the network: a status list, a did:web "
                              "or controller document kept offline (repeatable; no --allow-host needed for URL)")
+    parser.add_argument("--results", metavar="RESULTS.jsonl",
+                        help="also check that each certificate (from `ler-interop certify`) covers exactly this results "
+                             "stream: the check results-digest compares its SHA-256")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -177,6 +180,10 @@ def judge(name: str, verifier: CredentialVerifier,
             raise CannotJudge(f"{name}: {fmt.message}")
         if unreachable and not result.verified:  # a key document the run may not fetch: no verdict
             raise CannotJudge(f"{name}: cannot judge: {unreachable[0]} (allow the host with --allow-host)")
+        if getattr(args, "results_digest", None):
+            from .certify.digest import digest_check
+
+            result.checks.append(digest_check(text, *args.results_digest))
     except CannotJudge as exc:
         message = " ".join(str(exc).split())  # one line, whatever the exception carried
         return 2, {"file": name, "verified": False, "exit": 2, "error": message}, None
@@ -215,12 +222,25 @@ def verifier_for(args: argparse.Namespace) -> Iterator[CredentialVerifier]:
                                  open_badges_jwt=True)
 
 
+def _results_digest(path: str | None) -> tuple[str, str] | None:
+    """(SHA-256 hex, name) of the --results stream, read once for every certificate."""
+    if path is None:
+        return None
+    from .certify.digest import file_sha256
+
+    try:
+        return file_sha256(path), Path(path).name
+    except OSError as exc:
+        raise UsageError(f"--results {path}: cannot read it: {exc.strerror}") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     worst = 0
     outputs: list[dict[str, Any]] = []
     with ExitStack() as stack:
         try:
             verifier = stack.enter_context(verifier_for(args))
+            args.results_digest = _results_digest(args.results)
         except UsageError as exc:
             print(f"ler-interop verify: {exc}", file=sys.stderr)
             return 2

@@ -1,1 +1,2 @@
-"""Conformance certificates: a signed Open Badges 3.0 credential per vendor and scope, and its baked badge."""
+"""Certification: a verifiable conformance certificate (an Open Badges 3.0 credential) issued
+from a results stream, its badge image, and its revocation list (issue 14)."""
