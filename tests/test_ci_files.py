@@ -295,3 +295,107 @@ def test_manifest_vendors_bad_manifest_is_one_line(tmp_path: Path, content: str 
     lines = captured.err.strip().splitlines()
     assert captured.out == "" and len(lines) == 1
     assert lines[0].startswith("ler-interop manifest vendors: ") and "vendors.yaml" in lines[0]
+
+
+# --- the merge job's step, on what the per-vendor jobs upload ----------------------------------
+
+def vendor_job_stream(path: Path, vendor: str, outcome: str) -> None:
+    """What one `conformance` job uploads: a `run --vendor ID` stream of that vendor alone."""
+    from ler_interop import __version__
+    from ler_interop.results import ResultsWriter
+
+    path.parent.mkdir(parents=True)
+    with ResultsWriter(path) as writer:
+        writer.header(run_id=f"run-{vendor}", suite_version=__version__, spec_versions={"vc": "2.0"},
+                      vendors=[{"id": vendor, "name": vendor.title(), "roles": ["issuer"], "profiles": []}],
+                      selection={"vendor": [vendor]})
+        writer.result({"vendor": vendor, "check": "ISS-VCAPI-001", "title": "issue", "params": {},
+                       "nodeid": f"suites/issuer/test_x.py::test_issue[{vendor}]", "outcome": outcome,
+                       "level": "MUST", "principles": ["P1"], "role": "issuer", "protocol": "vc-api",
+                       "spec": "https://www.w3.org/TR/vc-data-model-2.0/", "message": "", "evidence": []})
+
+
+def test_merge_step_writes_one_results_stream_of_every_vendor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]):
+    """`ler-interop report reports/*/results.jsonl --out merged`, as the merge job runs it on the
+    downloaded artifacts: merged/results.jsonl holds both vendors (what diff and certify read), and
+    a vendor that does not conform is exit 1, which the step lets through (2 it does not)."""
+    vendor_job_stream(tmp_path / "reports" / "results-acme" / "results.jsonl", "acme", "pass")
+    vendor_job_stream(tmp_path / "reports" / "results-beta" / "results.jsonl", "beta", "fail")
+    monkeypatch.chdir(tmp_path)
+    streams = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.glob("reports/*/results.jsonl"))
+    assert main(["report", *streams, "--out", "merged"]) == 1
+    merged = [json.loads(line) for line in (tmp_path / "merged" / "results.jsonl").read_text().splitlines()]
+    assert [v["id"] for v in merged[0]["vendors"]] == ["acme", "beta"]
+    assert {r["vendor"]: r["outcome"] for r in merged if "outcome" in r} == {"acme": "pass", "beta": "fail"}
+    assert {"index.html", "summary.json", "junit.xml"} <= {p.name for p in (tmp_path / "merged").iterdir()}
+
+
+def merge_step_scripts() -> dict[str, str]:
+    github = next(s["run"] for s in load("github-actions.yml")["jobs"]["merge"]["steps"]
+                  if "ler-interop report" in s.get("run", ""))
+    gitlab = next(line for line in load("gitlab-conformance.yml")["merge"]["script"] if "ler-interop report" in line)
+    return {"github": github, "gitlab": gitlab}
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_merge_step_lets_a_verdict_through_and_stops_on_broken_input(tmp_path: Path, ci: str):
+    """The step as the runner runs it (bash -e): a vendor that does not conform (report exits 1)
+    goes on to certify and diff; an unreadable stream (exit 2) stops the job."""
+    script = merge_step_scripts()[ci]
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    vendor_job_stream(tmp_path / "reports" / "results-acme" / "results.jsonl", "acme", "fail")
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "merged" / "results.jsonl").is_file()
+    (tmp_path / "reports" / "results-broken").mkdir()
+    (tmp_path / "reports" / "results-broken" / "results.jsonl").write_text('{"kind": "header", "suite_version": "other"}\n')
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "ler-interop report" in done.stderr
+
+
+def certify_step_scripts() -> dict[str, str]:
+    github = next(s["run"] for s in load("github-actions.yml")["jobs"]["merge"]["steps"]
+                  if "ler-interop certify" in s.get("run", ""))
+    gitlab = next(line for line in load("gitlab-conformance.yml")["merge"]["script"] if "ler-interop certify" in line)
+    return {"github": github, "gitlab": gitlab}
+
+
+KEY = '{"kty": "OKP", "crv": "Ed25519", "d": "c2VjcmV0LXNlY3JldC1zZWNyZXQ", "x": "cHVibGlj"}'
+RECORDING_CLI = """#!/bin/sh
+# Stands in for ler-interop in the certify step: lists two vendors, records what certify is given.
+if [ "$1" = manifest ]; then printf 'acme\\nbeta\\n'; exit 0; fi
+while [ $# -gt 0 ]; do
+  if [ "$1" = --key ]; then stat -c '%a' "$2" >> "$RECORD"; cat "$2" >> "$RECORD"; echo "$2" >> "$RECORD.paths"; fi
+  shift
+done
+"""
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_certify_step_hands_the_key_over_in_a_0600_file_and_never_prints_it(tmp_path: Path, ci: str):
+    """The step's shell with `ler-interop` replaced by a recorder (the command itself is part A's):
+    the key reaches certify for every vendor in a file only its user can read, that file is gone
+    afterwards, and nothing the step prints contains it. Without the key, no certificates."""
+    import base64
+
+    shim = tmp_path / "bin" / "ler-interop"
+    shim.parent.mkdir()
+    shim.write_text(RECORDING_CLI)
+    shim.chmod(0o755)
+    record = tmp_path / "record"
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ.get('PATH', '')}", "RECORD": str(record),
+           "RUNNER_TEMP": str(tmp_path), "LER_MANIFEST": "vendors.yaml"}
+    secret = {"github": ("LER_CERTIFIER_KEY", KEY), "gitlab": ("LER_CERTIFIER_KEY_B64", base64.b64encode(KEY.encode()).decode())}[ci]
+    script = certify_step_scripts()[ci]
+
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "no certificates" in done.stdout and not record.exists()
+
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env={**env, secret[0]: secret[1]},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert record.read_text().split("\n", 2)[0] == "600"
+    assert record.read_text().count(KEY) == 2  # acme and beta
+    assert all(not Path(p).exists() for p in Path(f"{record}.paths").read_text().split())
+    assert "c2VjcmV0" not in done.stdout + done.stderr and secret[1] not in done.stdout + done.stderr
