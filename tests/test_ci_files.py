@@ -363,12 +363,15 @@ def certify_step_scripts() -> dict[str, str]:
 
 KEY = '{"kty": "OKP", "crv": "Ed25519", "d": "c2VjcmV0LXNlY3JldC1zZWNyZXQ", "x": "cHVibGlj"}'
 RECORDING_CLI = """#!/bin/sh
-# Stands in for ler-interop in the certify step: lists two vendors, records what certify is given.
+# Stands in for ler-interop in the certify step: lists two vendors, records what certify is given
+# (the key file's mode and content, whether the published status list is in place), exits $CERTIFY_EXIT.
 if [ "$1" = manifest ]; then printf 'acme\\nbeta\\n'; exit 0; fi
+test -f merged/certificates/status-list.json && echo carried >> "$RECORD.carried"
 while [ $# -gt 0 ]; do
   if [ "$1" = --key ]; then stat -c '%a' "$2" >> "$RECORD"; cat "$2" >> "$RECORD"; echo "$2" >> "$RECORD.paths"; fi
   shift
 done
+exit "${CERTIFY_EXIT:-0}"
 """
 
 
@@ -384,8 +387,10 @@ def test_certify_step_hands_the_key_over_in_a_0600_file_and_never_prints_it(tmp_
     shim.write_text(RECORDING_CLI)
     shim.chmod(0o755)
     record = tmp_path / "record"
+    (tmp_path / "previous" / "certificates").mkdir(parents=True)  # what the fetch step found published
+    (tmp_path / "previous" / "certificates" / "status-list.json").write_text("{}")
     env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ.get('PATH', '')}", "RECORD": str(record),
-           "RUNNER_TEMP": str(tmp_path), "LER_MANIFEST": "vendors.yaml"}
+           "RUNNER_TEMP": str(tmp_path), "LER_MANIFEST": "vendors.yaml", "LER_CERTIFIER_DID": "did:web:certs.example"}
     secret = {"github": ("LER_CERTIFIER_KEY", KEY), "gitlab": ("LER_CERTIFIER_KEY_B64", base64.b64encode(KEY.encode()).decode())}[ci]
     script = certify_step_scripts()[ci]
 
@@ -399,3 +404,58 @@ def test_certify_step_hands_the_key_over_in_a_0600_file_and_never_prints_it(tmp_
     assert record.read_text().count(KEY) == 2  # acme and beta
     assert all(not Path(p).exists() for p in Path(f"{record}.paths").read_text().split())
     assert "c2VjcmV0" not in done.stdout + done.stderr and secret[1] not in done.stdout + done.stderr
+    assert Path(f"{record}.carried").read_text().count("carried") == 2  # revocations published before stay
+
+    # A vendor that does not conform (1) is a warning; bad input such as a broken key (2) fails the step.
+    refused = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env={**env, secret[0]: secret[1], "CERTIFY_EXIT": "1"},
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 0 and "no certificate for acme" in refused.stdout and "no certificate for beta" in refused.stdout
+    broken = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env={**env, secret[0]: secret[1], "CERTIFY_EXIT": "2"},
+                            capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 2
+    assert all(not Path(p).exists() for p in Path(f"{record}.paths").read_text().split())
+
+
+def fetch_step_scripts() -> dict[str, str]:
+    github = next(s["run"] for s in load("github-actions.yml")["jobs"]["merge"]["steps"] if s.get("id") == "previous")
+    gitlab = "\n".join(line for line in load("gitlab-conformance.yml")["merge"]["script"]
+                       if "LER_PUBLISHED_URL" in line or line.startswith("mkdir -p previous"))
+    return {"github": github, "gitlab": gitlab}
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the fetch step uses curl")
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_fetch_step_brings_back_the_published_results_and_certificates(tmp_path: Path, ci: str):
+    """From a published site (served here on loopback): results.jsonl for the diff, and the
+    certificates index names, status list and certificate files for certify to continue;
+    a name outside certificates/ in the index is not fetched."""
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    (site / "certificates").mkdir(parents=True)
+    (site / "results.jsonl").write_text('{"kind": "header"}\n')
+    (site / "certificates" / "status-list.json").write_text("{}")
+    (site / "certificates" / "acme--all.json").write_text("{}")
+    (site / "certificates" / "acme--all.svg").write_text("<svg/>")
+    (site / "certificates" / "index.json").write_text(json.dumps([
+        {"vendor": "acme", "scope": "all", "json": "certificates/acme--all.json", "svg": "certificates/acme--all.svg"},
+        {"vendor": "evil", "scope": "all", "json": "../../outside.json"}]))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    work = tmp_path / "work"
+    work.mkdir()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    env = {**os.environ, "PUBLISHED_URL": url, "LER_PUBLISHED_URL": url, "GITHUB_OUTPUT": str(tmp_path / "output")}
+    try:
+        done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", fetch_step_scripts()[ci]], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    fetched = sorted(str(p.relative_to(work / "previous")) for p in (work / "previous").rglob("*") if p.is_file())
+    assert fetched == ["certificates/acme--all.json", "certificates/acme--all.svg", "certificates/index.json",
+                       "certificates/status-list.json", "results.jsonl"]
+    assert not (tmp_path / "outside.json").exists()
