@@ -58,13 +58,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     report.add_argument("streams", nargs="+", metavar="RESULTS.jsonl")
     report.add_argument("--out", metavar="DIR", help="report folder (default: the first stream's folder)")
 
-    manifest = commands.add_parser("manifest", help="check or import a vendor manifest")
+    manifest = commands.add_parser("manifest", help="check, list or import a vendor manifest")
     manifest_commands = manifest.add_subparsers(dest="manifest_command", metavar="ACTION", required=True)
     check = manifest_commands.add_parser("check", help="validate a manifest")
     check.add_argument("file", metavar="FILE")
     check.add_argument("--no-secrets", action="store_true",
                        help="do not require the environment variables named by token_env/client_secret_env "
                             "(lint a manifest in CI without its secrets)")
+    listed = manifest_commands.add_parser("vendors", help="print the vendor ids (a CI job matrix with --json)")
+    listed.add_argument("file", metavar="FILE")
+    listed.add_argument("--json", action="store_true", help="one JSON list on one line (GitHub Actions fromJSON, "
+                        "GitLab parallel:matrix)")
     imported = manifest_commands.add_parser("import", help="convert a W3C vc-test-suite-implementations JSON file")
     imported.add_argument("file", metavar="W3C.json")
     imported.add_argument("-o", "--out", metavar="OUT", help="output YAML (default: stdout)")
@@ -132,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.manifest_command == "check":
             return manifest.check_command(args.file, require_secrets=not args.no_secrets)
+        if args.manifest_command == "vendors":
+            return manifest.vendors_command(args.file, as_json=args.json)
         return manifest.import_command(args.file, args.out)
     if args.command == "diff":
         from .diff.command import run as diff

@@ -9,6 +9,7 @@ names; the values are read (and registered for redaction) by `ler_interop.auth`.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from .net import guard_entry
 
 __all__ = [
     "Attestation", "ExpectedFailure", "KNOWN_SUPPORTS", "Manifest", "ManifestError", "ROLES", "RoleConfig",
-    "Vendor", "check_command", "import_command", "load_attestation", "load_expected", "load_manifest",
+    "Vendor", "check_command", "import_command", "vendors_command", "load_attestation", "load_expected", "load_manifest",
     "manifest_from_data",
 ]
 
@@ -321,6 +322,20 @@ def check_command(path: str | os.PathLike[str], *, require_secrets: bool = True)
         print(f"warning: {line}", file=sys.stderr)
     summary = ", ".join(f"{v.id} ({'/'.join(v.role_names())})" for v in manifest.vendors)
     print(f"{path}: ok: {len(manifest.vendors)} vendor{'s' if len(manifest.vendors) != 1 else ''}: {summary}")
+    return 0
+
+
+def vendors_command(path: str | os.PathLike[str], *, as_json: bool = False) -> int:
+    """`ler-interop manifest vendors FILE [--json]`: the vendor ids, one per line, or one JSON list
+    on one line (a CI job matrix: GitHub's `fromJSON`, GitLab's `parallel: matrix`). Secrets are
+    not required: the job that lists vendors is not the one that contacts them."""
+    try:
+        manifest = load_manifest(path, require_secrets=False)
+    except ManifestError as exc:
+        print(f"ler-interop manifest vendors: {redact.scrub_text(exc.one_line(path))}", file=sys.stderr)
+        return 2
+    ids = [vendor.id for vendor in manifest.vendors]
+    print(json.dumps(ids) if as_json else "\n".join(ids))
     return 0
 
 

@@ -26,6 +26,12 @@ class ManifestError(ValueError):
         self.lines = list(lines)
         super().__init__("\n".join(self.lines))
 
+    def one_line(self, path: object) -> str:
+        """The first problem, and how many more `manifest check` would list: for commands whose
+        usage errors are one line (`run`, `manifest vendors`)."""
+        more = len(self.lines) - 1
+        return self.lines[0] + (f" (and {more} more; see `ler-interop manifest check {path}`)" if more else "")
+
 
 @dataclass
 class SourceDoc:

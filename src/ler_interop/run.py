@@ -87,8 +87,7 @@ def _validate(args: argparse.Namespace, suites: Path) -> None:
         try:
             load_manifest(args.vendors, selected=args.vendor)  # another vendor's secrets are not needed
         except ManifestError as exc:
-            more = f" (and {len(exc.lines) - 1} more; see `ler-interop manifest check {args.vendors}`)" if len(exc.lines) > 1 else ""
-            raise RunUsageError(exc.lines[0] + more) from None
+            raise RunUsageError(exc.one_line(args.vendors)) from None
     if args.with_reference and not args.vendors:
         raise RunUsageError("--with-reference adds the reference vendors to a manifest's: give --vendors FILE too")
     if args.with_reference and args.fault:
