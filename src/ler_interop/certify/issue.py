@@ -25,7 +25,7 @@ from .scope import Scope, require_conformance, scoped_results
 class Issued:
     credential: dict[str, Any]
     json_path: Path
-    svg: str | None
+    svg: str
     did_document: Path | None
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..reference.didweb import did_document
 from ..credentials.keys import Key
+from .badge import badge_svg
 
 CERT_DIR = "certificates"
 INDEX_FILE = "index.json"
@@ -24,14 +25,10 @@ def write_json(path: Path, value: Any) -> None:
     os.replace(partial, path)  # a reader (a web server) never sees half a file
 
 
-def write_badge(out: Path, stem: str, credential: dict[str, Any], *, vendor: str, scope: str) -> str | None:
-    """certificates/<stem>.svg with the credential baked in (part B's badge module), or None
-    when this build has no badge module."""
-    try:
-        from .badge import badge_svg
-    except ImportError:
-        return None
-    svg = badge_svg(credential, vendor=vendor, scope=scope, issued=credential["validFrom"], conforms=True)
+def write_badge(out: Path, stem: str, credential: dict[str, Any], *, vendor: str, scope: str) -> str:
+    """certificates/<stem>.svg with the credential baked in (OB 3.0 SVG baking, badge.py)."""
+    # The badge shows the day (the full instant is in the credential it carries).
+    svg = badge_svg(credential, vendor=vendor, scope=scope, issued=credential["validFrom"][:10], conforms=True)
     path = out / CERT_DIR / f"{stem}.svg"
     path.write_text(svg, encoding="utf-8")
     return path.relative_to(out).as_posix()
