@@ -14,7 +14,8 @@ from ler_interop.credentials.keys import Key
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-SUITES = [("eddsa-rdfc-2022", "Ed25519"), ("ecdsa-rdfc-2019", "P-256"), ("eddsa-jcs-2022", "Ed25519")]
+SUITES = [("eddsa-rdfc-2022", "Ed25519"), ("ecdsa-rdfc-2019", "P-256"), ("ecdsa-rdfc-2019", "P-384"),
+          ("eddsa-jcs-2022", "Ed25519")]
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
 
@@ -39,7 +40,7 @@ def assertion_only(vm: str, purpose: str) -> tuple[Key, str]:
 
 @pytest.fixture(scope="module")
 def keys() -> dict[str, Key]:
-    return {"Ed25519": Key.generate("Ed25519"), "P-256": Key.generate("P-256")}
+    return {"Ed25519": Key.generate("Ed25519"), "P-256": Key.generate("P-256"), "P-384": Key.generate("P-384")}
 
 
 def credential() -> dict:
@@ -95,6 +96,23 @@ def test_tampered_proof_options_are_a_bad_signature(keys, suite, key_type):
     doc = signed(keys, suite, key_type)
     doc["proof"]["created"] = "2025-01-02T00:00:00Z"
     assert verify(doc).reason == R.BAD_SIGNATURE
+
+
+def test_p384_hashes_with_sha384(keys):
+    """vc-di-ecdsa (ecdsa-rdfc-2019): a P-384 key hashes the proof configuration and the
+    document with SHA-384, so its 96-byte signature covers SHA-384 hashData, not SHA-256's."""
+    from ler_interop.credentials.cryptosuites import SUITES as ALL, hash_input
+
+    doc = signed(keys, "ecdsa-rdfc-2019", "P-384")
+    assert doc["proof"]["verificationMethod"].startswith("did:key:z82L")  # the P-384 did:key prefix
+    signature = di.decode_multibase(doc["proof"]["proofValue"])
+    assert len(signature) == 96
+    options = {k: v for k, v in doc["proof"].items() if k != "proofValue"}
+    unsecured = {k: v for k, v in doc.items() if k != "proof"}
+    hashed = hash_input(ALL["ecdsa-rdfc-2019"], unsecured, di.proof_config_for(unsecured, options))
+    assert len(hashed.hash_data_for("P-384")) == 96
+    assert keys["P-384"].verify(signature, hashed.hash_data_for("P-384"))
+    assert not keys["P-384"].verify(signature, hashed.hash_data)
 
 
 def test_sign_does_not_mutate_its_input(keys):

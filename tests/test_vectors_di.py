@@ -139,3 +139,17 @@ def test_employ_vector_unknown_context_is_reported_not_fetched(vector: Vector):
     result = di.verify(vector.json("signed"), resolve_did_key)
     assert result.reason == R.CONTEXT_PROBLEM and "citizenship" in result.message
 
+
+
+def test_p384_key_pair_vector_round_trips_its_multikeys():
+    """vc-di-ecdsa's P-384 key pair (p384KeyPair.json): the secret Multikey (header 0x8726)
+    yields the published public Multikey (0x8124, z82L...), and both re-encode byte for byte."""
+    path = VECTORS / "vc-di-ecdsa" / "p384KeyPair.json"
+    if not path.is_file():
+        pytest.skip("p384KeyPair.json absent")
+    pair = json.loads(path.read_text("utf-8"))
+    key = Key.from_multikey(pair["secretKeyMultibase"])
+    assert key.type == "P-384"
+    assert key.public_multikey() == pair["publicKeyMultibase"]
+    assert key.private_multikey() == pair["secretKeyMultibase"]
+    assert Key.from_multikey(pair["publicKeyMultibase"]).public_jwk()["crv"] == "P-384"

@@ -144,8 +144,8 @@ def sign(
     suite = SUITES.get(cryptosuite)
     if suite is None:
         raise SigningError(f"unknown cryptosuite {cryptosuite!r}; known: {', '.join(SUITES)}")
-    if key.type != suite.key_type:
-        raise SigningError(f"{cryptosuite} needs an {suite.key_type} key, got {key.type}")
+    if not suite.accepts(key.type):
+        raise SigningError(f"{cryptosuite} needs an {suite.key_types} key, got {key.type}")
     if key.private is None:
         raise SigningError("cannot sign with a public key")
     if not isinstance(document, dict):
@@ -182,7 +182,7 @@ def sign(
         else:
             hashed = hash_input(suite, unsecured, proof_config_for(unsecured, proof), loader)
             problems = hashed.document_findings + [_in_proof(f, None) for f in hashed.proof_config_findings]
-            proof_value = encode_multibase(key.sign(hashed.hash_data))
+            proof_value = encode_multibase(key.sign(hashed.hash_data_for(key.type)))
     except ContextError as exc:
         raise SigningError(str(exc)) from None
     except (JsonLdError, rfc8785.CanonicalizationError, CanonicalizationError, SelectionError) as exc:
@@ -353,7 +353,7 @@ def _verify_one(unsecured: dict[str, Any], proof: Any, resolve_vm: ResolveVm, ex
 
     vm = proof["verificationMethod"]
     key, controller = _resolve_key(proof, resolve_vm, suite)
-    if not key.verify(proof_bytes, hashed.hash_data):
+    if not key.verify(proof_bytes, hashed.hash_data_for(key.type)):
         raise _Reject(R.BAD_SIGNATURE, f"the {suite.name} signature does not verify with {vm}")
     return vm, controller, suite.name
 
@@ -364,8 +364,8 @@ def _resolve_key(proof: dict[str, Any], resolve_vm: ResolveVm, suite: Cryptosuit
         key, controller = resolve_vm(vm, proof["proofPurpose"])
     except VerificationMethodError as exc:
         raise _Reject(exc.reason, str(exc)) from None
-    if key.type != suite.key_type:
-        raise _Reject(R.KEY_NOT_FOUND, f"{vm} holds a {key.type} key; {suite.name} needs {suite.key_type}")
+    if not suite.accepts(key.type):
+        raise _Reject(R.KEY_NOT_FOUND, f"{vm} holds a {key.type} key; {suite.name} needs {suite.key_types}")
     return key, controller
 
 
@@ -442,9 +442,9 @@ def _decode_proof_value(value: str) -> bytes:
         raw = decode_multibase(value)
     except ValueError as exc:
         raise _Reject(R.MALFORMED_PROOF, str(exc)) from None
-    # Ed25519 and P-256 (raw r||s) signatures are both 64 bytes.
-    if len(raw) != 64:
-        raise _Reject(R.MALFORMED_PROOF, f"proofValue decodes to {len(raw)} bytes, expected 64")
+    # Ed25519 and P-256 (raw r||s) signatures are both 64 bytes; P-384's are 96.
+    if len(raw) not in (64, 96):
+        raise _Reject(R.MALFORMED_PROOF, f"proofValue decodes to {len(raw)} bytes, expected 64 (or 96 for P-384)")
     return raw
 
 

@@ -1,9 +1,10 @@
-"""Keys for Ed25519 and P-256 in the encodings credentials use: Multikey and JWK; RSA (JWK only)
+"""Keys for Ed25519, P-256 and P-384 in the encodings credentials use: Multikey and JWK; RSA (JWK only)
 for the RS256 JWTs Open Badges 3.0 names as its minimum algorithm (OB 3.0 §8.2.3).
 
 Multikey (Controlled Identifiers v1.0 §2.2.2): multibase base58btc ('z') over a
 multicodec varint header and the raw key. Headers: ed25519-pub 0xed01, p256-pub 0x8024
-(33-byte compressed point), ed25519-priv 0x8026, p256-priv 0x8626.
+(33-byte compressed point), p384-pub 0x8124 (49 bytes), ed25519-priv 0x8026, p256-priv 0x8626,
+p384-priv 0x8726. P-384 signs with SHA-384 (vc-di-ecdsa: P-256 and P-384; JWS ES384).
 ECDSA signatures here are raw r||s (IEEE P1363), as Data Integrity and JOSE both want;
 signing is RFC 6979 deterministic so W3C vectors reproduce byte for byte.
 """
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-KeyType = Literal["Ed25519", "P-256", "RSA"]
+KeyType = Literal["Ed25519", "P-256", "P-384", "RSA"]
 # RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms" (RS256).
 RSA_MIN_BITS = 2048
 # Hostile input: a huge modulus would make one verification slow; no deployed signing key is larger.
@@ -33,6 +34,11 @@ ED25519_PUB = b"\xed\x01"
 ED25519_PRIV = b"\x80\x26"
 P256_PUB = b"\x80\x24"
 P256_PRIV = b"\x86\x26"
+P384_PUB = b"\x81\x24"
+P384_PRIV = b"\x87\x26"
+
+# The NIST curves: (curve, coordinate and scalar size in bytes, signature hash).
+_EC = {"P-256": (ec.SECP256R1, 32, hashes.SHA256), "P-384": (ec.SECP384R1, 48, hashes.SHA384)}
 
 
 class KeyFormatError(ValueError):
@@ -62,8 +68,8 @@ class Key:
     def generate(cls, type: KeyType = "Ed25519") -> "Key":
         if type == "Ed25519":
             priv = ed25519.Ed25519PrivateKey.generate()
-        elif type == "P-256":
-            priv = ec.generate_private_key(ec.SECP256R1())
+        elif type in _EC:
+            priv = ec.generate_private_key(_EC[type][0]())
         elif type == "RSA":
             priv = rsa.generate_private_key(public_exponent=65537, key_size=RSA_MIN_BITS)
         else:
@@ -76,10 +82,11 @@ class Key:
             if len(raw) != 32:
                 raise KeyFormatError("Ed25519 private key must be 32 bytes")
             priv = ed25519.Ed25519PrivateKey.from_private_bytes(raw)
-        elif type == "P-256":
-            if len(raw) != 32:
-                raise KeyFormatError("P-256 private key must be 32 bytes")
-            priv = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+        elif type in _EC:
+            curve, size, _ = _EC[type]
+            if len(raw) != size:
+                raise KeyFormatError(f"{type} private key must be {size} bytes")
+            priv = ec.derive_private_key(int.from_bytes(raw, "big"), curve())
         else:
             raise KeyFormatError(f"unsupported key type {type!r}")
         return cls(type, priv.public_key(), priv)
@@ -98,18 +105,22 @@ class Key:
             if len(body) != 32:
                 raise KeyFormatError(f"Ed25519 Multikey must carry 32 bytes, got {len(body)}")
             return cls("Ed25519", ed25519.Ed25519PublicKey.from_public_bytes(body))
-        if head == P256_PUB:
-            if len(body) != 33 or body[0] not in (2, 3):
-                raise KeyFormatError("P-256 Multikey must carry a 33-byte compressed point")
+        if head in (P256_PUB, P384_PUB):
+            name = "P-256" if head == P256_PUB else "P-384"
+            curve, size, _ = _EC[name]
+            if len(body) != size + 1 or body[0] not in (2, 3):
+                raise KeyFormatError(f"{name} Multikey must carry a {size + 1}-byte compressed point")
             try:
-                pub = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), body)
+                pub = ec.EllipticCurvePublicKey.from_encoded_point(curve(), body)
             except ValueError:
-                raise KeyFormatError("P-256 Multikey point is not on the curve") from None
-            return cls("P-256", pub)
+                raise KeyFormatError(f"{name} Multikey point is not on the curve") from None
+            return cls(name, pub)
         if head == ED25519_PRIV:
             return cls.from_private_bytes("Ed25519", body)
         if head == P256_PRIV:
             return cls.from_private_bytes("P-256", body)
+        if head == P384_PRIV:
+            return cls.from_private_bytes("P-384", body)
         raise KeyFormatError(f"unknown Multikey header 0x{head.hex()}")
 
     @classmethod
@@ -124,16 +135,17 @@ class Key:
                 if "d" in jwk:
                     key = cls.from_private_bytes("Ed25519", b64url_decode(jwk["d"]))
                 return key
-            if kty == "EC" and crv == "P-256":
+            if kty == "EC" and crv in _EC:
+                curve, size, _ = _EC[crv]
                 x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
-                if len(x) != 32 or len(y) != 32:
-                    raise KeyFormatError("P-256 JWK x and y must be 32 bytes each")
+                if len(x) != size or len(y) != size:
+                    raise KeyFormatError(f"{crv} JWK x and y must be {size} bytes each")
                 pub = ec.EllipticCurvePublicNumbers(
-                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve()
                 ).public_key()
                 if "d" in jwk:
-                    return cls.from_private_bytes("P-256", b64url_decode(jwk["d"]))
-                return cls("P-256", pub)
+                    return cls.from_private_bytes(crv, b64url_decode(jwk["d"]))
+                return cls(crv, pub)
             if kty == "RSA":
                 if "d" in jwk:  # the suite never reads RSA private keys from JSON
                     raise KeyFormatError("RSA JWK carries private key material ('d')")
@@ -163,14 +175,14 @@ class Key:
             return self.private.private_bytes(
                 serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
             )
-        return self.private.private_numbers().private_value.to_bytes(32, "big")
+        return self.private.private_numbers().private_value.to_bytes(_EC[self.type][1], "big")
 
     def public_multikey(self) -> str:
-        head = ED25519_PUB if self.type == "Ed25519" else P256_PUB
+        head = {"Ed25519": ED25519_PUB, "P-256": P256_PUB, "P-384": P384_PUB}[self.type]
         return "z" + base58.b58encode(head + self.public_bytes()).decode("ascii")
 
     def private_multikey(self) -> str:
-        head = ED25519_PRIV if self.type == "Ed25519" else P256_PRIV
+        head = {"Ed25519": ED25519_PRIV, "P-256": P256_PRIV, "P-384": P384_PRIV}[self.type]
         return "z" + base58.b58encode(head + self.private_bytes()).decode("ascii")
 
     def public_jwk(self) -> dict:
@@ -180,11 +192,12 @@ class Key:
         if self.type == "Ed25519":
             return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(self.public_bytes())}
         nums = self.public.public_numbers()
+        size = _EC[self.type][1]
         return {
             "kty": "EC",
-            "crv": "P-256",
-            "x": b64url_encode(nums.x.to_bytes(32, "big")),
-            "y": b64url_encode(nums.y.to_bytes(32, "big")),
+            "crv": self.type,
+            "x": b64url_encode(nums.x.to_bytes(size, "big")),
+            "y": b64url_encode(nums.y.to_bytes(size, "big")),
         }
 
     def private_jwk(self) -> dict:
@@ -192,7 +205,7 @@ class Key:
 
     @property
     def jws_alg(self) -> str:
-        return {"Ed25519": "EdDSA", "P-256": "ES256", "RSA": "RS256"}[self.type]
+        return {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384", "RSA": "RS256"}[self.type]
 
     def did_key(self) -> str:
         return "did:key:" + self.public_multikey()
@@ -202,16 +215,17 @@ class Key:
 
     # -- signatures -------------------------------------------------------
     def sign(self, data: bytes) -> bytes:
-        """Ed25519 signature, or deterministic (RFC 6979) ECDSA P-256/SHA-256 as raw r||s."""
+        """Ed25519 signature, or deterministic (RFC 6979) ECDSA (P-256/SHA-256, P-384/SHA-384) as raw r||s."""
         if self.private is None:
             raise KeyFormatError("cannot sign with a public key")
         if self.type == "Ed25519":
             return self.private.sign(data)
         if self.type == "RSA":  # RS256: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3)
             return self.private.sign(data, padding.PKCS1v15(), hashes.SHA256())
-        der = self.private.sign(data, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+        _, size, digest = _EC[self.type]
+        der = self.private.sign(data, ec.ECDSA(digest(), deterministic_signing=True))
         r, s = decode_dss_signature(der)
-        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         try:
@@ -220,12 +234,13 @@ class Key:
             elif self.type == "RSA":
                 self.public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
             else:
-                if len(signature) != 64:
+                _, size, digest = _EC[self.type]
+                if len(signature) != 2 * size:
                     return False
                 der = encode_dss_signature(
-                    int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                    int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
                 )
-                self.public.verify(der, data, ec.ECDSA(hashes.SHA256()))
+                self.public.verify(der, data, ec.ECDSA(digest()))
         except (InvalidSignature, ValueError):
             return False
         return True
