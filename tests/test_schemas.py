@@ -214,3 +214,14 @@ def test_each_missing_property_is_its_own_finding() -> None:
                         ("ob3.achievement.type.required", f"{base}.type"),
                         ("ob3.achievement.criteria.required", f"{base}.criteria")]
 
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.stem)
+def test_good_fixtures_are_safe_mode_json_ld(path):
+    """A good fixture carries every context its terms need: a credentialSchema of type
+    1EdTechJsonSchemaValidator2019 comes with the OB 3.0 extensions context that defines it
+    (as the OB 3.0 examples do), else the type is a relative IRI and safe mode refuses it."""
+    from ler_interop.credentials.canon import canonize_checked
+
+    _, findings = canonize_checked(load(f"good/{path.name}"))
+    assert findings == []

@@ -14,10 +14,11 @@ from ler_interop.credentials.keys import Key
 from .common import ROOT, Corpus, Signer
 
 FAMILY = "vcdm2"
-ABOUT = "VCDM 2.0 + Data Integrity (eddsa-rdfc-2022, ecdsa-rdfc-2019, eddsa-jcs-2022): OB 3.0, CLR 2.0, proof sets, @vocab null, @direction, a VP"
+ABOUT = "VCDM 2.0 + Data Integrity (eddsa-rdfc-2022, ecdsa-rdfc-2019 P-256/P-384, eddsa-jcs-2022): OB 3.0, CLR 2.0, proof sets, @vocab null, @direction, a VP"
 
 VALID_FROM, VALID_UNTIL = "2026-01-01T00:00:00Z", "2030-01-01T00:00:00Z"
 DI = "VC Data Integrity §4.5 (Verify Proof)"
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
 
 def badge(signer: Signer, **kw: Any) -> dict:
@@ -34,16 +35,22 @@ def build(c: Corpus) -> None:
     good = ed.issue(badge(ed))
     c.add("ob3-eddsa-rdfc-2022.json", good, expect="verified")
     c.add("ob3-ecdsa-rdfc-2019.json", p256.issue(badge(p256)), expect="verified")
+    p384 = Signer.did_key(Key.generate("P-384"))  # vc-di-ecdsa: P-256 and P-384; SHA-384 hashData for P-384
+    c.add("ob3-ecdsa-rdfc-2019-p384.json", p384.issue(badge(p384)), expect="verified")
     c.add("ob3-eddsa-jcs-2022.json", ed.issue(badge(ed), cryptosuite="eddsa-jcs-2022"), expect="verified")
 
     clr = json.loads((ROOT / "fixtures/credentials/good/clr2-bundle.json").read_text(encoding="utf-8"))
     clr.pop("proof", None)
     for inner in clr["credentialSubject"].get("verifiableCredential", []):
         inner.pop("proof", None)
-        # The fixture's 1EdTechJsonSchemaValidator2019 type is not defined by the bundled CLR
-        # context, so signing would drop it (safe mode refuses); the corpus leaves it out.
-        inner.pop("credentialSchema", None)
+    # The nested badge's credentialSchema (type 1EdTechJsonSchemaValidator2019) is defined by
+    # the OB 3.0 extensions context its @context lists, as the OB 3.0 examples do.
     c.add("clr2-eddsa-rdfc-2022.json", ed.issue(clr), expect="verified")
+    schema_no_ext = copy.deepcopy(clr)
+    schema_no_ext["credentialSubject"]["verifiableCredential"][0]["@context"].remove(OB_EXTENSIONS)
+    c.add("bad-clr2-schema-type-undefined.json", ed.issue(schema_no_ext, allow_unsafe=True), expect="not-verified",
+          check="jsonld", breaks="credentialSchema type 1EdTechJsonSchemaValidator2019 without the OB 3.0 extensions "
+          "context that defines it: a relative @type IRI (DI §4.4 safe mode)")
 
     plain = {
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
