@@ -162,6 +162,30 @@ def test_an_unsigned_11_presentation_is_judged_by_the_11_rules(signer, legacy):
     assert failed(legacy.verify(vp, unsigned=True), "data-model").reason == "vcdm1.type"
 
 
+# -- jwt_vc_json: the VCDM 1.1 JWT encoding (VCDM 1.1 §6.3.1) ----------------------------------
+@pytest.mark.parametrize("open_badges_jwt", [False, True], ids=["jwt_vc_json", "as-verify-reads-typ-JWT"])
+def test_an_11_jwt_vc_json_credential_is_judged_by_the_11_rules(signer, open_badges_jwt):
+    """A jwt_vc_json token carries a VCDM 1.1 credential in its `vc` claim: `verify` reads it by
+    the 1.1 rules (legacy warning), issuanceDate/expirationDate included, as it does JSON-LD."""
+    from ler_interop.credentials import jwtvc
+
+    verifier = CredentialVerifier(DidResolver(), now=NOW, accept_vcdm1=True, open_badges_jwt=open_badges_jwt)
+    result = verifier.verify(jwtvc.sign_jwt_vc(credential_v1(signer.did), signer.key, kid=signer.vm))
+    assert result.verified, result.errors
+    assert result.check("data-model").warnings[0].startswith("VCDM 1.1 (legacy)")
+    expired = credential_v1(signer.did, expirationDate="2026-02-01T00:00:00Z")  # no exp claim: only the 1.1 date says so
+    check = failed(verifier.verify(jwtvc.sign_jwt_vc(expired, signer.key, kid="#" + signer.did.split(":")[-1])), "validity")
+    assert check.reason == "validity.expired" and "expirationDate" in check.message
+
+
+def test_the_strict_verifier_refuses_an_11_jwt_vc_json_as_vcdm20(signer, strict):
+    from ler_interop.credentials import jwtvc
+
+    result = strict.verify(jwtvc.sign_jwt_vc(credential_v1(signer.did), signer.key, kid=signer.vm))
+    assert result.check("proof").ok
+    assert failed(result, "data-model").reason == "vcdm2.context.first"
+
+
 # -- the suite judging a vendor still requires VCDM 2.0 ---------------------------------------
 def test_the_strict_verifier_refuses_11_as_vcdm20(signer, strict):
     result = strict.verify(sign_2020(signer, credential_v1(signer.did)))

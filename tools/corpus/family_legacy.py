@@ -9,12 +9,12 @@ import copy
 from datetime import datetime, timezone
 from typing import Any
 
-from ler_interop.credentials import ed25519_2020
+from ler_interop.credentials import ed25519_2020, jwtvc
 
 from .common import CREATED, Corpus, Signer
 
 FAMILY = "legacy"
-ABOUT = "VCDM 1.1 credentials and presentations with Ed25519Signature2020 (and eddsa-rdfc-2022), judged by the 1.1 rules"
+ABOUT = "VCDM 1.1 credentials and presentations with Ed25519Signature2020 (and eddsa-rdfc-2022, jwt_vc_json), judged by the 1.1 rules"
 
 V1 = "https://www.w3.org/2018/credentials/v1"
 EXAMPLES_V1 = "https://www.w3.org/2018/credentials/examples/v1"
@@ -48,6 +48,13 @@ def build(c: Corpus) -> None:
     good = sign_2020(ed, degree(ed.did))
     c.add("vcdm11-ed25519signature2020.json", good, expect="verified", warning=LEGACY_WARNING)
     c.add("vcdm11-eddsa-rdfc-2022.json", ed.sign(degree(ed.did)), expect="verified", warning=LEGACY_WARNING)
+    # jwt_vc_json: the VCDM 1.1 JWT encoding (the credential in the `vc` claim), read by the 1.1 rules too.
+    c.add("vcdm11-jwt-vc-json.jwt", jwtvc.sign_jwt_vc(degree(ed.did), ed.key, kid=ed.vm), expect="verified",
+          warning=LEGACY_WARNING)
+    c.add("bad-vcdm11-jwt-vc-json-expired.jwt",
+          jwtvc.sign_jwt_vc(degree(ed.did, expirationDate="2026-03-01T00:00:00Z"), ed.key, kid=ed.vm),
+          expect="not-verified", check="validity", reason="validity.expired",
+          breaks=f"the vc claim's expirationDate is before the time of verification, no exp claim ({VCDM11} §4.8, §6.3.1)")
 
     c.add("bad-vcdm11-expired.json", sign_2020(ed, degree(ed.did, expirationDate="2026-03-01T00:00:00Z")),
           expect="not-verified", check="validity", reason="validity.expired",

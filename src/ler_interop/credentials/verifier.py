@@ -126,7 +126,7 @@ class CredentialVerifier:
                 proof = self._proof(parsed, purpose="assertionMethod", waive=ignore)
                 checks.append(_proof_check(proof, ISSUER))
                 checks.append(self._issuer_binding(doc, proof))
-            checks.append(self._data_model_check(doc, parsed.kind, presentation=False))
+            checks.append(self._data_model_check(doc, parsed, presentation=False))
             checks.append(self._schema_check(doc))
         checks.append(self._validity_check(doc, parsed))
         if not unsigned and check_status:
@@ -154,7 +154,7 @@ class CredentialVerifier:
             proof = self._proof(parsed, purpose="authentication", challenge=challenge, domain=domain, waive=ignore)
             checks.append(_proof_check(proof, HOLDER))
             checks.append(self._holder_binding(vp, proof))
-        checks.append(self._data_model_check(vp, parsed.kind, presentation=True))
+        checks.append(self._data_model_check(vp, parsed, presentation=True))
         for i, item in enumerate(_embedded_credentials(vp)):
             inner = self.verify_credential(item, ignore=ignore, unsigned=unsigned)
             checks += [replace(c, name=f"credential[{i}].{c.name}") for c in inner.checks]
@@ -166,6 +166,12 @@ class CredentialVerifier:
     def _is_ob_jwt(self, parsed: Artifact) -> bool:
         return (self.open_badges_jwt and parsed.kind in ("jwt", "jwt_vc_json") and not parsed.is_presentation
                 and obv3_jwt.accepts(parsed.header or {}))
+
+    def _may_be_v1(self, parsed: Artifact) -> bool:
+        """Whether a VCDM 1.1 document is read by the 1.1 rules in this securing format: JSON-LD,
+        a jwt_vc_json token (the VCDM 1.1 JWT encoding, VCDM 1.1 §6.3.1) and an Open Badges 3.0
+        §8.2 JWT (1.1-era badges carry it in the `vc` claim); a vc+jwt (VC-JOSE-COSE) is 2.0 only."""
+        return parsed.kind in ("jsonld", "jwt_vc_json") or self._is_ob_jwt(parsed)
 
     def _jsonld_check(self, doc: dict, jwt_payload: bool = False) -> Check:
         if jwt_payload:  # JWT registered claims beside a VC-JOSE credential are the token's, not JSON-LD terms
@@ -227,11 +233,12 @@ class CredentialVerifier:
             return Check("holder-binding", True, f"signed by the holder {holder}", party=HOLDER)
         return Check("holder-binding", False, f"presentation proof not made by the holder {holder}", reason="holder-binding", party=HOLDER)
 
-    def _data_model_check(self, doc: dict, kind: str, *, presentation: bool) -> Check:
-        """VCDM 2.0 structure; a JSON-LD VCDM 1.1 document is judged by the 1.1 rules when
-        `accept_vcdm1`, and always carries a legacy warning."""
+    def _data_model_check(self, doc: dict, parsed: Artifact, *, presentation: bool) -> Check:
+        """VCDM 2.0 structure; a VCDM 1.1 document (JSON-LD, or in a jwt_vc_json / OB 3.0 JWT:
+        `_may_be_v1`) is judged by the 1.1 rules when `accept_vcdm1`, and always carries a legacy warning."""
         what = "presentation" if presentation else "credential"
-        legacy = kind == "jsonld" and datamodel_v1.is_v1(doc)
+        kind = parsed.kind
+        legacy = self._may_be_v1(parsed) and datamodel_v1.is_v1(doc)
         if legacy and self.accept_vcdm1:
             findings = (datamodel_v1.check_presentation if presentation else datamodel_v1.check_credential)(doc)
             check = _findings_check("data-model", findings, f"VCDM 1.1 {what} structure is valid")
@@ -266,7 +273,7 @@ class CredentialVerifier:
     def _validity_check(self, doc: dict, parsed: Artifact) -> Check:
         if parsed.kind == "sd-jwt":
             return Check("validity", True, "exp/nbf checked with the SD-JWT")
-        if parsed.kind == "jsonld" and datamodel_v1.is_v1(doc):  # issuanceDate/expirationDate, not validFrom/validUntil
+        if self._may_be_v1(parsed) and datamodel_v1.is_v1(doc):  # issuanceDate/expirationDate, not validFrom/validUntil
             findings = datamodel_v1.check_validity_period(doc, self._now)
         else:
             findings = datamodel.check_validity_period(doc, self._now)
