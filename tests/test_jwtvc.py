@@ -140,3 +140,19 @@ def test_a_payload_with_both_vc_and_vp_is_refused(verifier, issuer, holder):
     token = jwtvc.sign_jwt_vc(cred, issuer.key, issuer.vm,
                               extra_claims={"vp": {"type": ["VerifiablePresentation"], "holder": holder.did}})
     assert failed(verifier.verify(token))["proof"] == "malformed-proof"
+
+
+def test_an_11_vc_claim_takes_its_dates_from_nbf_and_exp():
+    """VCDM 1.1 §6.3.1: nbf sets issuanceDate and exp sets expirationDate of the decoded
+    credential when the `vc` claim leaves them out; a 2.0 document gets no 1.1 dates."""
+    from ler_interop.credentials.jwtvc import decoded_document
+
+    vc = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
+          "credentialSubject": {"name": "x"}}
+    doc = decoded_document({"iss": "did:example:i", "nbf": 1767225600, "exp": 1893456000, "vc": vc})
+    assert doc["issuanceDate"] == "2026-01-01T00:00:00Z" and doc["expirationDate"] == "2030-01-01T00:00:00Z"
+    kept = decoded_document({"nbf": 1767225600, "vc": {**vc, "issuanceDate": "2025-12-31T00:00:00Z"}})
+    assert kept["issuanceDate"] == "2025-12-31T00:00:00Z"  # the credential's own value is never overwritten
+    v2 = decoded_document({"nbf": 1767225600, "vc": {**vc, "@context": ["https://www.w3.org/ns/credentials/v2"]}})
+    assert "issuanceDate" not in v2 and "expirationDate" not in v2
+    assert "issuanceDate" not in decoded_document({"nbf": True, "vc": vc})  # not a NumericDate

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timezone
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -127,7 +128,29 @@ def decoded_document(payload: Mapping[str, Any]) -> dict[str, Any]:
     subject = doc.get("credentialSubject")
     if isinstance(subject, dict) and "id" not in subject and isinstance(payload.get("sub"), str):
         doc["credentialSubject"] = {**subject, "id": payload["sub"]}
+    if _names_v1_context(doc):
+        # VCDM 1.1 §6.3.1: nbf "MUST be used to set the value of the issuanceDate property", exp
+        # that of expirationDate (a 1.1 `vc` claim may leave both to the registered claims).
+        for claim, prop in (("nbf", "issuanceDate"), ("exp", "expirationDate")):
+            stamp = _stamp(payload.get(claim))
+            if prop not in doc and stamp is not None:
+                doc[prop] = stamp
     return doc
+
+
+def _names_v1_context(doc: Mapping[str, Any]) -> bool:
+    ctx = doc.get("@context")
+    return (ctx[0] if isinstance(ctx, list) and ctx else ctx) == "https://www.w3.org/2018/credentials/v1"
+
+
+def _stamp(value: Any) -> str | None:
+    """A NumericDate as an XML Schema dateTime in UTC; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def check_consistency(payload: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
