@@ -157,3 +157,16 @@ def test_revoke_refuses_another_keys_certificate_and_one_not_issued_here(setup, 
     one_line_exit_2(capsys, ["certify", "--revoke", str(cert), "--key", str(key), "--out", str(elsewhere)],
                     "is not in")
     assert index_of(out)[0]["revoked"] is False
+
+
+def test_verify_results_with_a_shard_names_the_file_the_certificate_covers(setup, capsys):
+    out, stream, key = setup
+    assert certify(stream, key) == 0
+    lines = stream.read_text().splitlines(keepends=True)
+    shard = out / "shard-1.jsonl"  # one worker's part of the stream the certificate covers
+    shard.write_text("".join([lines[0], *lines[1:4], lines[-1]]))
+    capsys.readouterr()
+    assert verify(out / "certificates/good--all.json", out / "certificates/status-list.json", "--results", str(shard)) == 1
+    check = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}["results-digest"]
+    text = json.dumps(check)
+    assert not check["ok"] and "shard-1.jsonl" in text and "'results.jsonl'" in text and "give that exact file" in text
