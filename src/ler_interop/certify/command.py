@@ -91,8 +91,8 @@ def _run(args: argparse.Namespace) -> int:
                    out=Path(args.out) if args.out else results.parent, scope=parse_scope(args.scope),
                    valid_days=args.valid_days, status_url=args.status_url, attestation=args.attestation)
     extra = f"; publish {issued.did_document} at the did:web location" if issued.did_document else ""
-    print(f"issued {issued.json_path}" + (f" and {issued.svg}" if issued.svg else "") + f" to {args.vendor}, "
-          f"valid until {issued.credential['validUntil']}{extra}")
+    print(neutralise(f"issued {issued.json_path}" + (f" and {issued.svg}" if issued.svg else "") + f" to {args.vendor}, "
+                     f"valid until {issued.credential['validUntil']}{extra}"))
     return 0
 
 
