@@ -165,6 +165,8 @@ def test_self_declared_claims_are_labelled_evidence_never_results(setup, capsys)
     (["--scope", "profile:clr2"], "does not claim profile clr2"),
     (["--valid-days", "0"], "--valid-days 0"),
     (["--status-url", "ftp://x/list"], "--status-url 'ftp://x/list'"),
+    (["--status-url", "http://certifier.example/status-list.json"], "give an https URL"),
+    (["--status-url", "https:///status-list.json"], "give the https URL"),
 ])
 def test_bad_input_is_one_line_and_exit_2(setup, capsys, argv, needle):
     out, stream, key = setup

@@ -416,6 +416,18 @@ def test_certify_step_hands_the_key_over_in_a_0600_file_and_never_prints_it(tmp_
     assert all(not Path(p).exists() for p in Path(f"{record}.paths").read_text().split())
 
 
+
+def test_gitlab_certify_step_removes_the_key_file_when_the_variable_is_not_base64(tmp_path: Path):
+    """A broken LER_CERTIFIER_KEY_B64 stops the step (base64 -d fails under -e) before the key
+    file is removed at the end: the EXIT trap removes what was decoded of it all the same."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "LER_MANIFEST": "vendors.yaml", "LER_CERTIFIER_DID": "did:web:certs.example",
+           "LER_CERTIFIER_KEY_B64": "eyJrdHkiOiJPS1AiLCJkIjoic2VjcmV0In0=!!not base64"}
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", certify_step_scripts()["gitlab"]], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and list(temp.iterdir()) == []
+
 def fetch_step_scripts() -> dict[str, str]:
     github = next(s["run"] for s in load("github-actions.yml")["jobs"]["merge"]["steps"] if s.get("id") == "previous")
     gitlab = "\n".join(line for line in load("gitlab-conformance.yml")["merge"]["script"]

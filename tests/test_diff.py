@@ -201,6 +201,15 @@ def test_hostile_text_is_neutralised_in_the_table(tmp_path: Path, capsys: pytest
     assert doc["vendors"][0]["changes"][0]["title"] == hostile
 
 
+
+def test_huge_text_is_cut_in_the_table_and_kept_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    huge = "T" * 100_000
+    new = replaced({("ISS-1", "acme]"): {"outcome": "fail", "title": huge, "message": huge, "check": "ISS-1" + "C" * 50_000}})
+    assert diff(tmp_path, new) == 1
+    assert max(len(line) for line in capsys.readouterr().out.splitlines()) < 1000  # a CI log line, not 100 kB
+    diff(tmp_path, new, "--json")
+    assert huge in [c["title"] for c in json.loads(capsys.readouterr().out)["vendors"][0]["changes"]]
+
 def test_profile_verdict_lost_is_a_regression(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     old = write(tmp_path / "old" / "results.jsonl", [result("ISS-1", "pass", level="SHOULD", profiles=["ob3"])])
     new = write(tmp_path / "new" / "results.jsonl", [result("ISS-1", "warn", level="SHOULD", profiles=["ob3"])])

@@ -17,7 +17,8 @@ by its owner (0600); `--new-key KEYFILE` writes one. Keep it out of published fo
 else certify writes holds private key material.
 Writes into OUT (default: the folder holding RESULTS.jsonl), under certificates/:
 <vendor>--<scope>.json (the signed OpenBadgeCredential), <vendor>--<scope>.svg (its badge),
-index.json, status-list.json (the signed revocation list), did.json (did:web issuers).
+index.json (every certificate issued, re-issued ones kept as superseded so no status-list index
+is drawn twice), status-list.json (the signed revocation list), did.json (did:web issuers).
 Publish status-list.json at --status-url (default for did:web:HOST[:path]:
 https://HOST[/path]/status-list.json; a did:key issuer must give --status-url), and did.json
 where did:web resolves (https://HOST/.well-known/did.json, or https://HOST/path/did.json).
@@ -76,8 +77,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if not args.results or not args.vendor:
         raise CertifyError("give RESULTS.jsonl and --vendor ID (or --revoke CERT.json)")
-    if args.status_url is not None and not args.status_url.startswith(("https://", "http://")):
-        raise CertifyError(f"--status-url {args.status_url!r}: give the http(s) URL status-list.json will be published at")
+    if args.status_url is not None:
+        check_status_url(args.status_url)
     if args.valid_days < 1:
         raise CertifyError(f"--valid-days {args.valid_days}: give at least 1")
     from .issue import issue
@@ -90,6 +91,26 @@ def _run(args: argparse.Namespace) -> int:
                    out=Path(args.out) if args.out else results.parent, scope=parse_scope(args.scope),
                    valid_days=args.valid_days, status_url=args.status_url, attestation=args.attestation)
     extra = f"; publish {issued.did_document} at the did:web location" if issued.did_document else ""
-    print(f"issued {issued.json_path}" + (f" and {issued.svg}" if issued.svg else "") + f" to {args.vendor}, "
-          f"valid until {issued.credential['validUntil']}{extra}")
+    print(neutralise(f"issued {issued.json_path}" + (f" and {issued.svg}" if issued.svg else "") + f" to {args.vendor}, "
+                     f"valid until {issued.credential['validUntil']}{extra}"))
     return 0
+
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+def check_status_url(url: str) -> None:
+    """An https URL (a loopback http one for a local test): the list decides whether a certificate
+    still holds, so it is fetched over TLS, never plain http where anyone on the path answers."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or not host or parts.scheme not in ("https", "http") or any(c.isspace() or ord(c) < 0x20 for c in url):
+        raise CertifyError(f"--status-url {url!r}: give the https URL status-list.json will be published at")
+    if parts.scheme == "http" and host not in LOOPBACK:
+        raise CertifyError(f"--status-url {url!r}: give an https URL (plain http is for a loopback test server only: "
+                           f"a verifier must fetch the revocation list over TLS)")

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +48,31 @@ def digest_evidence(hex_digest: str, file_name: str) -> dict[str, Any]:
     }
 
 
-def certificate_digest(credential: Any) -> str | None:
-    """The stream digest (hex) a certificate names, or None."""
+def _digest_item(credential: Any) -> dict[str, Any] | None:
     evidence = credential.get("evidence") if isinstance(credential, dict) else None
     for item in evidence if isinstance(evidence, list) else [evidence]:
         if isinstance(item, dict) and item.get("genre") == DIGEST_GENRE and str(item.get("id", "")).startswith(NI_PREFIX):
-            encoded = item["id"][len(NI_PREFIX):]
-            try:
-                return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).hex()
-            except ValueError:
-                return None
+            return item
     return None
+
+
+def certificate_digest(credential: Any) -> str | None:
+    """The stream digest (hex) a certificate names, or None."""
+    item = _digest_item(credential)
+    if item is None:
+        return None
+    encoded = item["id"][len(NI_PREFIX):]
+    try:
+        return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).hex()
+    except ValueError:
+        return None
+
+
+def certificate_stream_name(credential: Any) -> str | None:
+    """The file name the certificate says its digest covers (from the item's description), or None."""
+    item = _digest_item(credential)
+    found = re.search(r"results stream \((.{1,200})\): [0-9a-f]{64}$", str((item or {}).get("description", "")))
+    return found.group(1) if found else None
 
 
 def digest_check(credential: Any, stream_hex: str, stream_name: str) -> Check:
@@ -72,6 +87,8 @@ def digest_check(credential: Any, stream_hex: str, stream_name: str) -> Check:
         return Check(CHECK_NAME, False, "the credential names no results stream digest (not a ler-interop certificate)",
                      reason="results-digest.missing")
     if named != stream_hex:
-        return Check(CHECK_NAME, False, f"{stream_name} has SHA-256 {stream_hex}; the certificate covers {named}",
-                     reason="results-digest.mismatch")
+        covers = certificate_stream_name(credential)
+        return Check(CHECK_NAME, False, f"{stream_name} has SHA-256 {stream_hex}; the certificate covers "
+                     f"{'a stream named ' + repr(covers) + ' with ' if covers else ''}SHA-256 {named} (give that exact file: "
+                     f"a merged stream's shard or an edited copy is another file)", reason="results-digest.mismatch")
     return Check(CHECK_NAME, True, f"the certificate covers {stream_name} (SHA-256 {stream_hex})")

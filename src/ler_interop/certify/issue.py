@@ -90,38 +90,38 @@ def issue(*, results_path: Path, vendor_id: str, key: Key, issuer: str | None, i
     covered = scoped_results(scope, vendor, mine)
     require_conformance(scope, vendor_id, summary, covered)
 
-    cert_dir = out / publish.CERT_DIR
-    list_path = cert_dir / status.STATUS_FILE
-    statuslist = status.load_list(list_path, url, signer)
-    taken = [int(e["statusListIndex"]) for e in publish.read_index(out) if str(e.get("statusListIndex", "")).isdigit()]
-    index = status.allocate(statuslist, taken)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    unsigned = claim.build_credential(
-        header=stream.header, footer=stream.footer or {}, vendor=vendor, summary=summary, scope=scope,
-        covered=covered, everything=mine, attested=load_attested(stream, vendor_id, attestation),
-        issuer={"id": signer.did, "type": ["Profile"], "name": issuer_name},
-        valid_from=xsd_datetime(now), valid_until=xsd_datetime(now + timedelta(days=valid_days)),
-        status_entry=status_entry(url, index, status.PURPOSE),
-        stream_hex=file_sha256(results_path), stream_name=results_path.name)
     try:
-        credential = signer.sign(unsigned)
-    except SigningError as exc:  # a vendor name or claim the contexts cannot carry
-        raise CertifyError(f"cannot sign the certificate: {str(exc)[:200]}") from None
+        with publish.locked(out) as cert_dir:  # from drawing the index to recording it: one certify at a time
+            list_path = cert_dir / status.STATUS_FILE
+            entries = publish.read_index(out)
+            if list_path.exists() and not (cert_dir / publish.INDEX_FILE).exists():
+                raise CertifyError(f"{list_path} exists but {cert_dir / publish.INDEX_FILE} does not: it records the "
+                                   f"status-list indices in use; restore it (the published copy) before certifying")
+            statuslist = status.load_list(list_path, url, signer)
+            index = status.allocate(statuslist, publish.taken_indices(entries))
+            now = datetime.now(timezone.utc).replace(microsecond=0)
+            unsigned = claim.build_credential(
+                header=stream.header, footer=stream.footer or {}, vendor=vendor, summary=summary, scope=scope,
+                covered=covered, everything=mine, attested=load_attested(stream, vendor_id, attestation),
+                issuer={"id": signer.did, "type": ["Profile"], "name": issuer_name},
+                valid_from=xsd_datetime(now), valid_until=xsd_datetime(now + timedelta(days=valid_days)),
+                status_entry=status_entry(url, index, status.PURPOSE),
+                stream_hex=file_sha256(results_path), stream_name=results_path.name)
+            try:
+                credential = signer.sign(unsigned)
+            except SigningError as exc:  # a vendor name or claim the contexts cannot carry
+                raise CertifyError(f"cannot sign the certificate: {str(exc)[:200]}") from None
 
-    stem = f"{_slug(vendor_id)}--{scope.slug}"
-    json_path = cert_dir / f"{stem}.json"
-    publish.write_json(json_path, credential)
-    status.write_list(list_path, url, signer, statuslist)  # unchanged bits, re-signed: the list exists
-    did_doc = publish.write_did_document(out, signer.did, key) if signer.did.startswith("did:web:") else None
-    svg = publish.write_badge(out, stem, credential, vendor=vendor.get("name", vendor_id), scope=scope.text)
-    publish.record(out, {"vendor": vendor_id, "scope": scope.text, "json": json_path.relative_to(out).as_posix(),
-                         "svg": svg, "validFrom": credential["validFrom"], "validUntil": credential["validUntil"],
-                         "revoked": False, "statusListIndex": str(index)})
+            stem = f"{publish.file_slug(vendor_id)}--{scope.slug}"
+            json_path = cert_dir / f"{stem}.json"
+            publish.write_json(json_path, credential)
+            status.write_list(list_path, url, signer, statuslist)  # unchanged bits, re-signed: the list exists
+            did_doc = publish.write_did_document(out, signer.did, key) if signer.did.startswith("did:web:") else None
+            svg = publish.write_badge(out, stem, credential, vendor=vendor.get("name", vendor_id), scope=scope.text)
+            publish.record(out, {"vendor": vendor_id, "scope": scope.text, "json": json_path.relative_to(out).as_posix(),
+                                 "svg": svg, "validFrom": credential["validFrom"], "validUntil": credential["validUntil"],
+                                 "revoked": False, "statusListIndex": str(index)})
+    except OSError as exc:  # a read-only folder, a disk full: one line, nothing half recorded is trusted
+        raise CertifyError(f"cannot write into {out / publish.CERT_DIR}: {exc.strerror or exc}") from None
     publish.rebuild_report(out)
     return Issued(credential, json_path, svg, did_doc)
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "vendor"

@@ -33,16 +33,27 @@ def revoke(cert_path: Path, key: Key, out: Path | None) -> tuple[str, int]:
     issuer = credential.get("issuer")
     did = issuer.get("id") if isinstance(issuer, dict) else issuer
     signer = signer_for(key, did if isinstance(did, str) else None)
+    proof = credential.get("proof") if isinstance(credential.get("proof"), dict) else {}
+    if proof.get("verificationMethod") != signer.vm:
+        raise CertifyError(f"{cert_path} was not signed by this key (its proof names {str(proof.get('verificationMethod'))[:120]}, "
+                           f"this key is {signer.vm})")
     out = out or default_out(cert_path)
     list_path = out / publish.CERT_DIR / status.STATUS_FILE
     if not list_path.exists():
         raise CertifyError(f"no status list at {list_path}; give --out the folder certify wrote into")
-    statuslist = status.load_list(list_path, url, signer)
     try:
-        statuslist.set(index, True)
-    except StatusListError as exc:
-        raise CertifyError(f"{cert_path}: {exc.message}") from None
-    status.write_list(list_path, url, signer, statuslist)
-    publish.mark_revoked(out, cert_path)
+        with publish.locked(out):
+            if index not in publish.taken_indices(publish.read_index(out)):
+                raise CertifyError(f"{cert_path}: status-list index {index} is not in {out / publish.CERT_DIR / publish.INDEX_FILE} "
+                                   f"(not a certificate issued into {out}); give --out the folder certify wrote into")
+            statuslist = status.load_list(list_path, url, signer)
+            try:
+                statuslist.set(index, True)
+            except StatusListError as exc:
+                raise CertifyError(f"{cert_path}: {exc.message}") from None
+            status.write_list(list_path, url, signer, statuslist)
+            publish.mark_revoked(out, index)
+    except OSError as exc:
+        raise CertifyError(f"cannot write into {out / publish.CERT_DIR}: {exc.strerror or exc}") from None
     publish.rebuild_report(out)
     return url, index

@@ -3,7 +3,6 @@ and the verdict on it, from the same scoring rules as every report (scoring.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -24,7 +23,9 @@ class Scope:
 
     @property
     def slug(self) -> str:
-        return "all" if self.kind == "all" else f"{self.kind}-{re.sub(r'[^A-Za-z0-9._-]+', '-', self.name)}"
+        from .publish import file_slug
+
+        return "all" if self.kind == "all" else f"{self.kind}-{file_slug(self.name)}"
 
     @property
     def label(self) -> str:

@@ -64,6 +64,7 @@ def allocate(statuslist: StatusList, taken: Iterable[int]) -> int:
 def write_list(path: Path, url: str, signer: Signer, statuslist: StatusList) -> dict[str, Any]:
     issuer = {"id": signer.did}
     credential = signer.sign(status_list_credential(url, issuer["id"], PURPOSE, statuslist, valid_from=utc_now()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(credential, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from .publish import write_json
+
+    write_json(path, credential)  # atomic: the published list is never half written
     return credential

@@ -74,16 +74,21 @@ def _score(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def _cut(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def _change_line(change: Change) -> str:
-    text = (f"  {change.check} {change.instance}  {change.level}  {change.old or 'absent'} -> {change.new or 'absent'}"
-            f"  {change.title}")
+    # Every vendor-controlled part is cut (a stream may hold a 100 kB title): one readable line each.
+    text = (f"  {_cut(change.check)} {_cut(change.instance)}  {_cut(change.level)}  {change.old or 'absent'} -> "
+            f"{change.new or 'absent'}  {_cut(change.title)}")
     if change.message and change.new not in ("pass", None):
         text += f"  | {change.message[:MESSAGE_CHARS]}"
     return neutralise(text)
 
 
 def _vendor_lines(vendor: VendorDiff, show_all: bool) -> list[str]:
-    name = neutralise(vendor.id)
+    name = neutralise(_cut(vendor.id, 80))
     lines: list[str] = []
     if vendor.presence == "removed":
         lines.append(f"{name}: REGRESSION: vendor missing from NEW")
@@ -113,10 +118,10 @@ def table(diff: Diff, old_path: str, new_path: str, *, show_all: bool = False) -
     for label, stream, path in (("OLD", diff.old, old_path), ("NEW", diff.new, new_path)):
         header = stream.header
         partial = " (partial run: selection " + json_text(header["selection"]) + ")" if header.get("selection") else ""
-        lines.append(neutralise(f"{label} {path}: run {header.get('run_id', '')}, suite {header.get('suite_version', '')}"
+        lines.append(neutralise(f"{label} {path}: run {_cut(str(header.get('run_id', '')))}, suite {_cut(str(header.get('suite_version', '')))}"
                                 f"{', faults ' + ', '.join(header['faults']) if header.get('faults') else ''}{partial}"))
     heads = ["vendor", *CLASSES, "conforms"]
-    rows = [[neutralise(v.id), *(str(v.counts[c]) for c in CLASSES),
+    rows = [[neutralise(_cut(v.id, 80)), *(str(v.counts[c]) for c in CLASSES),
              f"{_yes(v.overall.old_conforms)} -> {_yes(v.overall.new_conforms)}" if v.overall else "-"]
             for v in diff.vendors]
     widths = [max(len(row[i]) for row in [heads, *rows]) for i in range(len(heads))]
@@ -129,7 +134,7 @@ def table(diff: Diff, old_path: str, new_path: str, *, show_all: bool = False) -
         if details:
             lines += ["", *details]
     count = sum(len(v.regressions) for v in diff.vendors)
-    regressed = [neutralise(v.id) for v in diff.vendors if v.regressions]
+    regressed = [neutralise(_cut(v.id, 80)) for v in diff.vendors if v.regressions]
     lines.append("")
     lines.append(f"REGRESSED: {count} regression{'s' if count != 1 else ''} in {', '.join(regressed)}" if regressed
                  else "no regression")

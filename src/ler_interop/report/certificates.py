@@ -41,6 +41,9 @@ def load_certificates(folder: Path) -> list[dict[str, Any]]:
     except (OSError, ValueError, RecursionError) as exc:
         _say(f"{INDEX} not shown: {exc}")
         return []
+    # A superseded certificate (re-issued for the same vendor and scope) stays in the index only
+    # to keep its status-list index in use; the section shows the current ones.
+    entries = [e for e in entries if not (isinstance(e, dict) and e.get("superseded") is True)]
     views = [_view(Path(folder), entry, i) for i, entry in enumerate(entries[:MAX_CERTIFICATES], start=1)]
     skipped = len(entries) - sum(v is not None for v in views)
     if skipped:
