@@ -103,6 +103,18 @@ def build(c: Corpus) -> None:
     c.add("bad-ob3-proof-set-one-fails.json", _second_proof_broken(ed, good), expect="not-verified", check="proof",
           breaks=f"one proof of a proof set fails; any failing proof rejects the set ({DI})")
 
+    # Proof chains (DI §4.3, §4.5): the second proof signs the document with the first one
+    # (both the issuer's: every proof of a credential is bound to its issuer here).
+    chained = ed.sign(ed.issue(badge(ed), proof_id="urn:uuid:corpus-proof-1"), proof_id="urn:uuid:corpus-proof-2",
+                      previous_proof="urn:uuid:corpus-proof-1", cryptosuite="eddsa-jcs-2022")
+    c.add("ob3-proof-chain.json", chained, expect="verified")
+    other_first = ed.sign({k: v for k, v in chained.items() if k != "proof"}, created="2026-02-01T00:00:00Z",
+                          proof_id="urn:uuid:corpus-proof-1")["proof"]
+    c.add("bad-ob3-proof-chain-first-swapped.json", {**chained, "proof": [other_first, chained["proof"][1]]},
+          expect="not-verified", check="proof", reason="bad-signature",
+          breaks="the first proof of a chain was replaced by another valid one; the second proof signed the original "
+                 "(DI §4.5 Verify Proof Sets and Chains)")
+
     # A presentation bound to a verifier's challenge and domain.
     holder = Signer.did_key()
     vp = holder.sign({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],

@@ -9,8 +9,9 @@ algorithms are in cryptosuites.py. A failed verification says *why* through the 
 constants of findings.py, so negative checks can assert the exact rejection.
 
 Proof sets (`proof` as an array) are verified proof by proof over the document without any
-proof: every proof of an implemented type must verify; others are reported as not checked. Proof chains (`previousProof`) are not supported yet: such a proof
-is reported as malformed rather than silently checked over the wrong bytes.
+proof: every proof of an implemented type must verify; others are reported as not checked. A
+chained proof (`previousProof`) is verified over the document together with the proofs it names
+(§4.5 Verify Proof Sets and Chains); a name that matches no proof is an error.
 """
 
 from __future__ import annotations
@@ -132,8 +133,14 @@ def sign(
     loader: OfflineLoader | None = None,
     allow_unsafe: bool = False,
     mandatory_pointers: list[str] | None = None,
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
 ) -> dict[str, Any]:
     """Return a new document carrying a new proof (appended to any existing proof set).
+
+    `previous_proof` (the `id` of one existing proof, or a list of them) makes the new proof
+    part of a proof chain: it signs the document together with those proofs (DI 1.0 §4.3
+    Add Proof Set/Chain); `proof_id` gives the new proof the `id` a later one can name.
 
     For ecdsa-sd-2023 this is the issuer's base proof; `mandatory_pointers` are the JSON
     pointers every derived proof must disclose (vc-di-ecdsa §3.6.2).
@@ -157,8 +164,18 @@ def sign(
     context = _context_list(unsecured)
     if context and not _defines_data_integrity(context):
         unsecured["@context"] = [*context, DI_CONTEXTS[0]]
+    chained = None
+    if previous_proof is not None:
+        if suite.canonicalization == "rdfc-sd":
+            raise SigningError("an ecdsa-sd-2023 proof cannot be chained by this signer")
+        try:
+            chained = _previous_proofs(previous_proof, existing)
+        except _Reject as exc:
+            raise SigningError(str(exc)) from None
 
     proof: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": cryptosuite}
+    if proof_id is not None:
+        proof = {"id": proof_id, **proof}
     proof["created"] = _as_stamp(created if created is not None else datetime.now(timezone.utc), "created")
     if expires is not None:
         proof["expires"] = _as_stamp(expires, "expires")
@@ -168,6 +185,8 @@ def sign(
         proof["challenge"] = challenge
     if domain is not None:
         proof["domain"] = domain
+    if previous_proof is not None:
+        proof["previousProof"] = previous_proof
     # eddsa-jcs-2022 carries the document's @context in the proof (vc-di-eddsa §3.3.1).
     if suite.canonicalization == "jcs" and "@context" in unsecured:
         proof["@context"] = unsecured["@context"]
@@ -180,7 +199,8 @@ def sign(
             proof_value, problems = ecdsa_sd.base_proof_value(unsecured, proof, key, list(mandatory_pointers or []),
                                                               loader)
         else:
-            hashed = hash_input(suite, unsecured, proof_config_for(unsecured, proof), loader)
+            signed_over = unsecured if chained is None else {**unsecured, "proof": chained}
+            hashed = hash_input(suite, signed_over, proof_config_for(unsecured, proof), loader)
             problems = hashed.document_findings + [_in_proof(f, None) for f in hashed.proof_config_findings]
             proof_value = encode_multibase(key.sign(hashed.hash_data_for(key.type)))
     except ContextError as exc:
@@ -243,8 +263,8 @@ def verify(
             continue
         try:
             vm, controller, suite = _verify_one(
-                unsecured, proof, resolve_vm, expected_purpose, challenge, domain, now, loader,
-                None if len(proofs) == 1 else index, frozenset(waive),
+                _chain_input(unsecured, proof, proofs), proof, resolve_vm, expected_purpose, challenge, domain,
+                now, loader, None if len(proofs) == 1 else index, frozenset(waive),
             )
         except _Reject as rejection:
             per_proof.append({"index": index, "ok": False, "reason": rejection.reason})
@@ -427,14 +447,38 @@ def _check_shape(proof: Any) -> Cryptosuite:
                 _parse_stamp(value)
             except ValueError:
                 raise _Reject(R.MALFORMED_PROOF, f"proof.{name} {value!r} is not an XML Schema dateTimeStamp") from None
-    if "previousProof" in proof:
-        raise _Reject(R.MALFORMED_PROOF, "proof chains (previousProof) are not supported by this verifier")
+    previous = proof.get("previousProof")
+    if previous is not None and not (isinstance(previous, str) and previous or isinstance(previous, list) and previous
+                                     and all(isinstance(p, str) and p for p in previous)):
+        raise _Reject(R.MALFORMED_PROOF, "proof.previousProof must be a proof id or a list of them")
     if legacy is not None:
         return legacy
     suite = SUITES.get(proof["cryptosuite"])
     if suite is None:
         raise _Reject(R.UNKNOWN_CRYPTOSUITE, f"cryptosuite {proof['cryptosuite']!r} is not one of {', '.join(SUITES)}")
     return suite
+
+
+def _previous_proofs(previous: Any, all_proofs: list[Any]) -> list[dict[str, Any]]:
+    """The proofs a chained proof names by `id` (DI 1.0 §4.3 / §4.5 step 3.2); a name that
+    matches no proof of the set is an error, never skipped."""
+    wanted = [previous] if isinstance(previous, str) else list(previous)
+    by_id = {p.get("id"): p for p in all_proofs if isinstance(p, dict) and isinstance(p.get("id"), str)}
+    missing = [w for w in wanted if w not in by_id]
+    if missing:
+        raise _Reject(R.MALFORMED_PROOF, f"previousProof {missing[0][:120]!r} names no proof of this document")
+    return [by_id[w] for w in wanted]
+
+
+def _chain_input(unsecured: dict[str, Any], proof: Any, all_proofs: list[Any]) -> dict[str, Any]:
+    """The document a proof was made over: with the proofs its `previousProof` names, when it
+    is part of a proof chain (DI 1.0 §4.5 Verify Proof Sets and Chains, step 3.3)."""
+    previous = proof.get("previousProof") if isinstance(proof, dict) else None
+    if previous is None or not isinstance(previous, (str, list)):
+        return unsecured  # a malformed previousProof is refused by _check_shape
+    if proof.get("cryptosuite") == "ecdsa-sd-2023":
+        raise _Reject(R.MALFORMED_PROOF, "a chained ecdsa-sd-2023 proof is not supported by this verifier")
+    return {**unsecured, "proof": _previous_proofs(previous, all_proofs)}
 
 
 def _decode_proof_value(value: str) -> bytes:
