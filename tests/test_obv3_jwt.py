@@ -197,3 +197,17 @@ def test_hostile_rsa_jwk_is_refused_not_slow():
     huge = {"kty": "RSA", "n": "_" * 3000, "e": "AQAB"}
     result = verifier().verify(ob_jwt(ob_credential("did:example:x"), Key.generate("RSA"), {"jwk": huge}))
     assert check(result, "proof").reason == "malformed-proof" and "8192" in check(result, "proof").message
+
+
+def test_a_plain_jwt_credential_is_not_warned_about_open_badges_rules():
+    """OB 3.0 §8.2's required claims are a badge's; a non-badge credential in a JWT typed "JWT"
+    gets no 'OB 3.0 requires it' warnings (a review found them on every plain jwt_vc_json)."""
+    key = Key.generate("P-256")
+    issuer = did_jwk(key)
+    plain = {"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+             "type": ["VerifiableCredential"], "issuer": issuer, "validFrom": "2026-01-01T00:00:00Z",
+             "credentialSubject": {"id": "did:example:someone", "jobTitle": "steward"}}
+    token = sign_ob_jwt(plain, key, {"kid": f"{issuer}#0"})
+    result = CredentialVerifier(DidResolver(), open_badges_jwt=True).verify(token)
+    assert result.verified, [c.message for c in result.checks if not c.ok]
+    assert not [w for c in result.checks for w in c.warnings if "OB 3.0" in w]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from . import schemas
 from .datamodel import parse_datetime
 from .findings import MALFORMED_PROOF, ProofResult
 from .jose import ResolveVm, absolute_kid, check_numeric_dates, id_of, resolve_key
@@ -158,7 +159,8 @@ def verify(token: str, resolver: Any, *, purpose: str = "assertionMethod") -> Pr
         extra = sorted(set(header) - OB_HEADERS)
         if extra:
             warnings.append(f"JOSE header parameters {', '.join(extra)} are not allowed by OB 3.0 §8.2.3 (ignored)")
-        details["warnings"] = warnings
+        # OB 3.0's claim and header rules are a badge's: a plain JWT credential is not held to them.
+        details["warnings"] = warnings if schemas.detect_profile(doc) is not None else []
     except JwsError as err:
         return ProofResult.fail(err.reason, err.message, verification_methods=vms, controllers=controllers, details=details)
     return ProofResult(True, verification_methods=vms, controllers=controllers, details=details)
