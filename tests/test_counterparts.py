@@ -21,7 +21,7 @@ from ler_interop.counterparts.server import Counterparts, start_counterparts
 from ler_interop.credentials.did import DidResolver, did_jwk
 from ler_interop.credentials.jws import JwsError, parse_compact, verify_signature
 from ler_interop.protocols.oid4vci import Oid4vciClient, issued_credentials, well_known_url
-from ler_interop.protocols.oid4vci_wallet import Holder, Session, Wallet
+from ler_interop.protocols.oid4vci_wallet import Session, Wallet
 from ler_interop.reference.local_routes import LocalRoutingHttp as _LocalRoutingHttp
 from ler_interop.reference.verifier import ReferenceVerifier
 from ler_interop.cli import main as run_main

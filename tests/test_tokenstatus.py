@@ -7,10 +7,10 @@ import zlib
 
 import pytest
 
-from ler_interop.credentials import samples, sdjwt, tokenstatus
+from ler_interop.credentials import sdjwt, tokenstatus
 from ler_interop.credentials.crafting import Signer
 from ler_interop.credentials.did import DidResolver
-from ler_interop.credentials.keys import Key, b64url_encode
+from ler_interop.credentials.keys import b64url_encode
 from ler_interop.credentials.tokenstatus import TokenStatusError, TokenStatusList
 from ler_interop.credentials.verifier import CredentialVerifier
 
