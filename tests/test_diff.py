@@ -25,11 +25,12 @@ BASE = [result("ISS-1", "pass"), result("ISS-2", "fail"), result("ISS-3", "pass"
         result("ISS-5", "pass", vendor="other")]
 
 
-def write(path: Path, results: list[dict[str, Any]], vendors: tuple[str, ...] = ("acme", "other")) -> Path:
+def write(path: Path, results: list[dict[str, Any]], vendors: tuple[str, ...] = ("acme", "other"),
+          profiles: tuple[str, ...] = ()) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with ResultsWriter(path) as writer:
         writer.header(run_id=path.parent.name, suite_version="0.1.0", spec_versions={"vc": "2.0"},
-                      vendors=[{"id": v, "name": v, "roles": ["issuer"], "profiles": []} for v in vendors])
+                      vendors=[{"id": v, "name": v, "roles": ["issuer"], "profiles": list(profiles)} for v in vendors])
         for line in results:
             writer.result(line)
     return path
@@ -211,8 +212,10 @@ def test_huge_text_is_cut_in_the_table_and_kept_in_json(tmp_path: Path, capsys: 
     assert huge in [c["title"] for c in json.loads(capsys.readouterr().out)["vendors"][0]["changes"]]
 
 def test_profile_verdict_lost_is_a_regression(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    old = write(tmp_path / "old" / "results.jsonl", [result("ISS-1", "pass", level="SHOULD", profiles=["ob3"])])
-    new = write(tmp_path / "new" / "results.jsonl", [result("ISS-1", "warn", level="SHOULD", profiles=["ob3"])])
+    old = write(tmp_path / "old" / "results.jsonl", [result("ISS-1", "pass", level="SHOULD", profiles=["ob3"])],
+                profiles=("ob3",))
+    new = write(tmp_path / "new" / "results.jsonl", [result("ISS-1", "warn", level="SHOULD", profiles=["ob3"])],
+                profiles=("ob3",))
     assert main(["diff", str(old), str(new)]) == 1
     assert "acme: profile ob3: conforms yes -> no  REGRESSION" in capsys.readouterr().out
 

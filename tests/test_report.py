@@ -76,7 +76,7 @@ def test_summary_has_the_contract_shape() -> None:
     assert acme["principles"]["P1"] == {"score": 40.0, "conforms": False}
     assert acme["principles"]["P2"] == {"score": 0.0, "conforms": True}
     assert acme["principles"]["P5"] == {"score": 100.0, "conforms": True}
-    assert acme["profiles"] == {"ob3": {"conforms": True, "checks": 1}}
+    assert acme["profiles"] == {"ob3": {"conforms": True, "checks": 1, "basis": "claimed"}}
     assert acme["attested"][1] == {"principle": "P4", "claim": "WCAG audit", "evidence_url": "https://acme.example/wcag"}
     assert summary["matrix"] == [
         {"issuer": "acme", "wallet": None, "verifier": "ref", "protocol": "vc-api", "outcome": "fail"},

@@ -47,7 +47,7 @@ def test_expected_failure_that_passes_is_flagged_at_any_level() -> None:
         stale = r("pass", level, principles=("P2",), profiles=("ob3",), expected_failure="fixed since?")
         assert scoring.effective_outcome(stale) == scoring.UNEXPECTED_PASS
         assert scoring.principle_verdicts([stale])["P2"] == {"score": 100.0, "conforms": True}
-        assert scoring.profile_verdicts([stale]) == {"ob3": {"conforms": True, "checks": 1}}
+        assert scoring.profile_verdicts([stale], declared=["ob3"]) == {"ob3": {"conforms": True, "checks": 1, "basis": "claimed"}}
         assert scoring.expectation_counts([stale])["unexpected_pass"] == 1
 
 
@@ -63,13 +63,34 @@ def test_profile_verdicts() -> None:
         r("pass", profiles=("clr2",)), r("unsupported", "MAY", profiles=("clr2",)),
         r("warn", "SHOULD", profiles=("jff",)),
         r("fail", profiles=("xf",), expected_failure="known"),
+        {**r("unsupported", profiles=("ob3",)), "reason": "not-declared"},
     ]
-    assert scoring.profile_verdicts(results, declared=["ob3", "declared-only"]) == {
-        "ob3": {"conforms": True, "checks": 2},            # skip ignored
-        "declared-only": {"conforms": False, "checks": 0},  # nothing showed it
-        "clr2": {"conforms": False, "checks": 2},           # a profile demands its features
-        "jff": {"conforms": False, "checks": 1},            # every check must pass, SHOULD too
-        "xf": {"conforms": False, "checks": 1},             # an expected fail is still a fail
+    claimed = ["ob3", "declared-only", "clr2", "jff", "xf"]
+    assert scoring.profile_verdicts(results, declared=claimed) == {
+        "ob3": {"conforms": True, "checks": 3, "basis": "claimed"},            # skip, undeclared protocol ignored
+        "declared-only": {"conforms": False, "checks": 0, "basis": "claimed"},  # nothing showed it
+        "clr2": {"conforms": False, "checks": 2, "basis": "claimed"},           # a claimed profile demands its features
+        "jff": {"conforms": False, "checks": 1, "basis": "claimed"},            # every check must pass, SHOULD too
+        "xf": {"conforms": False, "checks": 1, "basis": "claimed"},             # an expected fail is still a fail
+    }
+
+
+def test_unclaimed_and_suite_profiles() -> None:
+    """A vendor is not judged on a profile it never claimed; the suite's own profiles hold every
+    vendor of a role, over the checks that apply to what it declares (a review found every peer
+    of the lab shown as not conforming to ler-issuer and ob3 with no failing check)."""
+    results = [
+        r("pass", profiles=("ob3", "ler-issuer")),
+        r("unsupported", profiles=("ob3", "ler-issuer")),  # e.g. auth-required not declared
+        {**r("unsupported", profiles=("ler-issuer",)), "reason": "not-declared"},
+        r("unsupported", profiles=("ler-wallet",)),
+        r("fail", profiles=("ler-verifier",)),
+    ]
+    assert scoring.profile_verdicts(results) == {
+        "ob3": {"conforms": None, "checks": 2, "basis": "unclaimed"},
+        "ler-issuer": {"conforms": True, "checks": 3, "basis": "suite"},
+        "ler-wallet": {"conforms": None, "checks": 1, "basis": "suite"},     # nothing applied
+        "ler-verifier": {"conforms": False, "checks": 1, "basis": "suite"},
     }
 
 

@@ -5,7 +5,8 @@ Rules (DESIGN.md §3 "Scoring", docs/CONTRACTS.md "Scoring"):
   SHOULD 2, MAY 1; `unsupported` and `skip` are not applicable; `error` and `warn` count
   as not passed; None when nothing is applicable.
 - a vendor conforms to a principle when no applicable MUST check of it fails or errors.
-- a vendor conforms to a profile when every check of that profile passes.
+- a vendor conforms to a profile it claims when every check of that profile passes, and to one
+  of the suite's own profiles when every applicable check of it passes (profile_verdicts).
 - expected failures (the vendor's `expected` file, applied like a strict xfail): a check that
   was expected to fail and failed is an "expected fail" — still not passed in the score (a
   vendor cannot raise its score by declaring failures), but it does not break conformance.
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any, Iterable, Mapping
+
+from .outcomes import NOT_DECLARED
 
 PRINCIPLES: dict[str, str] = {
     "P1": "Open Standards",
@@ -82,23 +85,43 @@ def principle_verdicts(results: list[Mapping[str, Any]]) -> dict[str, dict[str, 
     }
 
 
-def profile_verdicts(results: list[Mapping[str, Any]], declared: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
-    """{"ob3": {"conforms": bool, "checks": N}} for the declared profiles and any a result names.
+# Profiles the suite holds every vendor of a role to (docs/CONTRACTS.md "Profiles"). Their rules
+# are conditional on what the vendor declares ("when it declares auth-required", "an OpenID4VCI
+# credential"), so a check unsupported by what the vendor declares does not apply to it. Any other
+# profile (ob3) is one a vendor claims in its manifest, and a claimed profile demands its features.
+SUITE_PROFILES: frozenset[str] = frozenset({"ler-issuer", "ler-wallet", "ler-verifier"})
 
-    Every check of the profile must pass; `skip` (the suite chose not to run it) is ignored, an
-    expected fail counts against it like any fail, `unsupported` does too (a profile demands
-    the feature).
-    A declared profile with no results does not conform: nothing showed it.
+
+def profile_verdicts(results: list[Mapping[str, Any]], declared: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """{"ob3": {"conforms": bool | None, "checks": N, "basis": "claimed" | "suite" | "unclaimed"}} for the declared profiles,
+    the suite's own profiles, and any other profile a result names.
+
+    - A claimed profile (declared in the manifest): every check of it must pass; `skip` (the
+      suite chose not to run it) and checks of a role protocol the vendor does not declare are
+      ignored; an expected fail counts against it like any fail, and `unsupported` does too (the
+      profile demands the feature). A claimed profile with nothing judged does not conform.
+    - A suite profile (SUITE_PROFILES): every applicable check must pass; `unsupported` and
+      `skip` are not applicable. None when nothing applied.
+    - Any other profile: not claimed, no verdict (None): a vendor is not judged on a profile it
+      never claimed, whatever checks of it ran.
     """
+    declared = list(declared)
     by_profile: dict[str, list[Mapping[str, Any]]] = {name: [] for name in declared}
     for result in results:
         for profile in result.get("profiles", []):
             by_profile.setdefault(profile, []).append(result)
-    verdicts = {}
+    verdicts: dict[str, dict[str, Any]] = {}
     for name, members in by_profile.items():
-        judged = [r for r in members if r["outcome"] != "skip"]
-        conforms = bool(judged) and all(r["outcome"] == "pass" for r in judged)
-        verdicts[name] = {"conforms": conforms, "checks": len(members)}
+        basis = "claimed" if name in declared else "suite" if name in SUITE_PROFILES else "unclaimed"
+        if basis == "claimed":
+            judged = [r for r in members if r["outcome"] != "skip" and r.get("reason") != NOT_DECLARED]
+            conforms: bool | None = bool(judged) and all(r["outcome"] == "pass" for r in judged)
+        elif basis == "suite":
+            judged = [r for r in members if r["outcome"] not in NOT_APPLICABLE]
+            conforms = all(r["outcome"] == "pass" for r in judged) if judged else None
+        else:
+            conforms = None
+        verdicts[name] = {"conforms": conforms, "checks": len(members), "basis": basis}
     return verdicts
 
 

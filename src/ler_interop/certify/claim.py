@@ -86,6 +86,8 @@ def results_and_descriptions(achievement_id: str, summary: Mapping[str, Any]) ->
         add(f"{principle}-conforms", f"{principle} {title}: conforms (no applicable MUST check failed or errored)",
             "Status", verdict(bool(entry.get("conforms"))), allowedValue=list(VERDICT_VALUES))
     for profile, entry in summary["profiles"].items():
+        if entry.get("conforms") is None:  # a profile the vendor does not claim, or that did not apply
+            continue
         add(f"profile-{profile}-conforms", f"Profile {profile}: conforms (every one of its {entry.get('checks', 0)} checks passed)",
             "Status", verdict(bool(entry.get("conforms"))), allowedValue=list(VERDICT_VALUES))
     return results, descriptions
@@ -126,7 +128,7 @@ def build_credential(*, header: Mapping[str, Any], footer: Mapping[str, Any], ve
     version = str(header.get("suite_version", ""))
     achievement_id = _urn(str(issuer["id"]), version, scope.text)
     results, descriptions = results_and_descriptions(achievement_id, summary)
-    tags = ([f"principle:{p}" for p in PRINCIPLES] + [f"profile:{p}" for p in summary["profiles"]]
+    tags = ([f"principle:{p}" for p in PRINCIPLES] + [f"profile:{p}" for p, e in summary["profiles"].items() if e.get("conforms") is not None]
             + [f"role:{r}" for r in vendor.get("roles", [])] + [f"scope:{scope.text}"])
     name = f"ler-interop conformance: {scope.label}"
     return {
