@@ -36,7 +36,15 @@ class _Local(BaseHTTPRequestHandler):
 @pytest.fixture
 def local_service():
     """A local service that is not one of the run's servers (it never registers its port)."""
+    # Earlier tests in this process registered their servers' ports, and the OS reuses freed
+    # ports: a service that landed on one of them would count as the run's own (a flaky failure).
+    taken = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Local)
+    while server.server_address[1] in run_ports.ports():
+        taken.append(server)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Local)
+    for other in taken:
+        other.server_close()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
