@@ -39,13 +39,18 @@ def write_stream(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def setup(tmp_path, capsys):
-    stream = write_stream(tmp_path / "results.jsonl")
-    key = tmp_path / "certifier-key.json"
+def new_certifier(folder: Path, capsys) -> tuple[Path, Path, Path]:
+    """(folder, a results stream in it, a new certifier key file)."""
+    stream = write_stream(folder / "results.jsonl")
+    key = folder / "certifier-key.json"
     assert main(["certify", "--new-key", str(key)]) == 0
     capsys.readouterr()
-    return tmp_path, stream, key
+    return folder, stream, key
+
+
+@pytest.fixture
+def setup(tmp_path, capsys):
+    return new_certifier(tmp_path, capsys)
 
 
 def certify(stream: Path, key: Path, *more: str, vendor: str = "good") -> int:

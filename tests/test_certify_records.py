@@ -20,18 +20,14 @@ from ler_interop.cli import main
 from ler_interop.report.certificates import load_certificates
 from ler_interop.results import ResultsWriter
 
-from test_certify import STATUS_URL, certify, verify, write_stream
+from test_certify import STATUS_URL, certify, new_certifier, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def setup(tmp_path, capsys):
-    stream = write_stream(tmp_path / "results.jsonl")
-    key = tmp_path / "certifier-key.json"
-    assert main(["certify", "--new-key", str(key)]) == 0
-    capsys.readouterr()
-    return tmp_path, stream, key
+    return new_certifier(tmp_path, capsys)
 
 
 def index_of(out: Path) -> list[dict]:
