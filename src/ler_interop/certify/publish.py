@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..reference.didweb import did_document
+from ..results import json_text
 from ..credentials.keys import Key
 from .badge import badge_svg
 from .errors import CertifyError
@@ -65,7 +66,8 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, value: Any) -> None:
-    write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    # As the results stream writes JSON: vendor text keeps its meaning, never a raw line separator.
+    write_text(path, json_text(value, indent=2) + "\n")
 
 
 def write_badge(out: Path, stem: str, credential: dict[str, Any], *, vendor: str, scope: str) -> str:
