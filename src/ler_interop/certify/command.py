@@ -73,7 +73,8 @@ def _run(args: argparse.Namespace) -> int:
         from .revoke import revoke
 
         url, index = revoke(Path(args.revoke), key, Path(args.out) if args.out else None)
-        print(f"revoked {args.revoke}: bit {index} of {url} set; publish the re-signed status-list.json there")
+        # The list URL comes from the certificate file: neutralised like every line certify prints.
+        print(neutralise(f"revoked {args.revoke}: bit {index} of {url} set; publish the re-signed status-list.json there"))
         return 0
     if not args.results or not args.vendor:
         raise CertifyError("give RESULTS.jsonl and --vendor ID (or --revoke CERT.json)")
