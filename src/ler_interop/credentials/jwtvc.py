@@ -47,6 +47,14 @@ def _epoch(value: Any) -> int | None:
     return int(parsed.timestamp()) if parsed is not None else None
 
 
+def mirrored_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The JWT claims that mirror a credential (iss, sub, jti, nbf, exp; those it has): VCDM 1.1
+    §6.3.1, and Open Badges 3.0 §8.2.4 for a badge's VC-JWT."""
+    claims = {"iss": id_of(credential.get("issuer")), "sub": _subject_id(credential), "jti": id_of(credential.get("id")),
+              "nbf": _epoch(credential.get("validFrom")), "exp": _epoch(credential.get("validUntil"))}
+    return {k: v for k, v in claims.items() if v is not None}
+
+
 def sign_jwt_vc(
     credential: Mapping[str, Any],
     key: Key,
@@ -61,12 +69,7 @@ def sign_jwt_vc(
     credential itself stays whole in `vc`, so nothing depends on decoding them back.
     `extra_claims` / `extra_headers` are merged last, for negative vectors.
     """
-    payload: dict[str, Any] = {"iat": int(time.time())}
-    for claim, value in (("iss", id_of(credential.get("issuer"))), ("sub", _subject_id(credential)),
-                         ("jti", id_of(credential.get("id"))), ("nbf", _epoch(credential.get("validFrom"))),
-                         ("exp", _epoch(credential.get("validUntil")))):
-        if value is not None:
-            payload[claim] = value
+    payload: dict[str, Any] = {"iat": int(time.time()), **mirrored_claims(credential)}
     payload["vc"] = dict(credential)
     payload.update(extra_claims or {})
     header = {"alg": key.jws_alg, "typ": "JWT", "kid": kid, **(extra_headers or {})}

@@ -28,7 +28,7 @@ from .findings import MALFORMED_PROOF, ProofResult
 from .jose import ResolveVm, absolute_kid, check_numeric_dates, id_of, resolve_key
 from .jws import OPEN_BADGES_ALGS, JwsError, check_alg, check_typ, parse_compact, verify_signature
 from .jws import sign_compact
-from .jwtvc import check_consistency, decoded_document
+from .jwtvc import check_consistency, decoded_document, mirrored_claims
 from .keys import Key, KeyFormatError
 
 ACCEPTED_TYP = ("JWT", None)
@@ -52,19 +52,11 @@ def credential_of(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k not in REGISTERED_CLAIMS}
 
 
-def _epoch(value: Any) -> int | None:
-    parsed = parse_datetime(value)
-    return int(parsed.timestamp()) if parsed is not None else None
-
-
 def sign_ob_jwt(credential: Mapping[str, Any], key: Key, header: Mapping[str, Any], *, vc_claim: bool = False,
                 drop: tuple[str, ...] = ()) -> str:
     """An OB 3.0 VC-JWT: the credential with iss/jti/sub/nbf(/exp) (§8.2.4), or 1.1-style in a `vc`
     claim. `header` adds kid and/or jwk and may override alg/typ; `drop` leaves claims out (negative vectors)."""
-    claims = {"iss": id_of(credential.get("issuer")), "jti": id_of(credential.get("id")),
-              "sub": id_of(credential.get("credentialSubject")), "nbf": _epoch(credential.get("validFrom")),
-              "exp": _epoch(credential.get("validUntil"))}
-    claims = {k: v for k, v in claims.items() if v is not None and k not in drop}
+    claims = {k: v for k, v in mirrored_claims(credential).items() if k not in drop}
     payload = {**claims, "vc": dict(credential)} if vc_claim else {**credential, **claims}
     return sign_compact({"alg": key.jws_alg, "typ": "JWT", **header}, payload, key)
 
