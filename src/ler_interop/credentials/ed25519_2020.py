@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .cryptosuites import LEGACY_SUITES, hash_input
-from .dataintegrity import SigningError, encode_multibase, proof_config_for
+from .di_common import SigningError, encode_multibase, proof_config_for, xsd_datetime
 from .jsonld import OfflineLoader
 from .keys import Key
 
@@ -35,7 +35,7 @@ def sign(document: dict[str, Any], key: Key, *, verification_method: str, proof_
         unsecured["@context"] = [*context, CONTEXT]
     proof: dict[str, Any] = {
         "type": PROOF_TYPE,
-        "created": (created or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": xsd_datetime(created or datetime.now(timezone.utc)),
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
