@@ -162,12 +162,13 @@ def _print_human(name: str, result: VerificationResult) -> None:
             _say(f"  warn {check.name}: {warning}")
 
 
-def judge(name: str, verifier: CredentialVerifier,
-          args: argparse.Namespace) -> tuple[int, dict[str, Any], VerificationResult | None]:
-    """(exit code, JSON entry, result) of one file; never raises for anything the file holds."""
+def judge(name: str, verifier: CredentialVerifier, args: argparse.Namespace,
+          digest: tuple[str, str] | None = None) -> tuple[int, dict[str, Any], VerificationResult | None]:
+    """(exit code, JSON entry, result) of one file; never raises for anything the file holds.
+    `digest` (SHA-256 hex, file name of --results) adds the `results-digest` check."""
     try:
         text = _read_input(name)
-        unreachable = getattr(verifier.resolver, "transport_errors", [])
+        unreachable = verifier.resolver.transport_errors  # key documents this file's fetches could not get
         unreachable.clear()
         try:
             result = verifier.verify(text, challenge=args.challenge, domain=args.domain, unsigned=args.unsigned)
@@ -180,10 +181,10 @@ def judge(name: str, verifier: CredentialVerifier,
             raise CannotJudge(f"{name}: {fmt.message}")
         if unreachable and not result.verified:  # a key document the run may not fetch: no verdict
             raise CannotJudge(f"{name}: cannot judge: {unreachable[0]} (allow the host with --allow-host)")
-        if getattr(args, "results_digest", None):
+        if digest is not None:
             from .certify.digest import digest_check
 
-            result.checks.append(digest_check(text, *args.results_digest))
+            result.checks.append(digest_check(text, *digest))
     except CannotJudge as exc:
         message = " ".join(str(exc).split())  # one line, whatever the exception carried
         return 2, {"file": name, "verified": False, "exit": 2, "error": message}, None
@@ -240,12 +241,12 @@ def _run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         try:
             verifier = stack.enter_context(verifier_for(args))
-            args.results_digest = _results_digest(args.results)
+            digest = _results_digest(args.results)
         except UsageError as exc:
             print(f"ler-interop verify: {exc}", file=sys.stderr)
             return 2
         for name in args.files:
-            code, entry, result = judge(name, verifier, args)
+            code, entry, result = judge(name, verifier, args, digest)
             worst = max(worst, code)  # 2 > 1 > 0
             outputs.append(entry)
             if result is None:
