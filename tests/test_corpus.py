@@ -48,6 +48,8 @@ def test_every_file_is_labelled_or_a_resource():
             assert e["expect"] in EXPECT_EXIT, e
             if e["expect"] == "not-verified":
                 assert e.get("breaks") and e.get("check"), f"{e['file']}: a bad entry names its rule and check"
+            if e["expect"] == "cannot-judge":
+                assert e.get("because"), f"{e['file']}: a cannot-judge entry says why"
 
 
 def test_verify_agrees_with_every_label(capsys):

@@ -41,14 +41,16 @@ class Corpus:
 
     def add(self, file: str, content: Any, *, expect: str, signer: str = "suite", breaks: str | None = None,
             check: str | None = None, reason: str | None = None, warning: str | None = None,
-            args: list[str] | None = None) -> None:
+            args: list[str] | None = None, because: str | None = None) -> None:
         if expect not in EXPECT_EXIT:
             raise ValueError(f"{file}: expect must be one of {sorted(EXPECT_EXIT)}")
         if expect == "not-verified" and not (breaks and check):
             raise ValueError(f"{file}: a not-verified entry names the rule it breaks and the check that fails")
+        if expect == "cannot-judge" and not because:
+            raise ValueError(f"{file}: a cannot-judge entry says why (`because`: text of verify's one-line error)")
         entry: dict[str, Any] = {"file": file, "expect": expect, "signer": signer}
         for name, value in (("breaks", breaks), ("check", check), ("reason", reason), ("warning", warning),
-                            ("args", args)):
+                            ("args", args), ("because", because)):
             if value:
                 entry[name] = value
         self._put(file, content)
@@ -115,6 +117,9 @@ def disagreement(entry: dict, r: dict) -> str | None:
     summary = r.get("error") or "; ".join(f"{c['name']}[{c.get('reason')}]: {c['message']}" for c in failed)
     if r["exit"] != want:
         return f"expected {entry['expect']}, got exit {r['exit']} ({summary or 'all checks ok'})"
+    if entry.get("because") and entry["because"] not in (r.get("error") or ""):
+        # "cannot judge" for another cause (a crash caught by the guard) is not this entry's verdict
+        return f"expected cannot-judge because of {entry['because']!r}; got {r.get('error')!r}"
     if entry.get("check"):
         named = [c for c in failed if c["name"] == entry["check"]]
         if not named:

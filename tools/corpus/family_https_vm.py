@@ -45,4 +45,5 @@ def build(c: Corpus) -> None:
 
     elsewhere = "https://elsewhere.ler-interop.example/issuers/1"
     away = Signer(Key.generate("Ed25519"), elsewhere, f"{elsewhere}#key-1")
-    c.add("di-eddsa-https-host-not-allowed.json", away.issue(badge(away)), expect="cannot-judge")
+    c.add("di-eddsa-https-host-not-allowed.json", away.issue(badge(away)), expect="cannot-judge",
+          because="elsewhere.ler-interop.example:443 is not among")

@@ -98,6 +98,6 @@ def _revocation_list(c: Corpus, ed: Signer) -> None:
     # not allowed) "cannot judge" (exit 2, the refusal named); a list it read but that is not a
     # RevocationList is a warning on a verified credential.
     c.add("ob3-1edtech-list-unreadable.json", ed.issue(badge(ed, 13, revocationlist.status_entry(missing))),
-          expect="cannot-judge")
+          expect="cannot-judge", because="status/1edtech/unserved")
     c.add("ob3-1edtech-list-malformed.json", ed.issue(badge(ed, 14, revocationlist.status_entry(not_list))),
           expect="verified", warning=revocationlist.MALFORMED_LIST)
